@@ -1,0 +1,31 @@
+namespace HiFiC.Codec.Coding;
+
+/// <summary>How to compress one image.</summary>
+public sealed record CompressOptions
+{
+    /// <summary>Continuous rate t in [0, levels-1]: 0 = lo, 1 = mi, 2 = hi for three-level models.</summary>
+    public double Rate { get; init; } = 1.0;
+    /// <summary>Tile edge in pixels (multiple of 64, 64..4096). Larger tiles cost a little less margin compute; smaller ones bound memory and speed up region restores.</summary>
+    public int TileSize { get; init; } = 512;
+    /// <summary>Pixels of real neighbourhood the encoder sees around each tile, so tile latents match whole-image latents.</summary>
+    public int EncoderMargin { get; init; } = 64;
+
+    public void Validate(int rateLevels)
+    {
+        if (TileSize < 64 || TileSize > 4096 || TileSize % 64 != 0)
+            throw new ArgumentException($"Tile size must be a multiple of 64 between 64 and 4096 (got {TileSize}).");
+        if (double.IsNaN(Rate) || Rate < 0 || Rate > rateLevels - 1)
+            throw new ArgumentException($"Rate must be between 0 and {rateLevels - 1} (got {Rate}).");
+        if (EncoderMargin < 0 || EncoderMargin % 16 != 0)
+            throw new ArgumentException("Encoder margin must be a non-negative multiple of 16.");
+    }
+}
+
+/// <summary>What a compression produced. Bpp is the real file size x 8 / pixels.</summary>
+public sealed record CompressResult(
+    int Width, int Height, int Tiles, long Bytes, double Bpp, double EstimatedBits, long HeaderBytes,
+    string LatentHash, TimeSpan Elapsed)
+{
+    /// <summary>Estimated size: the model's bits plus the container's exactly known framing.</summary>
+    public double EstimatedBpp => (EstimatedBits + HeaderBytes * 8.0) / ((double)Width * Height);
+}

@@ -1,0 +1,151 @@
+using HiFiC.Codec.Format;
+using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace HiFiC.Codec.Coding;
+
+/// <summary>
+/// .hific to pixels. Each output tile is synthesised from its own latent plus LatentMargin
+/// latents of its neighbours (entropy-decoded on demand), so the generator sees across tile
+/// borders and no seams appear. Tiles go row by row and decoded latents are dropped once no
+/// later row needs them: memory is bounded by a few tile rows, whatever the image size. A region
+/// restore decodes only the tiles it meets and their neighbours.
+/// </summary>
+public sealed class HificDecoder
+{
+    private readonly CodecModel model;
+    private readonly LatentCodec latentCodec;
+
+    /// <summary>Latent pixels (x16 image pixels) of neighbourhood given to the generator around each tile.</summary>
+    public int LatentMargin { get; init; } = 4;
+
+    public HificDecoder(CodecModel model, LatentCodec? sharedLatentCodec = null)
+    {
+        this.model = model;
+        latentCodec = sharedLatentCodec ?? new LatentCodec(model);
+    }
+
+    public static HificHeader ReadHeader(Stream input)
+    {
+        using var reader = HificReader.Open(input, leaveOpen: true);
+        return reader.Header;
+    }
+
+    /// <summary>Checks the file was written by this model and fits its shape.</summary>
+    public void CheckModel(HificHeader header)
+    {
+        if (!header.WeightsDigest.AsSpan().SequenceEqual(model.DigestBytes))
+            throw new ModelMismatchException(
+                $"File was written by model '{header.ModelId}' (digest {Convert.ToHexStringLower(header.WeightsDigest)[..16]}…) " +
+                $"but the model given is '{model.Id}' (digest {model.Digest[..16]}…).");
+        if (header.LatentChannels != model.Preset.LatentChannels || header.HyperChannels != model.Preset.HyperLatentChannels)
+            throw new HificFormatException($"File declares {header.LatentChannels}/{header.HyperChannels} latent/hyper channels; model '{model.Id}' has {model.Preset.LatentChannels}/{model.Preset.HyperLatentChannels}.");
+        if (header.Rate < 0 || header.Rate > model.Preset.RateLevels - 1 || float.IsNaN(header.Rate))
+            throw new HificFormatException($"File's rate {header.Rate} is outside model '{model.Id}''s range 0..{model.Preset.RateLevels - 1}.");
+    }
+
+    public DecodedImage Decompress(Stream input, PixelRect? region = null, CancellationToken ct = default)
+    {
+        using var reader = HificReader.Open(input, leaveOpen: true);
+        return Decompress(reader, region, ct);
+    }
+
+    public DecodedImage Decompress(HificReader reader, PixelRect? region = null, CancellationToken ct = default)
+    {
+        var header = reader.Header;
+        CheckModel(header);
+        var full = new PixelRect(0, 0, header.Width, header.Height);
+        var target = region ?? full;
+        if (target.Width <= 0 || target.Height <= 0 || target.X < 0 || target.Y < 0 || target.Right > header.Width || target.Bottom > header.Height)
+            throw new ArgumentException($"Region {target.X},{target.Y},{target.Width},{target.Height} is not inside the {header.Width}x{header.Height} image.");
+        bool whole = target == full;
+        var layout = new TileLayout(header.Width, header.Height, header.TileSize);
+        var output = new RgbImage(target.Width, target.Height);
+        double rate = header.Rate;
+
+        var outputTiles = layout.TilesMeeting(target).ToList();
+        var needs = outputTiles.ToDictionary(t => t, t => NeededTiles(layout, t));
+        var cache = new Dictionary<int, Tensor>();
+        using var hasher = whole ? new LatentHasher() : null;
+        // Tiles are hashed in raster order (as the encoder did) though they decode in need order.
+        var pending = new Dictionary<int, (int[] Z, int[] Y)>();
+        int nextHash = 0;
+        try
+        {
+            using var noGrad = no_grad();
+            for (int i = 0; i < outputTiles.Count; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                int t = outputTiles[i];
+                foreach (var k in needs[t].Where(k => !cache.ContainsKey(k)))
+                {
+                    var lc = layout.LatentCore(k);
+                    var payload = reader.ReadTile(k);
+                    var (yHat, zs, ys) = latentCodec.Decode(payload.Z, payload.Y, lc.Height, lc.Width);
+                    cache[k] = yHat;
+                    if (hasher is not null && k >= nextHash) pending[k] = (zs, ys);
+                }
+                while (hasher is not null && pending.Remove(nextHash, out var s))
+                {
+                    hasher.Append(s.Z, s.Y);
+                    nextHash++;
+                }
+                SynthesizeTile(layout, t, cache, rate, target, output);
+                // Drop latents no remaining output tile needs.
+                var stillNeeded = outputTiles.Skip(i + 1).SelectMany(o => needs[o]).ToHashSet();
+                foreach (var k in cache.Keys.Where(k => !stillNeeded.Contains(k)).ToList())
+                {
+                    cache[k].Dispose();
+                    cache.Remove(k);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var v in cache.Values) v.Dispose();
+        }
+        var alpha = reader.ReadAlpha();
+        if (alpha is not null && !whole) alpha = CropPlane(alpha, header.Width, target);
+        var source = new SourceColor(header.Color.SourceChannels, header.Color.SourceBitDepth, header.Color.HasAlpha);
+        return new DecodedImage(output, target, header, source, alpha, hasher?.Finish());
+    }
+
+    private List<int> NeededTiles(TileLayout layout, int t)
+    {
+        var rect = TileLayout.Grow(layout.LatentCore(t), LatentMargin, layout.LatentCanvasWidth, layout.LatentCanvasHeight);
+        return layout.TilesMeetingLatent(rect).ToList();
+    }
+
+    private void SynthesizeTile(TileLayout layout, int t, Dictionary<int, Tensor> cache, double rate, PixelRect target, RgbImage output)
+    {
+        using var scope = NewDisposeScope();
+        var core = layout.LatentCore(t);
+        var rect = TileLayout.Grow(core, LatentMargin, layout.LatentCanvasWidth, layout.LatentCanvasHeight);
+        var latent = zeros(1, model.Preset.LatentChannels, rect.Height, rect.Width);
+        foreach (var k in layout.TilesMeetingLatent(rect))
+        {
+            var kc = layout.LatentCore(k);
+            var overlap = kc.Intersect(rect);
+            if (overlap.IsEmpty) continue;
+            var src = cache[k].narrow(2, overlap.Y - kc.Y, overlap.Height).narrow(3, overlap.X - kc.X, overlap.Width);
+            latent.narrow(2, overlap.Y - rect.Y, overlap.Height).narrow(3, overlap.X - rect.X, overlap.Width).copy_(src);
+        }
+        var image = model.Network.Synthesize(latent, rate);
+        // The tile's pixels inside the image and the requested region.
+        var corePx = layout.Core(t);
+        var visible = corePx.Intersect(new PixelRect(0, 0, layout.Width, layout.Height)).Intersect(target);
+        if (visible.IsEmpty) return;
+        var src2 = new PixelRect(visible.X - rect.X * 16, visible.Y - rect.Y * 16, visible.Width, visible.Height);
+        TensorImage.CopyToImage(image, src2, output, visible.X - target.X, visible.Y - target.Y);
+    }
+
+    private static byte[] CropPlane(byte[] plane, int width, PixelRect r)
+    {
+        var result = new byte[r.Width * r.Height];
+        for (int y = 0; y < r.Height; y++)
+            Array.Copy(plane, (r.Y + y) * width + r.X, result, y * r.Width, r.Width);
+        return result;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using HiFiC.Codec.Format;
+using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace HiFiC.Codec.Coding;
+
+/// <summary>
+/// Image to .hific. Tiles are coded independently (each has its own z and y streams and can be
+/// decoded alone), but the encoder sees EncoderMargin pixels of real neighbourhood around each
+/// tile, so tile latents equal the whole-image latents and no seam is baked into the bits.
+/// </summary>
+public sealed class HificEncoder
+{
+    private readonly CodecModel model;
+    private readonly LatentCodec latentCodec;
+
+    public HificEncoder(CodecModel model, LatentCodec? sharedLatentCodec = null)
+    {
+        this.model = model;
+        latentCodec = sharedLatentCodec ?? new LatentCodec(model);
+    }
+
+    public CompressResult Compress(LoadedImage image, Stream output, CompressOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new CompressOptions();
+        options.Validate(model.Preset.RateLevels);
+        var clock = Stopwatch.StartNew();
+        var rgb = image.Rgb;
+        var layout = new TileLayout(rgb.Width, rgb.Height, options.TileSize);
+        var header = new HificHeader(model.Id, model.DigestBytes, rgb.Width, rgb.Height,
+            new HificColorInfo(image.Source.Channels, image.Source.BitDepth, image.Alpha is not null),
+            (float)options.Rate, model.Preset.LatentChannels, model.Preset.HyperLatentChannels, options.TileSize);
+        // The rate as stored (float32) is what the decoder will use: use exactly that here too.
+        double rate = header.Rate;
+
+        var payloads = new HificTilePayload[layout.Count];
+        double estimatedBits = 0;
+        using var hasher = new LatentHasher();
+        using (no_grad())
+        using (var gain = model.Network.Gains.Gain(rate))
+        {
+            for (int t = 0; t < layout.Count; t++)
+            {
+                ct.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var core = layout.Core(t);
+                var context = TileLayout.Grow(core, options.EncoderMargin, layout.CanvasWidth, layout.CanvasHeight);
+                var x = TensorImage.ToTensor(rgb, context);
+                var y = model.Network.Analyze(x);
+                var yCore = y.narrow(2, (core.Y - context.Y) / 16, core.Height / 16)
+                             .narrow(3, (core.X - context.X) / 16, core.Width / 16) * gain;
+                var encoded = latentCodec.Encode(yCore.contiguous());
+                payloads[t] = new HificTilePayload(encoded.ZStream, encoded.YStream);
+                estimatedBits += encoded.EstimatedBits;
+                hasher.Append(encoded.ZSymbols, encoded.YSymbols);
+            }
+        }
+        var bytes = HificWriter.WriteToArray(header, payloads, image.Alpha);
+        output.Write(bytes);
+        long payloadBytes = payloads.Sum(p => (long)p.Length);
+        return new CompressResult(rgb.Width, rgb.Height, layout.Count, bytes.Length, bytes.Length * 8.0 / ((double)rgb.Width * rgb.Height),
+            estimatedBits, bytes.Length - payloadBytes, hasher.Finish(), clock.Elapsed);
+    }
+}

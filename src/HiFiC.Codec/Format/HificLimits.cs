@@ -1,0 +1,32 @@
+namespace HiFiC.Codec.Format;
+
+/// <summary>How much a reader is willing to believe. Every size read from a file is checked against
+/// these (and against the real file length) before anything is allocated, so a hostile header
+/// cannot make the reader allocate or loop beyond them. The writer checks the same limits so it
+/// never produces a file the default reader refuses.</summary>
+public sealed class HificLimits
+{
+    public static HificLimits Default { get; } = new();
+
+    public int MaxWidth { get; init; } = 1 << 17;
+
+    public int MaxHeight { get; init; } = 1 << 17;
+
+    public long MaxPixels { get; init; } = 1L << 31;
+
+    /// <summary>Tiles in the grid; 2^20 covers MaxPixels at a 64-pixel tile with room for edge tiles.</summary>
+    public int MaxTiles { get; init; } = 1 << 20;
+
+    public int MaxSections { get; init; } = 16;
+
+    /// <summary>Bytes per pixel of tile area allowed in one stream. Real streams are well under
+    /// 1 byte per pixel; 4 leaves room for any rate without letting a header claim gigabytes.</summary>
+    public int StreamBytesPerPixel { get; init; } = 4;
+
+    /// <summary>Fixed allowance on top, for coder flush bytes and escape symbols of tiny tiles.</summary>
+    public int StreamSlackBytes { get; init; } = 4096;
+
+    /// <summary>Largest z or y stream accepted for one tile of the given edge length.</summary>
+    public int MaxStreamBytesPerTile(int tileSize) =>
+        (int)Math.Min(int.MaxValue, (long)tileSize * tileSize * StreamBytesPerPixel + StreamSlackBytes);
+}

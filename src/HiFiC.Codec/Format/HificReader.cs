@@ -1,0 +1,115 @@
+using System.IO.Hashing;
+
+namespace HiFiC.Codec.Format;
+
+/// <summary>Random access to a .hific file over a seekable stream. Open reads and validates the
+/// header, section directory and tile index (one small read); tiles and alpha are read on demand,
+/// so a region restore touches only the tiles it needs. Safe to use from several threads.</summary>
+public sealed class HificReader : IDisposable
+{
+    private readonly HificFileSource _file;
+    private readonly bool _leaveOpen;
+    private readonly Lock _gate = new();
+    private bool _disposed;
+
+    private HificReader(HificFileSource file, HificParsedFile parsed, bool leaveOpen)
+    {
+        _file = file;
+        _leaveOpen = leaveOpen;
+        Header = parsed.Header;
+        Tiles = parsed.Tiles;
+        Sections = parsed.Sections;
+        HeaderLength = parsed.HeaderLength;
+        FileLength = parsed.FileLength;
+    }
+
+    public HificHeader Header { get; }
+
+    public IReadOnlyList<HificTileEntry> Tiles { get; }
+
+    /// <summary>All sections, including unknown optional ones (which are never read).</summary>
+    public IReadOnlyList<HificSectionEntry> Sections { get; }
+
+    /// <summary>Bytes of header, section directory, tile index and header checksum.</summary>
+    public long HeaderLength { get; }
+
+    public long FileLength { get; }
+
+    /// <summary>Opens the file that starts at the stream's current position and ends at its end.</summary>
+    /// <exception cref="HificFormatException">The bytes are not a valid file this build can read.
+    /// The stream is disposed first unless <paramref name="leaveOpen"/>.</exception>
+    public static HificReader Open(Stream input, HificLimits? limits = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!input.CanRead || !input.CanSeek)
+            throw new ArgumentException("HificReader needs a readable, seekable stream; copy other streams into memory first", nameof(input));
+        try
+        {
+            var file = new HificFileSource(input);
+            return new HificReader(file, HificHeaderParser.Parse(file, limits ?? HificLimits.Default), leaveOpen);
+        }
+        catch when (!leaveOpen)
+        {
+            input.Dispose();
+            throw;
+        }
+    }
+
+    public static HificReader Open(byte[] data, HificLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Open(new MemoryStream(data, writable: false), limits);
+    }
+
+    /// <summary>Reads tile <paramref name="index"/> (raster order) and verifies its CRC-32.</summary>
+    public HificTilePayload ReadTile(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Tiles.Count);
+        var entry = Tiles[index];
+        var z = new byte[entry.ZLength];
+        var y = new byte[entry.YLength];
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _file.ReadAt(entry.Offset, z);
+            _file.ReadAt(entry.Offset + entry.ZLength, y);
+        }
+
+        uint crc = HificHeaderEncoder.TileCrc(z, y);
+        if (crc != entry.Crc32)
+            throw new HificFormatException($"tile {index} checksum mismatch (stored 0x{entry.Crc32:X8}, computed 0x{crc:X8}): its bytes are corrupt");
+        return new HificTilePayload(z, y);
+    }
+
+    /// <summary>The W*H alpha plane (raster order), or null when the file has none; verified by its CRC-32.</summary>
+    public byte[]? ReadAlpha()
+    {
+        var section = Sections.FirstOrDefault(s => s.Type == HificSectionTypes.Alpha);
+        if (section is null)
+            return null;
+        byte[] packed;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            packed = _file.ReadAt(section.Offset, (int)section.Length);
+        }
+
+        uint crc = Crc32.HashToUInt32(packed);
+        if (crc != section.Crc32)
+            throw new HificFormatException($"alpha section checksum mismatch (stored 0x{section.Crc32:X8}, computed 0x{crc:X8}): its bytes are corrupt");
+        return HificAlphaCodec.Decompress(packed, Header.Width * Header.Height);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            if (!_leaveOpen)
+                _file.Stream.Dispose();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace HiFiC.Codec.Imaging;
+
+/// <summary>
+/// Conversions between <see cref="RgbImage"/> and planar float tensors [1,3,h,w] in [0,1].
+/// The pixel loops run on managed spans and the tensor is built from one float[]: per-pixel tensor
+/// indexing would take minutes on a 50-megapixel image.
+/// </summary>
+public static class TensorImage
+{
+    private static readonly float[] ByteToUnit = Enumerable.Range(0, 256).Select(i => i / 255f).ToArray();
+
+    public static Tensor ToTensor(RgbImage img) => ToTensor(img, img.Bounds);
+
+    /// <summary>
+    /// [1,3,h,w] float32 in [0,1] of <paramref name="region"/>; where the region reaches beyond the image,
+    /// edge pixels are replicated (tiles are padded to multiples of 64 and given context margins this way).
+    /// </summary>
+    public static Tensor ToTensor(RgbImage img, PixelRect region)
+    {
+        ArgumentNullException.ThrowIfNull(img);
+        if (region.IsEmpty)
+            throw new ArgumentException($"region {region} is empty", nameof(region));
+        long plane = region.Area;
+        if (plane * 3 > Array.MaxLength)
+            throw new ArgumentException($"region {region} is too large for one tensor buffer", nameof(region));
+
+        int w = region.Width, h = region.Height, p = (int)plane;
+        // Byte offset of each output column's source pixel, clamped to the image: edge replication.
+        var srcX = new int[w];
+        for (int x = 0; x < w; x++)
+            srcX[x] = Math.Clamp(region.X + x, 0, img.Width - 1) * 3;
+
+        var data = new float[3 * plane];
+        float[] lut = ByteToUnit;
+        for (int y = 0; y < h; y++)
+        {
+            ReadOnlySpan<byte> row = img.Row(Math.Clamp(region.Y + y, 0, img.Height - 1));
+            Span<float> r = data.AsSpan(y * w, w), g = data.AsSpan(p + y * w, w), b = data.AsSpan(2 * p + y * w, w);
+            for (int x = 0; x < w; x++)
+            {
+                int s = srcX[x];
+                r[x] = lut[row[s]];
+                g[x] = lut[row[s + 1]];
+                b[x] = lut[row[s + 2]];
+            }
+        }
+        return tensor(data, new long[] { 1, 3, h, w }, ScalarType.Float32);
+    }
+
+    /// <summary>A new image holding round(clamp(t*255)) of a [1,3,h,w] or [3,h,w] tensor.</summary>
+    public static RgbImage ToImage(Tensor t)
+    {
+        var (h, w) = Size(t);
+        var img = new RgbImage(w, h);
+        CopyToImage(t, PixelRect.FromSize(w, h), img, 0, 0);
+        return img;
+    }
+
+    /// <summary>
+    /// Writes round(clamp(t*255, 0, 255)) of the area <paramref name="srcRegion"/> of <paramref name="t"/>
+    /// ([1,3,h,w] or [3,h,w], nominally in [0,1], any float dtype or device) into <paramref name="dst"/>
+    /// at (<paramref name="dstX"/>, <paramref name="dstY"/>). NaN is written as 0.
+    /// </summary>
+    public static void CopyToImage(Tensor t, PixelRect srcRegion, RgbImage dst, int dstX, int dstY)
+    {
+        ArgumentNullException.ThrowIfNull(dst);
+        var (h, w) = Size(t);
+        if (srcRegion.IsEmpty || !PixelRect.FromSize(w, h).Contains(srcRegion))
+            throw new ArgumentOutOfRangeException(nameof(srcRegion), srcRegion, $"must be non-empty and inside the {w}x{h} tensor");
+        var dstRect = new PixelRect(dstX, dstY, srcRegion.Width, srcRegion.Height);
+        if (!dst.Bounds.Contains(dstRect))
+            throw new ArgumentOutOfRangeException(nameof(dstX), dstRect, $"destination must lie inside the {dst.Width}x{dst.Height} image");
+
+        using var scope = NewDisposeScope();
+        Tensor chw = t.dim() == 4 ? t[0] : t;
+        // Quantise on the tensor's own device so only bytes cross to the CPU.
+        Tensor bytes = chw.detach()
+            .narrow(1, srcRegion.Y, srcRegion.Height).narrow(2, srcRegion.X, srcRegion.Width)
+            .to_type(ScalarType.Float32).mul(255f).nan_to_num(0)
+            .clamp(0, 255).round().to_type(ScalarType.Byte)
+            .cpu().contiguous();
+
+        ReadOnlySpan<byte> planar = bytes.bytes;
+        int rw = srcRegion.Width, plane = rw * srcRegion.Height;
+        for (int y = 0; y < srcRegion.Height; y++)
+        {
+            ReadOnlySpan<byte> r = planar.Slice(y * rw, rw), g = planar.Slice(plane + y * rw, rw), b = planar.Slice(2 * plane + y * rw, rw);
+            Span<byte> row = dst.Pixels.AsSpan(((dstY + y) * dst.Width + dstX) * 3, rw * 3);
+            for (int x = 0, i = 0; x < rw; x++, i += 3)
+            {
+                row[i] = r[x];
+                row[i + 1] = g[x];
+                row[i + 2] = b[x];
+            }
+        }
+    }
+
+    private static (int H, int W) Size(Tensor t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        bool ok = (t.dim() == 4 && t.shape[0] == 1 && t.shape[1] == 3) || (t.dim() == 3 && t.shape[0] == 3);
+        if (!ok)
+            throw new ArgumentException($"expected a [1,3,h,w] or [3,h,w] tensor, got [{string.Join(",", t.shape)}]", nameof(t));
+        return ((int)t.shape[^2], (int)t.shape[^1]);
+    }
+}

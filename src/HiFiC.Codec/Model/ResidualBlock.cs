@@ -1,0 +1,30 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace HiFiC.Codec.Model;
+
+/// <summary>conv-norm-ReLU-conv-norm plus skip, as in the HiFiC generator.</summary>
+public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1, conv2;
+    private readonly ChannelNorm2d norm1, norm2;
+
+    public ResidualBlock(int channels) : base(nameof(ResidualBlock))
+    {
+        conv1 = Layers.Conv(channels, channels, 3);
+        norm1 = new ChannelNorm2d(channels);
+        conv2 = Layers.Conv(channels, channels, 3);
+        norm2 = new ChannelNorm2d(channels);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = functional.relu(norm1.forward(conv1.forward(x)));
+        h = norm2.forward(conv2.forward(h));
+        return (x + h).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,99 @@
+using HiFiC.Codec.Entropy;
+using HiFiC.Codec.Model;
+
+namespace HiFiC.Codec.Models;
+
+/// <summary>
+/// The integer tables both sides code with: one factorized table per z channel and the
+/// 64-entry Gaussian scale table for y. Built once from the trained model and stored with the
+/// weights, so encoder and decoder never recompute (and never disagree on) a single integer.
+/// </summary>
+public sealed class EntropyTables
+{
+    private const uint Magic = 0x42544648; // "HFTB"
+    private const int Version = 1;
+    /// <summary>Range searched for z's mass; values beyond are escaped.</summary>
+    private const int ZSearchRange = 2048;
+    private const double ZTailMass = 1e-9;
+    private const int MaxZSymbols = 4000;
+
+    public CdfTableSet Z { get; }
+    public CdfTableSet Y { get; }
+    public float[] Scales { get; }
+
+    public EntropyTables(CdfTableSet z, CdfTableSet y, float[] scales)
+    {
+        if (y.Count != scales.Length) throw new ArgumentException("One y table per scale is required.");
+        Z = z; Y = y; Scales = scales;
+    }
+
+    public static EntropyTables Build(HificModel model)
+    {
+        var probs = model.Hyperprior.ZDensity.IntegerProbabilities(-ZSearchRange, ZSearchRange);
+        int channels = probs.GetLength(0), n = probs.GetLength(1);
+        var pmfs = new List<double[]>(channels);
+        var offsets = new List<int>(channels);
+        for (int c = 0; c < channels; c++)
+        {
+            // Keep the span holding all but ZTailMass on each side; the rest goes to the escape symbol.
+            int lo = 0, hi = n - 1;
+            double below = 0, above = 0;
+            while (lo < hi && below + probs[c, lo] < ZTailMass / 2) below += probs[c, lo++];
+            while (hi > lo && above + probs[c, hi] < ZTailMass / 2) above += probs[c, hi--];
+            if (hi - lo + 1 > MaxZSymbols)
+            {
+                // Very wide densities (an untrained model): keep the centre of mass.
+                int centre = (lo + hi) / 2;
+                lo = centre - MaxZSymbols / 2; hi = lo + MaxZSymbols - 1;
+            }
+            var pmf = new double[hi - lo + 1];
+            for (int k = lo; k <= hi; k++) pmf[k - lo] = probs[c, k];
+            pmfs.Add(pmf);
+            offsets.Add(lo - ZSearchRange);
+        }
+        var scales = GaussianScaleTable.DefaultScales();
+        return new EntropyTables(CdfTableSet.FromProbabilities(pmfs, offsets), GaussianScaleTable.BuildTables(scales), scales);
+    }
+
+    public byte[] ToBytes()
+    {
+        using var ms = new MemoryStream();
+        using var w = new BinaryWriter(ms);
+        w.Write(Magic); w.Write(Version);
+        w.Write(Scales.Length);
+        foreach (var s in Scales) w.Write(s);
+        var z = Z.ToBytes(); w.Write(z.Length); w.Write(z);
+        var y = Y.ToBytes(); w.Write(y.Length); w.Write(y);
+        w.Flush();
+        return ms.ToArray();
+    }
+
+    public static EntropyTables FromBytes(byte[] data)
+    {
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(data));
+            if (r.ReadUInt32() != Magic) throw new InvalidDataException("not an entropy table file (bad magic)");
+            int version = r.ReadInt32();
+            if (version != Version) throw new InvalidDataException($"entropy tables version {version}; this build reads {Version}");
+            int count = r.ReadInt32();
+            if (count is < 1 or > 1024) throw new InvalidDataException($"bad scale count {count}");
+            var scales = new float[count];
+            for (int i = 0; i < count; i++) scales[i] = r.ReadSingle();
+            var z = CdfTableSet.FromBytes(ReadBlock(r));
+            var y = CdfTableSet.FromBytes(ReadBlock(r));
+            return new EntropyTables(z, y, scales);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("entropy tables are truncated");
+        }
+    }
+
+    private static byte[] ReadBlock(BinaryReader r)
+    {
+        int length = r.ReadInt32();
+        if (length < 0 || length > r.BaseStream.Length - r.BaseStream.Position) throw new InvalidDataException("entropy tables are truncated");
+        return r.ReadBytes(length);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using HiFiC.Codec.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace HiFiC.Training;
+
+/// <summary>
+/// A resumable snapshot: model, discriminator, both optimizers' states and the step. Data order
+/// and noise are derived from (seed, step), so resuming continues exactly where it stopped.
+/// Written to a temporary folder and renamed, so a run killed mid-save keeps its last good one.
+/// </summary>
+public static class Checkpoint
+{
+    public sealed record State(long Step, string Preset, DateTime SavedUtc, double TrainingSeconds);
+
+    private const string LatestFile = "latest";
+
+    public static void Save(string outDir, State state, HificModel model, Discriminator disc, OptimizerHelper optG, OptimizerHelper optD, int keep = 3)
+    {
+        var root = Path.Combine(outDir, "checkpoints");
+        Directory.CreateDirectory(root);
+        var name = $"step-{state.Step:D8}";
+        var tmp = Path.Combine(root, name + ".tmp");
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
+        Directory.CreateDirectory(tmp);
+        model.save(Path.Combine(tmp, "model.bin"));
+        disc.save(Path.Combine(tmp, "discriminator.bin"));
+        optG.save_state_dict(Path.Combine(tmp, "optimizer-g.bin"));
+        optD.save_state_dict(Path.Combine(tmp, "optimizer-d.bin"));
+        File.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(state));
+        var final = Path.Combine(root, name);
+        if (Directory.Exists(final)) Directory.Delete(final, true);
+        Directory.Move(tmp, final);
+        File.WriteAllText(Path.Combine(root, LatestFile + ".tmp"), name);
+        File.Move(Path.Combine(root, LatestFile + ".tmp"), Path.Combine(root, LatestFile), true);
+        foreach (var old in Directory.GetDirectories(root, "step-*").Where(d => !d.EndsWith(".tmp")).Order().SkipLast(keep))
+            Directory.Delete(old, true);
+    }
+
+    /// <summary>The latest complete checkpoint folder, or null when the run has none.</summary>
+    public static string? Latest(string outDir)
+    {
+        var pointer = Path.Combine(outDir, "checkpoints", LatestFile);
+        if (!File.Exists(pointer)) return null;
+        var dir = Path.Combine(outDir, "checkpoints", File.ReadAllText(pointer).Trim());
+        return File.Exists(Path.Combine(dir, "state.json")) ? dir : null;
+    }
+
+    public static State ReadState(string checkpointDir) =>
+        JsonSerializer.Deserialize<State>(File.ReadAllText(Path.Combine(checkpointDir, "state.json")))
+        ?? throw new InvalidDataException($"Unreadable checkpoint state in {checkpointDir}.");
+
+    public static void LoadInto(string dir, HificModel model, Discriminator? disc = null, OptimizerHelper? optG = null, OptimizerHelper? optD = null)
+    {
+        model.load(Path.Combine(dir, "model.bin"));
+        disc?.load(Path.Combine(dir, "discriminator.bin"));
+        optG?.load_state_dict(Path.Combine(dir, "optimizer-g.bin"));
+        optD?.load_state_dict(Path.Combine(dir, "optimizer-d.bin"));
+    }
+}

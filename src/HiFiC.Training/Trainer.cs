@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using HiFiC.Codec.Metrics;
+using HiFiC.Codec.Model;
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace HiFiC.Training;
+
+/// <summary>
+/// HiFiC's two-phase recipe on TorchSharp: rate-distortion training, then the conditional GAN
+/// phase from GanStartStep on. One variable-rate model: every batch draws a rate level, uses that
+/// level's gains, lambda_a and target. Resumes from the latest checkpoint in OutDir.
+/// </summary>
+public sealed class Trainer
+{
+    private const int MonitorCrops = 6;
+    private readonly TrainerOptions o;
+    private readonly ILogger log;
+
+    public Trainer(TrainerOptions options, ILogger logger)
+    {
+        options.Validate();
+        o = options;
+        log = logger;
+    }
+
+    public long Run(CancellationToken ct)
+    {
+        torch.set_num_threads(o.Threads);
+        var preset = HificPreset.ByName(o.Preset);
+        if (preset.RateLevels != o.RateTargets.Length)
+            throw new ArgumentException($"Preset {preset.Name} has {preset.RateLevels} rate levels but {o.RateTargets.Length} targets were given.");
+        Directory.CreateDirectory(o.OutDir);
+        var trainLog = new TrainingLog(o.OutDir);
+
+        var model = HificModel.CreateSeeded(preset, o.Seed);
+        var disc = new Discriminator(preset);
+        var optG = optim.Adam(model.parameters(), o.LearningRate);
+        var optD = optim.Adam(disc.parameters(), o.LearningRate);
+        long step = 0;
+        double trainedSeconds = 0;
+        var latest = Checkpoint.Latest(o.OutDir);
+        if (latest is not null)
+        {
+            var state = Checkpoint.ReadState(latest);
+            if (state.Preset != preset.Name)
+                throw new InvalidOperationException($"{o.OutDir} holds a '{state.Preset}' run; asked for '{preset.Name}'.");
+            Checkpoint.LoadInto(latest, model, disc, optG, optD);
+            step = state.Step;
+            trainedSeconds = state.TrainingSeconds;
+            trainLog.TruncateAfter(step);
+            log.LogInformation("Resumed {Dir} at step {Step} ({Hours:F2} h trained)", latest, step, trainedSeconds / 3600);
+        }
+        else log.LogInformation("Fresh {Preset} run in {Dir}, seed {Seed}", preset.Name, o.OutDir, o.Seed);
+
+        var data = TrainingData.Load(o.DataDir, o.CropSize, o.DownscaleAbove, m => log.LogWarning("{Message}", m));
+        log.LogInformation("{Count} training images loaded from {Dir}", data.Count, o.DataDir);
+        Tensor? monitor = null;
+        if (o.MonitorDir is not null && Directory.Exists(o.MonitorDir))
+            monitor = TrainingData.Load(o.MonitorDir, o.CropSize, int.MaxValue).CentreCrops(o.CropSize, MonitorCrops);
+
+        var window = new Dictionary<int, List<LossTerms>>();
+        double lossDSum = 0; int lossDCount = 0;
+        var clock = Stopwatch.StartNew();
+        long windowStart = step;
+        model.train(); disc.train();
+        while (step < o.Steps && !ct.IsCancellationRequested)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                // Everything random in a step is derived from (seed, step): exact resume.
+                random.manual_seed(o.Seed * 1_000_003 + step);
+                var rng = new Random(HashCode.Combine(o.Seed, step));
+                int level = rng.Next(preset.RateLevels);
+                bool gan = step >= o.GanStartStep;
+                double lr = step >= o.LearningRateDecayStep ? o.LearningRate / 10 : o.LearningRate;
+                foreach (var g in optG.ParamGroups) g.LearningRate = lr;
+                foreach (var g in optD.ParamGroups) g.LearningRate = lr;
+
+                var x = data.Batch(o.BatchSize, o.CropSize, rng);
+                var f = model.Forward(x, level);
+                var bpp = f.Bpp((long)o.CropSize * o.CropSize);
+                var fakeLogits = gan ? disc.forward(HificModel.ToModelRange(f.Reconstruction), f.LatentHat.detach()) : null;
+                var terms = HificLoss.Generator(o, level, x, f.Reconstruction, bpp, fakeLogits);
+                optG.zero_grad();
+                terms.Total.backward();
+                nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                optG.step();
+                if (gan)
+                {
+                    var latent = f.LatentHat.detach();
+                    var real = disc.forward(HificModel.ToModelRange(x), latent);
+                    var fake = disc.forward(HificModel.ToModelRange(f.Reconstruction.detach()), latent);
+                    var lossD = HificLoss.Discriminator(real, fake);
+                    optD.zero_grad();
+                    lossD.backward();
+                    optD.step();
+                    lossDSum += lossD.item<float>(); lossDCount++;
+                }
+                (window.TryGetValue(level, out var list) ? list : window[level] = new()).Add(terms with { Total = null! });
+                f.Dispose();
+            }
+            step++;
+
+            if (step % o.LogEvery == 0)
+            {
+                double secPerStep = clock.Elapsed.TotalSeconds / Math.Max(1, step - windowStart);
+                trainedSeconds += clock.Elapsed.TotalSeconds;
+                clock.Restart(); windowStart = step;
+                double rss = NativeMemory.RssMegabytes();
+                foreach (var (level, terms) in window.OrderBy(kv => kv.Key))
+                {
+                    double mse = terms.Average(t => t.Mse255);
+                    trainLog.AppendTrain(string.Join(',', step, step - 1 >= o.GanStartStep ? "gan" : "rd", level,
+                        TrainingLog.F(terms.Average(t => t.Bpp)), TrainingLog.F(Psnr.FromMse(mse)), TrainingLog.F(terms.Average(t => t.MsSsim)),
+                        TrainingLog.F(mse), TrainingLog.F(terms.Average(t => t.Lambda)), TrainingLog.F(terms.Average(t => t.Adversarial)),
+                        TrainingLog.F(lossDCount > 0 ? lossDSum / lossDCount : 0), TrainingLog.F(secPerStep), TrainingLog.F(rss)));
+                }
+                log.LogInformation("step {Step}: {Summary} | {Sec:F2} s/step, RSS {Rss:F0} MB", step,
+                    string.Join("  ", window.OrderBy(kv => kv.Key).Select(kv => $"L{kv.Key} bpp {kv.Value.Average(t => t.Bpp):F3} PSNR {Psnr.FromMse(kv.Value.Average(t => t.Mse255)):F2}")),
+                    secPerStep, rss);
+                window.Clear(); lossDSum = 0; lossDCount = 0;
+                NativeMemory.Trim();
+            }
+            if (step % o.CheckpointEvery == 0 || step == o.Steps || ct.IsCancellationRequested)
+            {
+                trainedSeconds += clock.Elapsed.TotalSeconds; clock.Restart(); windowStart = step;
+                if (monitor is not null) Monitor(model, monitor, step, trainLog);
+                Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds), model, disc, optG, optD);
+                try { trainLog.Plot(); } catch (Exception e) { log.LogWarning("Plot failed: {Message}", e.Message); }
+                log.LogInformation("Checkpoint at step {Step}", step);
+            }
+        }
+        return step;
+    }
+
+    private void Monitor(HificModel model, Tensor crops, long step, TrainingLog trainLog)
+    {
+        model.eval();
+        using (no_grad())
+        {
+            for (int level = 0; level < model.Preset.RateLevels; level++)
+            {
+                using var scope = NewDisposeScope();
+                var f = model.Forward(crops, level);
+                var recon = f.Reconstruction.clamp(0, 1);
+                double bpp = f.Bpp((long)o.CropSize * o.CropSize).mean().item<float>();
+                double mse = (recon - crops).mul(255).square().mean().item<float>();
+                double ms = MsSsim.Compute(recon, crops, 1.0).mean().item<float>();
+                trainLog.AppendMonitor(string.Join(',', step, level, TrainingLog.F(bpp), TrainingLog.F(Psnr.FromMse(mse)), TrainingLog.F(ms)));
+            }
+        }
+        model.train();
+    }
+}

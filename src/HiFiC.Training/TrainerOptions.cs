@@ -1,0 +1,49 @@
+namespace HiFiC.Training;
+
+/// <summary>
+/// The training recipe. Defaults follow HiFiC (Mentzer et al. 2020) where this machine allows;
+/// d_P is 1 - MS-SSIM because LPIPS weights cannot be obtained here.
+/// </summary>
+public sealed record TrainerOptions
+{
+    public string DataDir { get; init; } = "../shared/datasets/train";
+    /// <summary>Fixed crops of these images are evaluated at every checkpoint (monitoring only, never used for gradients).</summary>
+    public string? MonitorDir { get; init; } = "../shared/datasets/eval";
+    public string OutDir { get; init; } = "runs/lite";
+    public string Preset { get; init; } = "lite";
+    public long Steps { get; init; } = 1_000_000;
+    public int BatchSize { get; init; } = 4;
+    public int CropSize { get; init; } = 256;
+    public double LearningRate { get; init; } = 2e-4; // the paper uses 1e-4; CPU runs are short, so start faster
+    /// <summary>Learning rate is divided by 10 from this step on (the paper decays once late in training).</summary>
+    public long LearningRateDecayStep { get; init; } = 500_000;
+    /// <summary>Steps of rate-distortion training before the discriminator joins (the paper's two phases).</summary>
+    public long GanStartStep { get; init; } = 20_000;
+    /// <summary>Target bpp per rate level (lo, mi, hi).</summary>
+    public double[] RateTargets { get; init; } = [0.14, 0.30, 0.45];
+    /// <summary>lambda_a per level: the rate weight while a batch is above its target.</summary>
+    public double[] LambdaA { get; init; } = [2.0, 1.0, 0.5];
+    /// <summary>lambda_b: the rate weight once below target (lambda_a much greater than lambda_b).</summary>
+    public double LambdaB { get; init; } = 1.0 / 16;
+    /// <summary>k_M: MSE weight, MSE measured on 0..255.</summary>
+    public double KM { get; init; } = 0.075 / 32;
+    /// <summary>k_P: weight of the perceptual distortion d_P = 1 - MS-SSIM.</summary>
+    public double KP { get; init; } = 1.0;
+    /// <summary>beta: weight of the generator's adversarial loss.</summary>
+    public double Beta { get; init; } = 0.15;
+    public int LogEvery { get; init; } = 10;
+    public int CheckpointEvery { get; init; } = 200;
+    public int Threads { get; init; } = 2;
+    public long Seed { get; init; } = 20201;
+    /// <summary>Sources larger than this (shorter side, px) are downscaled ~2x with Lanczos first, to hide JPEG artefacts.</summary>
+    public int DownscaleAbove { get; init; } = 512;
+
+    public void Validate()
+    {
+        if (BatchSize < 1) throw new ArgumentException("Batch size must be at least 1.");
+        if (CropSize < 64 || CropSize % 64 != 0) throw new ArgumentException("Crop size must be a multiple of 64, at least 64.");
+        if (RateTargets.Length == 0 || RateTargets.Length != LambdaA.Length)
+            throw new ArgumentException("Give one lambda_a per rate target.");
+        if (Steps < 1) throw new ArgumentException("Steps must be positive.");
+    }
+}

@@ -1,0 +1,82 @@
+using HiFiC.Codec.Imaging;
+using TorchSharp;
+
+namespace HiFiC.Codec.Tests.Imaging;
+
+public class TensorImageTests
+{
+    public TensorImageTests() => TestImages.InitTorch();
+
+    [Fact]
+    public void ToTensor_IsPlanarUnitRange()
+    {
+        using var scope = torch.NewDisposeScope();
+        var img = TestImages.Random(5, 3, seed: 10);
+        var t = TensorImage.ToTensor(img);
+        Assert.Equal(new long[] { 1, 3, 3, 5 }, t.shape);
+        Assert.Equal(torch.ScalarType.Float32, t.dtype);
+        Assert.Equal(img.Pixels[(2 * 5 + 4) * 3 + 1] / 255f, t[0, 1, 2, 4].item<float>());
+    }
+
+    [Fact]
+    public void ToTensor_ReplicatesEdgesOutsideTheImage()
+    {
+        using var scope = torch.NewDisposeScope();
+        var img = TestImages.Random(3, 2, seed: 11);
+        var region = new PixelRect(-2, -1, 7, 4);
+        var values = TensorImage.ToTensor(img, region).data<float>().ToArray();
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 4; y++)
+                for (int x = 0; x < 7; x++)
+                {
+                    int sx = Math.Clamp(x - 2, 0, 2), sy = Math.Clamp(y - 1, 0, 1);
+                    Assert.Equal(img.Pixels[(sy * 3 + sx) * 3 + c] / 255f, values[(c * 4 + y) * 7 + x]);
+                }
+    }
+
+    [Fact]
+    public void ToTensor_ToImage_RoundTripsExactly()
+    {
+        using var scope = torch.NewDisposeScope();
+        var img = TestImages.Random(37, 23, seed: 12);
+        Assert.Equal(img.Pixels, TensorImage.ToImage(TensorImage.ToTensor(img)).Pixels);
+        Assert.Equal(img.Pixels, TensorImage.ToImage(TensorImage.ToTensor(img)[0].to_type(torch.ScalarType.Float64)).Pixels);
+    }
+
+    [Fact]
+    public void CopyToImage_WritesTheSourceRegionAtTheTarget()
+    {
+        using var scope = torch.NewDisposeScope();
+        var img = TestImages.Random(20, 10, seed: 13);
+        // A padded tile with a 4-pixel margin, as the tiler builds them; its interior goes back in place.
+        var tile = TensorImage.ToTensor(img, new PixelRect(6, 2, 8, 5).Inflate(4));
+        var dst = new RgbImage(20, 10);
+        TensorImage.CopyToImage(tile, new PixelRect(4, 4, 8, 5), dst, 6, 2);
+        Assert.Equal(img.Crop(new PixelRect(6, 2, 8, 5)).Pixels, dst.Crop(new PixelRect(6, 2, 8, 5)).Pixels);
+        Assert.All(dst.Crop(new PixelRect(0, 0, 20, 2)).Pixels, v => Assert.Equal(0, v));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TensorImage.CopyToImage(tile, new PixelRect(4, 4, 8, 5), dst, 13, 2));
+    }
+
+    [Fact]
+    public void ToImage_ClampsRoundsAndZeroesNaN()
+    {
+        using var scope = torch.NewDisposeScope();
+        var t = torch.tensor(new[] { -0.5f, 1.7f, 0.5f, float.NaN, 10.4f / 255, 10.6f / 255 }, [3, 1, 2]);
+        var img = TensorImage.ToImage(t);
+        Assert.Equal(new byte[] { 0, 128, 10, 255, 0, 11 }, img.Pixels); // interleaved (R,G,B) per pixel
+    }
+
+    [Fact]
+    public void ToTensor_ToImage_TwelveMegapixels_IsFast()
+    {
+        using var scope = torch.NewDisposeScope();
+        var img = new RgbImage(4000, 3000);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var t = TensorImage.ToTensor(img);
+        var back = TensorImage.ToImage(t);
+        sw.Stop();
+        Assert.Equal(img.Width, back.Width);
+        // Generous bound for shared CI machines; the point is to catch per-pixel tensor access (minutes).
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
+    }
+}
