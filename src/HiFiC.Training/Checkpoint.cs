@@ -13,7 +13,7 @@ namespace HiFiC.Training;
 /// </summary>
 public static class Checkpoint
 {
-    public sealed record State(long Step, string Preset, DateTime SavedUtc, double TrainingSeconds);
+    public sealed record State(long Step, string Preset, DateTime SavedUtc, double TrainingSeconds, string? Phase = null, string? DataDir = null);
 
     private const string LatestFile = "latest";
 

@@ -128,7 +128,7 @@ public sealed class Trainer
             {
                 trainedSeconds += clock.Elapsed.TotalSeconds; clock.Restart(); windowStart = step;
                 if (monitor is not null) Monitor(model, monitor, step, trainLog);
-                Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds), model, disc, optG, optD);
+                Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds, step > o.GanStartStep ? "gan" : "rd", o.DataDir), model, disc, optG, optD);
                 try { trainLog.Plot(); } catch (Exception e) { log.LogWarning("Plot failed: {Message}", e.Message); }
                 log.LogInformation("Checkpoint at step {Step}", step);
             }

@@ -79,8 +79,13 @@ internal static class RansDecoder
                     break;
                 }
 
-                // Out of the hot loop so the call's register saves stay out of it too.
-                output[i] = ReadEscape(stream, ref x, ref pos, table, i);
+                // Out of the hot loop so the call's register saves stay out of it too, and through
+                // copies because a ref to x or pos would keep them in memory everywhere.
+                ulong xs = x;
+                int ps = pos;
+                output[i] = ReadEscape(stream, ref xs, ref ps, table, i);
+                x = xs;
+                pos = ps;
                 i++;
             }
         }

@@ -28,11 +28,13 @@ internal static class RansEncoder
             int symbol = EscapeCode.SymbolFor(values, i, table, tableIndices[i], out bool below, out int excess);
             if (symbol == table.EscapeSymbol)
             {
-                // Copies keep x and pos out of memory in the hot path (a ref would pin them there).
+                // Copies, because a ref to x, words or pos would keep them in memory everywhere.
                 ulong xs = x;
+                uint[] ws = words;
                 int ps = pos;
-                PutEscapePayload(ref xs, ref words, ref ps, below, excess);
+                PutEscapePayload(ref xs, ref ws, ref ps, below, excess);
                 x = xs;
+                words = ws;
                 pos = ps;
             }
 
@@ -43,7 +45,8 @@ internal static class RansEncoder
             {
                 if (pos == 0)
                 {
-                    words = Grow(words, ref pos);
+                    pos = words.Length;
+                    words = Grow(words);
                 }
 
                 words[--pos] = (uint)x;
@@ -85,7 +88,8 @@ internal static class RansEncoder
         {
             if (pos == 0)
             {
-                words = Grow(words, ref pos);
+                pos = words.Length;
+                words = Grow(words);
             }
 
             words[--pos] = (uint)x;
@@ -95,12 +99,11 @@ internal static class RansEncoder
         x = ((x >> shift) << EntropyConstants.PrecisionBits) + (x & ((1UL << shift) - 1)) + ((ulong)value << shift);
     }
 
-    private static uint[] Grow(uint[] words, ref int pos)
+    /// <summary>Doubles a full buffer, keeping its content at the end where the encoder wrote it.</summary>
+    private static uint[] Grow(uint[] full)
     {
-        var grown = new uint[Math.Max(64, words.Length * 2)];
-        int used = words.Length - pos;
-        words.AsSpan(pos).CopyTo(grown.AsSpan(grown.Length - used));
-        pos = grown.Length - used;
+        var grown = new uint[Math.Max(64, full.Length * 2)];
+        full.CopyTo(grown, grown.Length - full.Length);
         return grown;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -74,28 +75,39 @@ public static class TensorImage
         if (!dst.Bounds.Contains(dstRect))
             throw new ArgumentOutOfRangeException(nameof(dstX), dstRect, $"destination must lie inside the {dst.Width}x{dst.Height} image");
 
-        using var scope = NewDisposeScope();
+        using var outer = NewDisposeScope(); // frees the [3,h,w] view taken of a 4-d t
         Tensor chw = t.dim() == 4 ? t[0] : t;
-        // Quantise on the tensor's own device so only bytes cross to the CPU.
-        Tensor bytes = chw.detach()
-            .narrow(1, srcRegion.Y, srcRegion.Height).narrow(2, srcRegion.X, srcRegion.Width)
-            .to_type(ScalarType.Float32).mul(255f).nan_to_num(0)
-            .clamp(0, 255).round().to_type(ScalarType.Byte)
-            .cpu().contiguous();
-
-        ReadOnlySpan<byte> planar = bytes.bytes;
-        int rw = srcRegion.Width, plane = rw * srcRegion.Height;
-        for (int y = 0; y < srcRegion.Height; y++)
+        int rw = srcRegion.Width;
+        // Bands of rows bound the float copy to ~16 MB, however large the image (a Span over one
+        // whole 50-megapixel float tensor would also overflow int).
+        int bandRows = Math.Max(1, (4 << 20) / (3 * rw));
+        for (int y0 = 0; y0 < srcRegion.Height; y0 += bandRows)
         {
-            ReadOnlySpan<byte> r = planar.Slice(y * rw, rw), g = planar.Slice(plane + y * rw, rw), b = planar.Slice(2 * plane + y * rw, rw);
-            Span<byte> row = dst.Pixels.AsSpan(((dstY + y) * dst.Width + dstX) * 3, rw * 3);
-            for (int x = 0, i = 0; x < rw; x++, i += 3)
+            using var scope = NewDisposeScope();
+            int rows = Math.Min(bandRows, srcRegion.Height - y0);
+            Tensor band = chw.detach().narrow(1, srcRegion.Y + y0, rows).narrow(2, srcRegion.X, rw)
+                .to_type(ScalarType.Float32).cpu().contiguous();
+            ReadOnlySpan<float> planar = MemoryMarshal.Cast<byte, float>(band.bytes);
+            int plane = rw * rows;
+            for (int y = 0; y < rows; y++)
             {
-                row[i] = r[x];
-                row[i + 1] = g[x];
-                row[i + 2] = b[x];
+                ReadOnlySpan<float> r = planar.Slice(y * rw, rw), g = planar.Slice(plane + y * rw, rw), b = planar.Slice(2 * plane + y * rw, rw);
+                Span<byte> row = dst.Pixels.AsSpan(((dstY + y0 + y) * dst.Width + dstX) * 3, rw * 3);
+                for (int x = 0, i = 0; x < rw; x++, i += 3)
+                {
+                    row[i] = Quantise(r[x]);
+                    row[i + 1] = Quantise(g[x]);
+                    row[i + 2] = Quantise(b[x]);
+                }
             }
         }
+    }
+
+    // round(clamp(v * 255, 0, 255)) with torch.round's half-to-even; NaN fails both comparisons and maps to 0.
+    private static byte Quantise(float v)
+    {
+        v *= 255f;
+        return v >= 0f ? v <= 255f ? (byte)MathF.Round(v) : (byte)255 : (byte)0;
     }
 
     private static (int H, int W) Size(Tensor t)

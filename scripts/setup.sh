@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what building and testing need on a fresh Debian 12 machine with the .NET 10 SDK.
+# Idempotent: skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v bc >/dev/null || need_apt+=(bc)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "missing packages (install as root): ${need_apt[*]}" >&2; exit 1
+  fi
+fi
+dotnet restore HiFiC.Cluster.sln -v q

@@ -1,0 +1,103 @@
+using HiFiC.Codec.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+
+namespace HiFiC.Training.Tests;
+
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("hific-train-").FullName;
+
+    public void Dispose() => Directory.Delete(root, true);
+
+    private string MakeData()
+    {
+        var dir = Path.Combine(root, "data");
+        Directory.CreateDirectory(dir);
+        var rng = new Random(5);
+        for (int n = 0; n < 3; n++)
+        {
+            using var img = new Image<Rgb24>(96, 80);
+            for (int y = 0; y < img.Height; y++)
+                for (int x = 0; x < img.Width; x++)
+                    img[x, y] = new Rgb24((byte)(x * 2 + n * 30), (byte)(y * 3), (byte)rng.Next(256));
+            img.SaveAsPng(Path.Combine(dir, $"img{n}.png"));
+        }
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "not an image");
+        return dir;
+    }
+
+    private TrainerOptions Options(string data, string outDir, long steps) => new()
+    {
+        DataDir = data, MonitorDir = null, OutDir = outDir, Preset = "tiny", Steps = steps,
+        BatchSize = 2, CropSize = 64, CheckpointEvery = 2, LogEvery = 1, GanStartStep = 2, Threads = 1,
+    };
+
+    private static Dictionary<string, float[]> Weights(string runDir)
+    {
+        var model = new HificModel(HificPreset.Tiny);
+        Checkpoint.LoadInto(Checkpoint.Latest(runDir)!, model);
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to(torch.ScalarType.Float32).data<float>().ToArray());
+    }
+
+    [Fact]
+    public void A_resumed_run_ends_with_exactly_the_weights_of_an_uninterrupted_one()
+    {
+        var data = MakeData();
+        var straight = Path.Combine(root, "straight");
+        var resumed = Path.Combine(root, "resumed");
+        Assert.Equal(4, new Trainer(Options(data, straight, 4), NullLogger.Instance).Run(CancellationToken.None));
+        Assert.Equal(2, new Trainer(Options(data, resumed, 2), NullLogger.Instance).Run(CancellationToken.None));
+        Assert.Equal(4, new Trainer(Options(data, resumed, 4), NullLogger.Instance).Run(CancellationToken.None));
+
+        var a = Weights(straight);
+        var b = Weights(resumed);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var key in a.Keys) Assert.Equal(a[key], b[key]);
+    }
+
+    [Fact]
+    public void A_run_logs_every_level_and_phase_and_draws_its_curves()
+    {
+        var data = MakeData();
+        var run = Path.Combine(root, "run");
+        new Trainer(Options(data, run, 4), NullLogger.Instance).Run(CancellationToken.None);
+        var rows = File.ReadAllLines(Path.Combine(run, "train.csv"));
+        Assert.Equal(TrainingLog.TrainHeader, rows[0]);
+        Assert.Contains(rows, r => r.Split(',')[1] == "rd");
+        Assert.Contains(rows, r => r.Split(',')[1] == "gan");
+        Assert.True(new FileInfo(Path.Combine(run, "curves.png")).Length > 1000);
+        Assert.Equal(4, Checkpoint.ReadState(Checkpoint.Latest(run)!).Step);
+    }
+
+    [Fact]
+    public void Cancelling_mid_run_saves_a_checkpoint_to_resume_from()
+    {
+        var data = MakeData();
+        var run = Path.Combine(root, "cancel");
+        using var cts = new CancellationTokenSource();
+        // Cancel as soon as the first step is logged: the run must stop at step 1 and keep it.
+        var logger = new CallbackLogger(m => { if (m.StartsWith("step 1:")) cts.Cancel(); });
+        long step = new Trainer(Options(data, run, 100) with { CheckpointEvery = 1000 }, logger).Run(cts.Token);
+        Assert.Equal(1, step);
+        Assert.Equal(1, Checkpoint.ReadState(Checkpoint.Latest(run)!).Step);
+    }
+
+    private sealed class CallbackLogger(Action<string> onMessage) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel level) => true;
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel level, Microsoft.Extensions.Logging.EventId id, TState state, Exception? e, Func<TState, Exception?, string> format) =>
+            onMessage(format(state, e));
+    }
+
+    [Fact]
+    public void An_empty_data_folder_is_a_clear_error()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(root, "empty")).FullName;
+        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(Options(empty, Path.Combine(root, "x"), 2), NullLogger.Instance).Run(CancellationToken.None));
+        Assert.Contains("No usable training images", e.Message);
+    }
+}
