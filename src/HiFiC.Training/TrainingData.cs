@@ -15,6 +15,7 @@ public sealed class TrainingData
 {
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"];
     private readonly List<(int Width, int Height, byte[] Pixels)> images = new();
+    private float[] scratch = [];
 
     public int Count => images.Count;
 
@@ -53,7 +54,11 @@ public sealed class TrainingData
     /// <summary>[N,3,S,S] float in [0,1].</summary>
     public Tensor Batch(int batchSize, int crop, Random rng)
     {
-        var buffer = new float[batchSize * 3 * crop * crop];
+        // Reused: torch.tensor copies it, and a fresh multi-megabyte array per step lands on the
+        // large-object heap, which the GC lets grow for a long time (RSS crept ~6 MB/step).
+        int length = batchSize * 3 * crop * crop;
+        if (scratch.Length != length) scratch = new float[length];
+        var buffer = scratch;
         int plane = crop * crop;
         for (int b = 0; b < batchSize; b++)
         {

@@ -6,8 +6,8 @@ namespace HiFiC.Codec.Imaging;
 
 /// <summary>
 /// Conversions between <see cref="RgbImage"/> and planar float tensors [1,3,h,w] in [0,1].
-/// The pixel loops run on managed spans and the tensor is built from one float[]: per-pixel tensor
-/// indexing would take minutes on a 50-megapixel image.
+/// The pixel loops run on spans over the tensors' memory: per-pixel tensor indexing would take
+/// minutes on a 50-megapixel image.
 /// </summary>
 public static class TensorImage
 {
@@ -24,32 +24,40 @@ public static class TensorImage
         ArgumentNullException.ThrowIfNull(img);
         if (region.IsEmpty)
             throw new ArgumentException($"region {region} is empty", nameof(region));
-        long plane = region.Area;
-        if (plane * 3 > Array.MaxLength)
-            throw new ArgumentException($"region {region} is too large for one tensor buffer", nameof(region));
-
-        int w = region.Width, h = region.Height, p = (int)plane;
+        int w = region.Width, h = region.Height;
         // Byte offset of each output column's source pixel, clamped to the image: edge replication.
         var srcX = new int[w];
         for (int x = 0; x < w; x++)
             srcX[x] = Math.Clamp(region.X + x, 0, img.Width - 1) * 3;
 
-        var data = new float[3 * plane];
+        // Written in place, band by band through contiguous per-channel views: no managed copy of the
+        // whole image, and no single Span over more than a few MB.
+        Tensor result = empty(new long[] { 1, 3, h, w }, ScalarType.Float32);
         float[] lut = ByteToUnit;
-        for (int y = 0; y < h; y++)
+        using Tensor rc = result[0, 0], gc = result[0, 1], bc = result[0, 2];
+        int bandRows = Math.Max(1, (1 << 20) / w);
+        for (int y0 = 0; y0 < h; y0 += bandRows)
         {
-            ReadOnlySpan<byte> row = img.Row(Math.Clamp(region.Y + y, 0, img.Height - 1));
-            Span<float> r = data.AsSpan(y * w, w), g = data.AsSpan(p + y * w, w), b = data.AsSpan(2 * p + y * w, w);
-            for (int x = 0; x < w; x++)
+            int rows = Math.Min(bandRows, h - y0);
+            using Tensor rv = rc.narrow(0, y0, rows), gv = gc.narrow(0, y0, rows), bv = bc.narrow(0, y0, rows);
+            Span<float> r = Floats(rv), g = Floats(gv), b = Floats(bv);
+            for (int y = 0; y < rows; y++)
             {
-                int s = srcX[x];
-                r[x] = lut[row[s]];
-                g[x] = lut[row[s + 1]];
-                b[x] = lut[row[s + 2]];
+                ReadOnlySpan<byte> row = img.Row(Math.Clamp(region.Y + y0 + y, 0, img.Height - 1));
+                int o = y * w;
+                for (int x = 0; x < w; x++)
+                {
+                    int s = srcX[x];
+                    r[o + x] = lut[row[s]];
+                    g[o + x] = lut[row[s + 1]];
+                    b[o + x] = lut[row[s + 2]];
+                }
             }
         }
-        return tensor(data, new long[] { 1, 3, h, w }, ScalarType.Float32);
+        return result;
     }
+
+    private static Span<float> Floats(Tensor contiguousView) => MemoryMarshal.Cast<byte, float>(contiguousView.bytes);
 
     /// <summary>A new image holding round(clamp(t*255)) of a [1,3,h,w] or [3,h,w] tensor.</summary>
     public static RgbImage ToImage(Tensor t)
@@ -87,7 +95,7 @@ public static class TensorImage
             int rows = Math.Min(bandRows, srcRegion.Height - y0);
             Tensor band = chw.detach().narrow(1, srcRegion.Y + y0, rows).narrow(2, srcRegion.X, rw)
                 .to_type(ScalarType.Float32).cpu().contiguous();
-            ReadOnlySpan<float> planar = MemoryMarshal.Cast<byte, float>(band.bytes);
+            ReadOnlySpan<float> planar = Floats(band);
             int plane = rw * rows;
             for (int y = 0; y < rows; y++)
             {

@@ -1,4 +1,3 @@
-using HiFiC.Codec.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -21,31 +20,12 @@ namespace HiFiC.Codec.Metrics;
 /// standard weights are used unchanged, so results match pytorch_msssim wherever it is defined.
 /// </para>
 /// </summary>
-public static class MsSsim
+public static partial class MsSsim
 {
     public static IReadOnlyList<double> Weights { get; } = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333];
     public const int WindowSize = 11;
     public const double Sigma = 1.5;
     public const double K1 = 0.01, K2 = 0.03;
-
-    /// <summary>MS-SSIM of two 8-bit RGB images (data range 255), mean over R, G and B.</summary>
-    public static double Compute(RgbImage a, RgbImage b)
-    {
-        Psnr.SameSize(a, b);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        // [0,1] with data range 1 is the same as bytes with range 255: the constants scale with the range.
-        // Float64 because sigma^2 = E[x^2] - E[x]^2 cancels badly in float32 (errors ~1e-4 on flat areas).
-        Tensor x = TensorImage.ToTensor(a), y = TensorImage.ToTensor(b);
-        double sum = 0;
-        for (int c = 0; c < 3; c++) // one channel at a time: a third of the peak memory on large images
-        {
-            using var channelScope = NewDisposeScope();
-            Tensor xc = x.narrow(1, c, 1).to_type(ScalarType.Float64), yc = y.narrow(1, c, 1).to_type(ScalarType.Float64);
-            sum += Compute(xc, yc).item<double>();
-        }
-        return sum / 3;
-    }
 
     /// <summary>
     /// Batched, differentiable MS-SSIM of [N,C,H,W] tensors whose values span <paramref name="dataRange"/>;
@@ -150,12 +130,16 @@ public static class MsSsim
     private static Tensor Downsample(Tensor t) =>
         F.avg_pool2d(t, [2, 2], [2, 2], [t.shape[2] % 2, t.shape[3] % 2], ceil_mode: false, count_include_pad: true);
 
-    private static Tensor Gaussian(int size, double sigma, ScalarType dtype, Device device)
+    private static Tensor Gaussian(int size, double sigma, ScalarType dtype, Device device) =>
+        tensor(GaussianWindow(size, sigma), dtype, device);
+
+    /// <summary>The normalised 1-D window both overloads filter with (rows, then columns).</summary>
+    private static double[] GaussianWindow(int size, double sigma)
     {
         var g = new double[size];
         for (int i = 0; i < size; i++)
             g[i] = Math.Exp(-Math.Pow(i - size / 2, 2) / (2 * sigma * sigma));
         double sum = g.Sum();
-        return tensor(g.Select(v => v / sum).ToArray(), dtype, device);
+        return g.Select(v => v / sum).ToArray();
     }
 }

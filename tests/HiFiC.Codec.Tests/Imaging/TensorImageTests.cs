@@ -44,6 +44,18 @@ public class TensorImageTests
     }
 
     [Fact]
+    public void LargeImages_AreConvertedBandByBand_Correctly()
+    {
+        // 1100 x 2000 spans several of the internal row bands in both directions; the reference is
+        // built independently with torch ops from the interleaved bytes.
+        using var scope = torch.NewDisposeScope();
+        var img = TestImages.Random(1100, 2000, seed: 14);
+        var reference = torch.tensor(img.Pixels, [2000, 1100, 3]).permute(2, 0, 1).unsqueeze(0).to_type(torch.ScalarType.Float32) / 255f;
+        Assert.Equal(0f, (TensorImage.ToTensor(img) - reference).abs().max().item<float>(), 1e-7f);
+        Assert.Equal(img.Pixels, TensorImage.ToImage(reference).Pixels);
+    }
+
+    [Fact]
     public void CopyToImage_WritesTheSourceRegionAtTheTarget()
     {
         using var scope = torch.NewDisposeScope();

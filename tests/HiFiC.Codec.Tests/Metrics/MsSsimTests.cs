@@ -121,6 +121,21 @@ public class MsSsimTests
     }
 
     [Fact]
+    public void Gradient_IsFinite_WhenContrastTermsAreClampedToZero()
+    {
+        // Early in training the output is unrelated to the target: negative cs terms hit the ReLU, whose
+        // zero gradient must win over pow's infinite one at 0 (no NaN reaching the model).
+        using var scope = torch.NewDisposeScope();
+        torch.random.manual_seed(45);
+        var x = torch.rand(2, 3, 64, 64).requires_grad_(true);
+        var y = 1 - x.detach(); // anti-correlated: every cs term is negative
+        var score = MsSsim.Compute(x, y);
+        (1 - score).sum().backward();
+        Assert.True(score.isfinite().all().item<bool>());
+        Assert.True(x.grad!.isfinite().all().item<bool>());
+    }
+
+    [Fact]
     public void Gradient_MatchesFiniteDifferences()
     {
         // Float64 on a 24x24 image (two scales, odd-size pooling at the second): checks the analytic
