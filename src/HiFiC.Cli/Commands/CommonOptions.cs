@@ -1,0 +1,74 @@
+using System.CommandLine;
+using HiFiC.Cli.Settings;
+using HiFiC.Codec.Imaging;
+
+namespace HiFiC.Cli.Commands;
+
+/// <summary>Options shared by several commands, so each reads and validates the same way everywhere.</summary>
+public static class CommonOptions
+{
+    public static Option<string?> Output(string description) => new("--output", "-o") { Description = description };
+
+    public static Option<string?> Model() => new("--model", "-m")
+    {
+        Description = "Model id, digest prefix (8+ hex digits) or model folder. Default: hific-lite, searched in $HIFIC_MODELS, models/ beside the program, models/ in the current folder and its parents.",
+    };
+
+    public static Option<string?> Rate() => new("--rate", "-r")
+    {
+        Description = "Rate level: a name from the model card (lo, mi, hi) or a continuous t between 0 and levels-1. Default: mi.",
+    };
+
+    public static Option<double?> Bpp() => new("--bpp")
+    {
+        Description = "Target bits per pixel; mapped to a rate with the model card's measured operating points. Excludes --rate.",
+    };
+
+    public static Option<int> Tile() => new("--tile")
+    {
+        Description = "Tile edge in pixels (multiple of 64, 64..4096). Smaller tiles bound memory and speed up region restores.",
+        DefaultValueFactory = _ => 512,
+    };
+
+    public static Option<bool> Overwrite() => new("--overwrite")
+    {
+        Description = "Replace outputs that already exist (without it, an existing output is an error and is left untouched).",
+    };
+
+    public static Option<int?> Limit(string what) => new("--limit")
+    {
+        Description = $"Use at most this many {what} (in name order).",
+    };
+
+    public static Option<PixelRect?> Region() => new("--region")
+    {
+        Description = $"Restore only this rectangle: {RegionParser.Syntax}. Only the tiles it meets are decoded.",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (RegionParser.TryParse(text, out var region, out var error)) return region;
+            result.AddError(error);
+            return null;
+        },
+    };
+
+    /// <summary>--rate and --bpp name the same thing two ways: refuse both at parse time (exit 2).</summary>
+    public static void RateOrBpp(Command command, Option<string?> rate, Option<double?> bpp) =>
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(rate) is { Implicit: false } && result.GetResult(bpp) is { Implicit: false })
+                result.AddError("Give --rate or --bpp, not both.");
+        });
+
+    public static void Positive(Option<int> option) =>
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError($"{option.Name} must be at least 1.");
+        });
+
+    public static void Positive(Option<int?> option) =>
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1) result.AddError($"{option.Name} must be at least 1.");
+        });
+}

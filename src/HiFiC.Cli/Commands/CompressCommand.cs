@@ -1,0 +1,92 @@
+using System.CommandLine;
+using HiFiC.Cli.Batch;
+using HiFiC.Cli.Files;
+using HiFiC.Cli.Output;
+using HiFiC.Cli.Results;
+using HiFiC.Cli.Settings;
+using HiFiC.Codec.Coding;
+using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Models;
+using Spectre.Console;
+
+namespace HiFiC.Cli.Commands;
+
+/// <summary>`hific compress IN [-o OUT]`: images to .hific, one file or a whole folder tree.</summary>
+public sealed class CompressCommand : Command
+{
+    private readonly Argument<string> input = new("input") { Description = "Image file, or folder of images searched recursively (png jpg jpeg webp bmp tif tiff gif)." };
+    private readonly Option<string?> output = CommonOptions.Output("Output file, or folder for a folder input (mirrors its structure). Default: beside each input, extension .hific.");
+    private readonly Option<string?> model = CommonOptions.Model();
+    private readonly Option<string?> rate = CommonOptions.Rate();
+    private readonly Option<double?> bpp = CommonOptions.Bpp();
+    private readonly Option<int> tile = CommonOptions.Tile();
+    private readonly Option<bool> overwrite = CommonOptions.Overwrite();
+
+    public CompressCommand(CliContext cli) : base("compress", "Compress images to .hific files.")
+    {
+        Add(input); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(overwrite);
+        CommonOptions.RateOrBpp(this, rate, bpp);
+        SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
+    }
+
+    private int Execute(CliContext cli, ParseResult r, CancellationToken ct)
+    {
+        var plan = FilePlanner.Plan(r.GetValue(input)!, r.GetValue(output), InputKinds.Images, ".hific");
+        if (plan.Jobs.Count == 0)
+        {
+            cli.Warn($"no images in {r.GetValue(input)} ({plan.Ignored} other files ignored)");
+            return ExitCodes.Ok;
+        }
+        var codec = cli.Models.Load(r.GetValue(model));
+        var choice = new RateChoice(r.GetValue(rate), r.GetValue(bpp));
+        double t = choice.Resolve(codec);
+        var options = new CompressOptions { Rate = t, TileSize = r.GetValue(tile) };
+        try { options.Validate(codec.Preset.RateLevels); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        cli.Logger("hific.compress").LogModel(codec, choice.Describe(codec, t));
+
+        var encoder = new HificEncoder(codec);
+        bool replace = r.GetValue(overwrite);
+        var runner = new BatchRunner(cli);
+        var report = runner.Run(plan, "Compressing", (job, token) => CompressOne(encoder, options, job, replace, token), Describe, ct);
+
+        if (plan.IsBatch) WriteSummary(cli, report, codec, choice.Describe(codec, t));
+        else if (report.Results.FirstOrDefault() is { } one) cli.Out.WriteLine($"{one.Name} -> {one.Output}: {Describe(one)}");
+        runner.ReportFailures(report);
+        return report.ExitCode;
+    }
+
+    private static CompressedFile CompressOne(HificEncoder encoder, CompressOptions options, FileJob job, bool replace, CancellationToken ct)
+    {
+        // Checked before decoding the image: a rerun over a finished folder costs no compute.
+        if (!replace && File.Exists(job.Output)) throw new OutputExistsException(job.Output!);
+        long inputBytes = new FileInfo(job.Input).Length;
+        var image = ImageIO.Load(job.Input);
+        CompressResult? result = null;
+        AtomicFile.Write(job.Output!, replace, s => result = encoder.Compress(image, s, options, ct), ct);
+        return new CompressedFile(job.Name, job.Output!, inputBytes, result!);
+    }
+
+    private static string Describe(CompressedFile f) =>
+        $"{f.Result.Width}x{f.Result.Height}, {Units.Bytes(f.Result.Bytes)}, {Units.F(f.Result.Bpp, 4)} bpp " +
+        $"(estimated {Units.F(f.Result.EstimatedBpp, 4)}), {f.Result.Tiles} tile{(f.Result.Tiles == 1 ? "" : "s")}, {Units.Seconds(f.Result.Elapsed)}";
+
+    private static void WriteSummary(CliContext cli, BatchReport<CompressedFile> report, CodecModel codec, string rateText)
+    {
+        var done = report.Results.ToList();
+        long inBytes = done.Sum(f => f.InputBytes), outBytes = done.Sum(f => f.Result.Bytes), pixels = done.Sum(f => f.Pixels);
+        SummaryTable.Write(cli.Out, $"compress: model {codec.Id}, rate {rateText}",
+        [
+            ("Files", Units.Count(report.Plan.Jobs.Count)),
+            ("OK", Units.Count(report.OkCount)),
+            ("Failed", Units.Count(report.FailedCount)),
+            ("Ignored", Units.Count(report.Plan.Ignored)),
+            ("Bytes in", Units.Bytes(inBytes)),
+            ("Bytes out", Units.Bytes(outBytes)),
+            ("Ratio", outBytes > 0 ? Units.F((double)inBytes / outBytes, 1) + "x" : "-"),
+            ("Mean bpp", done.Count > 0 ? Units.F(done.Average(f => f.Result.Bpp), 4) : "-"),
+            ("MP/s", Units.F(pixels / 1e6 / Math.Max(report.Elapsed.TotalSeconds, 1e-9), 3)),
+            ("Time", Units.Seconds(report.Elapsed)),
+        ]);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Runtime.InteropServices;
+
+namespace HiFiC.Cli;
+
+public static class Program
+{
+    /// <summary>
+    /// The first Ctrl+C (or SIGTERM) cancels: the current file's temporary output is deleted and
+    /// training saves a checkpoint. A second Ctrl+C kills the process at once.
+    /// </summary>
+    public static async Task<int> Main(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (cts.IsCancellationRequested) return;
+            e.Cancel = true;
+            Console.Error.WriteLine("hific: stopping after cleanup (Ctrl+C again to kill now)...");
+            cts.Cancel();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            cts.Cancel();
+        });
+        return await HificCli.RunAsync(args, Console.Out, Console.Error, cts.Token);
+    }
+}

@@ -1,0 +1,9 @@
+using HiFiC.Codec.Coding;
+
+namespace HiFiC.Cli.Results;
+
+/// <summary>One compressed image: its source size on disk and the encoder's result.</summary>
+public sealed record CompressedFile(string Name, string Output, long InputBytes, CompressResult Result)
+{
+    public long Pixels => (long)Result.Width * Result.Height;
+}

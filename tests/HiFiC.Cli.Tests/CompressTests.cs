@@ -1,0 +1,148 @@
+using HiFiC.Cli.Files;
+
+namespace HiFiC.Cli.Tests;
+
+public sealed class CompressTests(TestModelFolder models) : CliTestBase(models)
+{
+    [Fact]
+    public void A_file_compresses_beside_itself_and_decompresses_to_a_png_of_the_same_size()
+    {
+        var png = TestImages.Png(In("photo.png"), 100, 70);
+
+        var compress = Run("compress", png);
+        Assert.True(compress.ExitCode == 0, compress.ToString());
+        Assert.True(File.Exists(In("photo.hific")), compress.ToString());
+        Assert.Contains("bpp", compress.Out);
+
+        var decompress = Run("decompress", In("photo.hific"), "-o", In("restored.png"));
+        Assert.True(decompress.ExitCode == 0, decompress.ToString());
+        Assert.Equal((100, 70), TestImages.Size(In("restored.png")));
+    }
+
+    [Fact]
+    public void A_folder_batch_goes_on_after_bad_files_names_them_and_exits_1()
+    {
+        TestImages.Png(In("in", "a.png"), 64, 64, seed: 1);
+        TestImages.Png(In("in", "sub", "b.png"), 80, 48, seed: 2);
+        TestImages.TruncatedPng(In("in", "broken.png"), 64, 64);
+        TestImages.Text(In("in", "sub", "fake.jpg"), "not a jpeg at all");
+        TestImages.Text(In("in", "notes.txt"), "ignored: not an image extension");
+        var before = Snapshot(In("in"));
+
+        var run = Run("compress", In("in"), "-o", In("out"));
+
+        Assert.True(run.ExitCode == ExitCodes.InputsFailed, run.ToString());
+        Assert.True(File.Exists(In("out", "a.hific")), run.ToString());
+        Assert.True(File.Exists(In("out", "sub", "b.hific")), run.ToString());
+        Assert.False(File.Exists(In("out", "broken.hific")));
+        Assert.False(File.Exists(In("out", "sub", "fake.hific")));
+        Assert.Contains("broken.png", run.Err);
+        Assert.Contains(Path.Combine("sub", "fake.jpg"), run.Err);
+        Assert.DoesNotContain("   at ", run.Err); // one line per failure, no stack traces
+        // The summary table: 4 images taken, 2 done, 2 failed, the text file ignored.
+        Assert.Contains("Failed", run.Out);
+        Assert.Contains("Mean bpp", run.Out);
+        Assert.Contains("MP/s", run.Out);
+        var after = Snapshot(In("in"));
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (path, bytes) in before) Assert.Equal(bytes, after[path]);
+        Assert.Empty(Directory.EnumerateFiles(Work, "*" + AtomicFile.PartialSuffix, SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void An_existing_output_is_never_replaced_without_overwrite()
+    {
+        var png = TestImages.Png(In("a.png"), 64, 64);
+        File.WriteAllText(In("a.hific"), "precious");
+
+        var refused = Run("compress", png);
+        Assert.True(refused.ExitCode == ExitCodes.InputsFailed, refused.ToString());
+        Assert.Contains("already exists", refused.Err);
+        Assert.Contains("--overwrite", refused.Err);
+        Assert.Equal("precious", File.ReadAllText(In("a.hific")));
+
+        var replaced = Run("compress", png, "--overwrite");
+        Assert.True(replaced.ExitCode == 0, replaced.ToString());
+        Assert.NotEqual("precious", File.ReadAllText(In("a.hific")));
+    }
+
+    [Fact]
+    public void Output_equal_to_the_input_is_refused()
+    {
+        var png = TestImages.Png(In("a.png"), 64, 64);
+        var before = File.ReadAllBytes(png);
+        var run = Run("compress", png, "-o", png, "--overwrite");
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal(before, File.ReadAllBytes(png));
+    }
+
+    [Fact]
+    public void Same_named_images_of_two_formats_keep_apart()
+    {
+        TestImages.Png(In("in", "x.png"), 64, 64, seed: 1);
+        using (var img = SixLabors.ImageSharp.Image.Load(In("in", "x.png"))) SixLabors.ImageSharp.ImageExtensions.SaveAsBmp(img, In("in", "x.bmp"));
+
+        var run = Run("compress", In("in"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(File.Exists(In("in", "x.png.hific")));
+        Assert.True(File.Exists(In("in", "x.bmp.hific")));
+    }
+
+    [Fact]
+    public void A_missing_model_is_named_with_the_search_path_and_exits_3()
+    {
+        var png = TestImages.Png(In("a.png"), 64, 64);
+        var run = Run("compress", png, "--model", "no-such-model");
+        Assert.Equal(ExitCodes.Model, run.ExitCode);
+        Assert.Contains("Model 'no-such-model' not found", run.Err);
+        Assert.Contains(Models.Root, run.Err);
+        Assert.False(File.Exists(In("a.hific")));
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_leaves_no_output()
+    {
+        TestImages.Png(In("in", "a.png"), 64, 64);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        var run = await RunAsync(cts.Token, "compress", In("in"));
+
+        Assert.Equal(ExitCodes.Cancelled, run.ExitCode);
+        Assert.Single(Directory.EnumerateFiles(In("in")));
+    }
+
+    [Theory]
+    [InlineData("--rate", "mi", "--bpp", "0.3")]
+    [InlineData("--rate", "ultra")]
+    [InlineData("--rate", "7")]
+    [InlineData("--tile", "100")]
+    [InlineData("--bpp", "-1")]
+    public void Contradictory_or_impossible_settings_are_usage_errors(params string[] options)
+    {
+        var png = TestImages.Png(In("a.png"), 64, 64);
+        var run = Run(["compress", png, .. options]);
+        Assert.True(run.ExitCode == ExitCodes.Usage, run.ToString());
+        Assert.False(File.Exists(In("a.hific")));
+    }
+
+    [Fact]
+    public void A_missing_input_is_a_usage_error()
+    {
+        var run = Run("compress", In("nothing-here.png"));
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("No such file or folder", run.Err);
+    }
+
+    [Fact]
+    public void Rate_names_and_bpp_targets_choose_different_sizes()
+    {
+        var png = TestImages.Png(In("a.png"), 128, 128);
+        Assert.Equal(0, Run("compress", png, "-o", In("lo.hific"), "--rate", "lo").ExitCode);
+        Assert.Equal(0, Run("compress", png, "-o", In("hi.hific"), "--rate", "2").ExitCode);
+        Assert.Equal(0, Run("compress", png, "-o", In("bpp.hific"), "--bpp", "0.14").ExitCode);
+        Assert.Equal(File.ReadAllBytes(In("lo.hific")), File.ReadAllBytes(In("bpp.hific")));
+        Assert.NotEqual(File.ReadAllBytes(In("lo.hific")), File.ReadAllBytes(In("hi.hific")));
+    }
+}

@@ -1,0 +1,32 @@
+namespace HiFiC.Cli.Tests;
+
+public sealed class TrainTests(TestModelFolder models) : CliTestBase(models)
+{
+    [Fact]
+    public void Train_writes_checkpoints_and_export_makes_a_usable_model()
+    {
+        TestImages.Png(In("data", "a.png"), 128, 128, seed: 1);
+        TestImages.Png(In("data", "b.png"), 128, 128, seed: 2);
+
+        var train = Run("train", "--data", In("data"), "--out", In("run"), "--preset", "tiny", "--steps", "2", "--batch", "1",
+            "--crop", "64", "--checkpoint-every", "1", "--log-every", "1", "--monitor", "none");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.True(File.Exists(In("run", "checkpoints", "latest")), train.ToString());
+
+        var export = Run("train", "export", "--run", In("run"), "--id", "tiny-test", "--out", In("exported", "tiny-test"));
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.True(File.Exists(In("exported", "tiny-test", "model.json")));
+
+        var png = TestImages.Png(In("a.png"), 64, 64);
+        var compress = Run("compress", png, "--model", In("exported", "tiny-test"));
+        Assert.True(compress.ExitCode == 0, compress.ToString());
+    }
+
+    [Fact]
+    public void Train_without_data_is_a_usage_error()
+    {
+        var run = Run("train", "--data", In("missing"), "--out", In("run"));
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("missing", run.Err);
+    }
+}
