@@ -55,7 +55,7 @@ public static class HificCli
         {
             // Help and --version must work even where libtorch cannot load.
             if (parse.Action is not HelpAction && parse.CommandResult.Command is not RootCommand)
-                torch.set_num_threads(parse.GetValue(threads));
+                HiFiC.Codec.Model.TorchRuntime.Configure(parse.GetValue(threads));
             var config = new InvocationConfiguration
             {
                 Output = output,

@@ -28,7 +28,7 @@ public sealed class Trainer
 
     public long Run(CancellationToken ct)
     {
-        torch.set_num_threads(o.Threads);
+        TorchRuntime.Configure(o.Threads);
         var preset = HificPreset.ByName(o.Preset);
         if (preset.RateLevels != o.RateTargets.Length)
             throw new ArgumentException($"Preset {preset.Name} has {preset.RateLevels} rate levels but {o.RateTargets.Length} targets were given.");

@@ -28,6 +28,9 @@ public sealed class BenchCommand : Command
     public BenchCommand(CliContext cli) : base("bench", "Speed of the codec per preset (random weights), of the networks alone, and of the entropy coder.")
     {
         Add(presets); Add(size); Add(repeat); Add(tile); Add(json);
+        Add(new BenchLargeCommand(cli));
+        Add(new BenchTilingCommand(cli));
+        Add(new BenchRdCommand(cli));
         CommonOptions.Positive(repeat);
         size.Validators.Add(r =>
         {

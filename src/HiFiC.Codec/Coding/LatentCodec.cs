@@ -19,17 +19,17 @@ public sealed class LatentCodec : IDisposable
 {
     private readonly HificModel model;
     private readonly EntropyTables tables;
-    // float64 copies of the hyper-synthesis: a last-bit difference in sigma flips a scale index
-    // only when sigma sits within an ulp of a table boundary, and float64 makes that ~2^29 times
-    // rarer than float32 across thread counts and BLAS kernels.
-    private readonly HyperSynthesis meanSynthesis;
+    // A float64 copy of the scale hyper-synthesis: a last-bit difference in sigma flips a scale
+    // index only when sigma sits within an ulp of a table boundary, and float64 makes that ~2^29
+    // times rarer than float32 across thread counts and BLAS kernels. The means stay float32:
+    // the decoder reads the symbols round(y - mu) from the stream, so a last-bit difference in mu
+    // moves y-hat by that last bit and nothing else.
     private readonly HyperSynthesis scaleSynthesis;
 
     public LatentCodec(CodecModel codecModel)
     {
         model = codecModel.Network;
         tables = codecModel.Tables;
-        meanSynthesis = CopyAsDouble(model.Hyperprior.MeanSynthesis, model.Preset);
         scaleSynthesis = CopyAsDouble(model.Hyperprior.ScaleSynthesis, model.Preset);
         if (tables.Z.Count != model.Preset.HyperLatentChannels)
             throw new InvalidDataException($"Entropy tables have {tables.Z.Count} z tables; the {model.Preset.Name} preset has {model.Preset.HyperLatentChannels} z channels.");
@@ -91,7 +91,7 @@ public sealed class LatentCodec : IDisposable
     private (Tensor Mean, Tensor Scale, int[] Indices) HyperDecode(int[] zSymbols, int zc, int zh, int zw)
     {
         var zHat = tensor(zSymbols, [1, zc, zh, zw]).to(ScalarType.Float64);
-        var mean = meanSynthesis.forward(zHat);
+        var mean = model.Hyperprior.MeanSynthesis.forward(zHat.to(ScalarType.Float32)).to(ScalarType.Float64);
         var scale = GaussianConditional.ScaleFromRaw(scaleSynthesis.forward(zHat));
         var sigmas = scale.to(ScalarType.Float32).contiguous().data<float>().ToArray();
         var indices = new int[sigmas.Length];
@@ -113,7 +113,6 @@ public sealed class LatentCodec : IDisposable
 
     public void Dispose()
     {
-        meanSynthesis.Dispose();
         scaleSynthesis.Dispose();
     }
 }

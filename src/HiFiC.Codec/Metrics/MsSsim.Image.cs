@@ -8,8 +8,8 @@ using HiFiC.Codec.Imaging;
 namespace HiFiC.Codec.Metrics;
 
 // The RgbImage overload: the same measure as the tensor overload on float64 tensors, computed in managed
-// code. The rate-distortion benchmark scores thousands of decodes, and conv2d in float64 took ~10 s on a
-// 3-megapixel image; this path takes a few tens of milliseconds of CPU time for it.
+// code. The rate-distortion benchmark scores thousands of decodes: conv2d in float64 took 10-12 s (about
+// 10 s of CPU) on a 2048x1365 image, this path takes about 0.12 s of CPU time for it.
 public static partial class MsSsim
 {
     // TensorImage.ToTensor holds byte v as the float32 v / 255f; the same value widened to double keeps this
@@ -210,7 +210,43 @@ public static partial class MsSsim
         ref double gw = ref MemoryMarshal.GetArrayDataReference(g);
         ref double outRef = ref MemoryMarshal.GetArrayDataReference(columns);
         Debug.Assert(ringX.Length >= n * stride && ringY.Length >= n * stride && columns.Length >= 5 * stride);
-        for (int j = 0; j < stride; j += vc) // stride is a multiple of vc
+        int j = 0;
+        // Two vectors of columns per step: ten independent accumulation chains keep the FMA units busy
+        // (one vector's five chains of n dependent adds are latency-bound).
+        for (; j <= stride - 2 * vc; j += 2 * vc)
+        {
+            Vector<double> mx0 = default, my0 = default, sxx0 = default, syy0 = default, sxy0 = default;
+            Vector<double> mx1 = default, my1 = default, sxx1 = default, syy1 = default, sxy1 = default;
+            for (int k = 0; k < n; k++)
+            {
+                var gk = new Vector<double>(Unsafe.Add(ref gw, k));
+                nuint o = (nuint)(offsets[k] + j);
+                Vector<double> x0 = Vector.LoadUnsafe(ref rx, o), y0 = Vector.LoadUnsafe(ref ry, o);
+                Vector<double> x1 = Vector.LoadUnsafe(ref rx, o + (nuint)vc), y1 = Vector.LoadUnsafe(ref ry, o + (nuint)vc);
+                Vector<double> gx0 = gk * x0, gy0 = gk * y0, gx1 = gk * x1, gy1 = gk * y1;
+                mx0 += gx0;
+                my0 += gy0;
+                mx1 += gx1;
+                my1 += gy1;
+                sxx0 = Vector.MultiplyAddEstimate(gx0, x0, sxx0);
+                syy0 = Vector.MultiplyAddEstimate(gy0, y0, syy0);
+                sxy0 = Vector.MultiplyAddEstimate(gx0, y0, sxy0);
+                sxx1 = Vector.MultiplyAddEstimate(gx1, x1, sxx1);
+                syy1 = Vector.MultiplyAddEstimate(gy1, y1, syy1);
+                sxy1 = Vector.MultiplyAddEstimate(gx1, y1, sxy1);
+            }
+            mx0.StoreUnsafe(ref outRef, (nuint)j);
+            my0.StoreUnsafe(ref outRef, (nuint)(stride + j));
+            sxx0.StoreUnsafe(ref outRef, (nuint)(2 * stride + j));
+            syy0.StoreUnsafe(ref outRef, (nuint)(3 * stride + j));
+            sxy0.StoreUnsafe(ref outRef, (nuint)(4 * stride + j));
+            mx1.StoreUnsafe(ref outRef, (nuint)(j + vc));
+            my1.StoreUnsafe(ref outRef, (nuint)(stride + j + vc));
+            sxx1.StoreUnsafe(ref outRef, (nuint)(2 * stride + j + vc));
+            syy1.StoreUnsafe(ref outRef, (nuint)(3 * stride + j + vc));
+            sxy1.StoreUnsafe(ref outRef, (nuint)(4 * stride + j + vc));
+        }
+        for (; j < stride; j += vc) // stride is a multiple of vc
         {
             Vector<double> mx = default, my = default, sxx = default, syy = default, sxy = default;
             for (int k = 0; k < n; k++)

@@ -94,9 +94,9 @@ public static partial class MsSsim
         return w.Select(v => v / total).ToArray();
     }
 
-    // Temporaries are disposed as soon as they are used: each map is as large as the image, and the
-    // RgbImage overload runs on whole (possibly 50-megapixel) images. Disposing a handle does not free
-    // what autograd saved, and the in-place ops only touch fresh results whose backward does not need them.
+    // Temporaries are disposed as soon as they are used: each map is as large as the input, which may be
+    // a whole image. Disposing a handle does not free what autograd saved, and the in-place ops only touch
+    // fresh results whose backward does not need them.
     private static (Tensor Ssim, Tensor Cs) Ssim(Tensor x, Tensor y, Tensor alongH, Tensor alongW, long groups, double c1, double c2)
     {
         Tensor Blur(Tensor t)

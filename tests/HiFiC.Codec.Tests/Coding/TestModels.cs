@@ -14,7 +14,7 @@ public static class TestModels
 
     public static CodecModel Create(HificPreset preset, long seed, string id)
     {
-        TorchSharp.torch.set_num_threads(2);
+        TorchRuntime.Configure(2);
         return CodecModel.FromNetwork(HificModel.CreateSeeded(preset, seed), id);
     }
 

@@ -8,7 +8,7 @@ internal static class TestImages
 {
     private static readonly Lazy<bool> TorchReady = new(() =>
     {
-        torch.set_num_threads(2); // the build machines are shared
+        HiFiC.Codec.Model.TorchRuntime.Configure(2); // the build machines are shared
         return true;
     });
 

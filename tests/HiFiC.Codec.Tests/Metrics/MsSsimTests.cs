@@ -107,6 +107,65 @@ public class MsSsimTests
     }
 
     [Fact]
+    public void ImagePath_MatchesTheFloat64TensorPath_OnAPhotoLikePair()
+    {
+        // The RgbImage overload is a managed re-implementation (separable filtering, its own summation order):
+        // on float64 tensors of the same pixels the tensor overload must give the same score up to rounding.
+        using var scope = torch.NewDisposeScope();
+        var a = PhotoLike(200, 170, seed: 46);
+        var b = Degrade(a, noise: 12, seed: 47);
+        var x = TensorImage.ToTensor(a).to_type(torch.ScalarType.Float64);
+        var y = TensorImage.ToTensor(b).to_type(torch.ScalarType.Float64);
+
+        double image = MsSsim.Compute(a, b), tensor = MsSsim.Compute(x, y).item<double>();
+        Assert.InRange(image, 0.5, 0.99); // a meaningful pair, not a saturated or degenerate score
+        Assert.Equal(tensor, image, 1e-7);
+    }
+
+    /// <summary>Smooth multi-octave colour fields, a few hard edges and grain: photo-like statistics.</summary>
+    private static RgbImage PhotoLike(int w, int h, int seed)
+    {
+        var rng = new Random(seed);
+        var img = new RgbImage(w, h);
+        var phases = Enumerable.Range(0, 3 * 4 * 2).Select(_ => rng.NextDouble() * 2 * Math.PI).ToArray();
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < 3; c++)
+                {
+                    double v = 110 + 15 * c;
+                    for (int o = 0; o < 4; o++) // octaves: periods of ~120, 60, 30 and 15 px
+                    {
+                        double f = (1 << o) / 20.0, amp = 50.0 / (1 << o);
+                        v += amp * Math.Sin(f * x + phases[(c * 4 + o) * 2]) * Math.Cos(f * 0.8 * y + phases[(c * 4 + o) * 2 + 1]);
+                    }
+                    v += (x - 0.6 * y) % 57 < 20 ? 30 : 0; // edges
+                    v += rng.Next(-4, 5);                  // grain
+                    img.Pixels[(y * w + x) * 3 + c] = (byte)Math.Clamp(v, 0, 255);
+                }
+        return img;
+    }
+
+    /// <summary>Half-strength 3x3 box blur plus uniform noise: a lossy codec's loss of detail.</summary>
+    private static RgbImage Degrade(RgbImage src, int noise, int seed)
+    {
+        var rng = new Random(seed);
+        int w = src.Width, h = src.Height;
+        var dst = new RgbImage(w, h);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < 3; c++)
+                {
+                    double box = 0;
+                    for (int dy = -1; dy <= 1; dy++)
+                        for (int dx = -1; dx <= 1; dx++)
+                            box += src.Pixels[(Math.Clamp(y + dy, 0, h - 1) * w + Math.Clamp(x + dx, 0, w - 1)) * 3 + c];
+                    double v = 0.5 * src.Pixels[(y * w + x) * 3 + c] + 0.5 * box / 9 + rng.Next(-noise, noise + 1);
+                    dst.Pixels[(y * w + x) * 3 + c] = (byte)Math.Clamp(Math.Round(v), 0, 255);
+                }
+        return dst;
+    }
+
+    [Fact]
     public void GradientFlowsThroughTheTensorOverload()
     {
         using var scope = torch.NewDisposeScope();
