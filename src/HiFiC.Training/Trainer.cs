@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HiFiC.Codec.Metrics;
 using HiFiC.Codec.Model;
+using HiFiC.Codec.Models;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -53,6 +54,16 @@ public sealed class Trainer
             trainLog.TruncateAfter(step);
             log.LogInformation("Resumed {Dir} at step {Step} ({Hours:F2} h trained)", latest, step, trainedSeconds / 3600);
         }
+        else if (o.InitFrom is not null && File.Exists(Path.Combine(o.InitFrom, CodecModel.CardFile)))
+        {
+            var init = TrainingSnapshot.Restore(o.InitFrom, o.OutDir, model, disc);
+            if (init.Preset != preset.Name)
+                throw new InvalidOperationException($"{o.InitFrom} is a '{init.Preset}' model; asked for '{preset.Name}'.");
+            step = init.Step;
+            trainedSeconds = init.TrainingSeconds;
+            trainLog.TruncateAfter(step);
+            log.LogInformation("Continuing from the shipped model {Dir} at step {Step} ({Hours:F2} h trained; fresh optimizer state)", o.InitFrom, step, trainedSeconds / 3600);
+        }
         else log.LogInformation("Fresh {Preset} run in {Dir}, seed {Seed}", preset.Name, o.OutDir, o.Seed);
 
         var data = TrainingData.Load(o.DataDir, o.CropSize, o.DownscaleAbove, m => log.LogWarning("{Message}", m));
@@ -75,7 +86,7 @@ public sealed class Trainer
                 var rng = new Random(HashCode.Combine(o.Seed, step));
                 int level = rng.Next(preset.RateLevels);
                 bool gan = step >= o.GanStartStep;
-                double lr = step >= o.LearningRateDecayStep ? o.LearningRate / 10 : o.LearningRate;
+                double lr = !gan ? o.RdLearningRate : step >= o.LearningRateDecayStep ? o.LearningRate / 10 : o.LearningRate;
                 foreach (var g in optG.ParamGroups) g.LearningRate = lr;
                 foreach (var g in optD.ParamGroups) g.LearningRate = lr;
 

@@ -10,11 +10,23 @@ public sealed record TrainerOptions
     /// <summary>Fixed crops of these images are evaluated at every checkpoint (monitoring only, never used for gradients).</summary>
     public string? MonitorDir { get; init; } = "../shared/datasets/eval";
     public string OutDir { get; init; } = "runs/lite";
+    /// <summary>
+    /// A shipped model folder to start from when OutDir has no checkpoint: checkpoints (with
+    /// optimizer state) are too large for git, so a new machine continues from the committed
+    /// weights, their discriminator and their logs, with fresh optimizer moments.
+    /// </summary>
+    public string? InitFrom { get; init; }
     public string Preset { get; init; } = "lite";
     public long Steps { get; init; } = 1_000_000;
     public int BatchSize { get; init; } = 4;
     public int CropSize { get; init; } = 256;
-    public double LearningRate { get; init; } = 2e-4; // the paper uses 1e-4; CPU runs are short, so start faster
+    /// <summary>Learning rate of the GAN phase (the paper's 1e-4).</summary>
+    public double LearningRate { get; init; } = 1e-4;
+    /// <summary>
+    /// Learning rate of the rate-distortion phase: that phase only warm-starts the GAN phase, and on
+    /// CPUs it gets a few thousand steps, so it runs faster (ChannelNorm keeps it stable).
+    /// </summary>
+    public double RdLearningRate { get; init; } = 5e-4;
     /// <summary>Learning rate is divided by 10 from this step on (the paper decays once late in training).</summary>
     public long LearningRateDecayStep { get; init; } = 500_000;
     /// <summary>Steps of rate-distortion training before the discriminator joins (the paper's two phases).</summary>

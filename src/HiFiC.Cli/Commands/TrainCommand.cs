@@ -20,14 +20,16 @@ public sealed class TrainCommand : Command
     private readonly Option<long> ganStart = new("--gan-start") { Description = "Step at which the discriminator joins (rate-distortion only before).", DefaultValueFactory = _ => Defaults.GanStartStep };
     private readonly Option<int> batch = new("--batch") { Description = "Images per step.", DefaultValueFactory = _ => Defaults.BatchSize };
     private readonly Option<int> crop = new("--crop") { Description = "Training crop side in pixels (multiple of 64).", DefaultValueFactory = _ => Defaults.CropSize };
-    private readonly Option<double> learningRate = new("--lr") { Description = "Adam learning rate (divided by 10 late in training).", DefaultValueFactory = _ => Defaults.LearningRate };
+    private readonly Option<double> learningRate = new("--lr") { Description = "Adam learning rate of the GAN phase (divided by 10 late in training).", DefaultValueFactory = _ => Defaults.LearningRate };
+    private readonly Option<string?> init = new("--init") { Description = "Shipped model folder to continue from when --out has no checkpoint (weights, discriminator, step count and logs; fresh optimizer state)." };
+    private readonly Option<double> rdLearningRate = new("--rd-lr") { Description = "Adam learning rate of the rate-distortion phase.", DefaultValueFactory = _ => Defaults.RdLearningRate };
     private readonly Option<int> checkpointEvery = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => Defaults.CheckpointEvery };
     private readonly Option<int> logEvery = new("--log-every") { Description = "Steps between log lines and train.csv rows.", DefaultValueFactory = _ => Defaults.LogEvery };
     private readonly Option<long> seed = new("--seed") { Description = "Seed of the initial weights, crops and noise (a run is reproducible from it).", DefaultValueFactory = _ => Defaults.Seed };
 
     public TrainCommand(CliContext cli) : base("train", "Train a HiFiC model (resumes the run in --out; Ctrl+C saves a checkpoint and exits 0).")
     {
-        Add(data); Add(monitor); Add(output); Add(preset); Add(steps); Add(ganStart); Add(batch); Add(crop); Add(learningRate);
+        Add(data); Add(monitor); Add(output); Add(preset); Add(steps); Add(ganStart); Add(batch); Add(crop); Add(learningRate); Add(rdLearningRate); Add(init);
         Add(checkpointEvery); Add(logEvery); Add(seed);
         Add(new TrainExportCommand(cli));
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
@@ -50,6 +52,8 @@ public sealed class TrainCommand : Command
             BatchSize = r.GetValue(batch),
             CropSize = r.GetValue(crop),
             LearningRate = r.GetValue(learningRate),
+            RdLearningRate = r.GetValue(rdLearningRate),
+            InitFrom = r.GetValue(init),
             CheckpointEvery = r.GetValue(checkpointEvery),
             LogEvery = r.GetValue(logEvery),
             Threads = TorchSharp.torch.get_num_threads(),

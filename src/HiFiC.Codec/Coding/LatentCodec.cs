@@ -95,8 +95,8 @@ public sealed class LatentCodec : IDisposable
         var scale = GaussianConditional.ScaleFromRaw(scaleSynthesis.forward(zHat));
         var sigmas = scale.to(ScalarType.Float32).contiguous().data<float>().ToArray();
         var indices = new int[sigmas.Length];
-        var scales = tables.Scales;
-        for (int i = 0; i < sigmas.Length; i++) indices[i] = GaussianScaleTable.IndexOf(sigmas[i], scales);
+        var boundaries = tables.IndexBoundaries;
+        for (int i = 0; i < sigmas.Length; i++) indices[i] = GaussianScaleTable.IndexOf(sigmas[i], boundaries);
         return (mean, scale, indices);
     }
 

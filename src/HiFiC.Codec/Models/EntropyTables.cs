@@ -21,10 +21,22 @@ public sealed class EntropyTables
     public CdfTableSet Y { get; }
     public float[] Scales { get; }
 
+    /// <summary>
+    /// sigma maps to table k when it is at most IndexBoundaries[k] (and above the previous one):
+    /// the geometric midpoints between neighbouring scales, so each element gets the NEAREST scale
+    /// in log terms. "First scale >= sigma" (CompressAI's rule) overstates sigma by up to 13% with
+    /// 64 scales and cost 1-2% of the y stream; the nearest scale costs about a quarter of that.
+    /// Derived from the stored scales with IEEE double arithmetic, so both sides get equal floats.
+    /// </summary>
+    public float[] IndexBoundaries { get; }
+
     public EntropyTables(CdfTableSet z, CdfTableSet y, float[] scales)
     {
         if (y.Count != scales.Length) throw new ArgumentException("One y table per scale is required.");
         Z = z; Y = y; Scales = scales;
+        IndexBoundaries = new float[scales.Length];
+        for (int k = 0; k < scales.Length; k++)
+            IndexBoundaries[k] = k + 1 < scales.Length ? (float)Math.Sqrt((double)scales[k] * scales[k + 1]) : float.PositiveInfinity;
     }
 
     public static EntropyTables Build(HificModel model)

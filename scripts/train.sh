@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Starts (or resumes) the background training of the shipped lite model. Every session runs this
+# first: it resumes runs/lite's latest checkpoint on this machine, or continues from the committed
+# weights in models/hific-lite on a fresh one. Runs at nice 19 so builds and tests keep priority.
+# Stop it with: pkill -TERM -f 'hific-train-bin/hific train'   (it saves a checkpoint first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=/tmp/hific-train-bin
+if pgrep -f "$bin/hific train" >/dev/null; then echo "training is already running"; exit 0; fi
+dotnet build src/HiFiC.Cli -c Release -nologo -v q
+# A copy, so rebuilding the project does not pull the files from under the running trainer.
+rm -rf "$bin" && cp -r src/HiFiC.Cli/bin/Release/net10.0 "$bin"
+mkdir -p runs/lite
+init=()
+[ -f models/hific-lite/model.json ] && init=(--init models/hific-lite)
+OMP_WAIT_POLICY=PASSIVE nohup nice -n 19 "$bin/hific" train --out runs/lite --gan-start "${GAN_START:-4000}" \
+  --checkpoint-every 100 "${init[@]}" >> runs/lite/train.log 2>&1 &
+echo "training started (log: runs/lite/train.log)"

@@ -1,0 +1,39 @@
+namespace HiFiC.Training.Evaluation;
+
+/// <summary>BD-rates of every codec against each anchor (the classic codecs), for PSNR and for MS-SSIM.</summary>
+public static class BdRateTable
+{
+    /// <summary>
+    /// MS-SSIM is fitted in dB (−10·log10(1 − MS-SSIM)): near 1 the raw value is too flat for a
+    /// cubic in quality to follow, and the dB scale is what RD papers plot.
+    /// </summary>
+    public static IReadOnlyList<BdRateEntry> Build(IReadOnlyList<RdCurve> curves, IReadOnlyList<RdPoint> points,
+        IReadOnlyList<string> anchors, BdRateMethod method = BdRateMethod.Polynomial)
+    {
+        var byCodecImage = points.GroupBy(p => (p.Codec, p.Image)).ToDictionary(g => g.Key, g => g.ToList());
+        var imageNames = points.Select(p => p.Image).Distinct().ToList();
+        var result = new List<BdRateEntry>();
+        foreach (var metric in new[] { BdRateEntry.Psnr, BdRateEntry.MsSsim })
+        {
+            Func<RdPoint, double> quality = metric == BdRateEntry.Psnr ? p => p.Psnr : p => p.MsSsimDb;
+            foreach (var anchor in curves.Where(c => anchors.Contains(c.Codec)))
+                foreach (var test in curves.Where(c => c.Codec != anchor.Codec))
+                {
+                    double mean = BdRate.Compute(Samples(anchor, metric), Samples(test, metric), method);
+                    var perImage = imageNames
+                        .Where(i => byCodecImage.ContainsKey((anchor.Codec, i)) && byCodecImage.ContainsKey((test.Codec, i)))
+                        .Select(i => BdRate.Compute(
+                            byCodecImage[(anchor.Codec, i)].Select(p => (p.Bpp, quality(p))),
+                            byCodecImage[(test.Codec, i)].Select(p => (p.Bpp, quality(p))), method))
+                        .Where(double.IsFinite)
+                        .ToList();
+                    result.Add(new BdRateEntry(metric, test.Codec, anchor.Codec, mean,
+                        perImage.Count > 0 ? perImage.Average() : double.NaN, perImage.Count));
+                }
+        }
+        return result;
+    }
+
+    private static IEnumerable<(double Rate, double Quality)> Samples(RdCurve c, string metric) =>
+        metric == BdRateEntry.Psnr ? c.PsnrSamples : c.MsSsimSamples;
+}

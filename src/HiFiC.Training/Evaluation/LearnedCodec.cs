@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using HiFiC.Codec.Coding;
+using HiFiC.Codec.Models;
+
+namespace HiFiC.Training.Evaluation;
+
+/// <summary>
+/// One of our models in the benchmark, swept over its continuous rate t. Bpp is the size of the
+/// real .hific file (header, tile index and checksums included), coded in memory.
+/// </summary>
+public sealed class LearnedCodec : IRdCodec, IDisposable
+{
+    private readonly CodecModel model;
+    private readonly LatentCodec latentCodec;
+    private readonly HificEncoder encoder;
+    private readonly HificDecoder decoder;
+    // One image at a time per model: torch already spreads each forward over its intra-op threads,
+    // and the encoder/decoder share one latent codec whose thread safety nothing promises.
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public LearnedCodec(CodecModel model, IReadOnlyList<double> rates)
+    {
+        this.model = model;
+        int last = model.Preset.RateLevels - 1;
+        Settings = rates.Where(r => r <= last).Distinct().Order().ToList();
+        if (Settings.Count == 0)
+            throw new ArgumentException($"None of the rates {string.Join(", ", rates)} is within model {model.Id}'s range 0..{last}.");
+        latentCodec = new LatentCodec(model);
+        encoder = new HificEncoder(model, latentCodec);
+        decoder = new HificDecoder(model, latentCodec);
+    }
+
+    public string Name => model.Id;
+    public string Label => $"HiFiC {model.Id}";
+    public string Kind => RdPoint.LearnedKind;
+    public string SettingName => "t";
+    public IReadOnlyList<double> Settings { get; }
+
+    public string FormatSetting(double setting) => setting.ToString("0.##", CultureInfo.InvariantCulture);
+
+    public async Task<CodecRun> RunAsync(ReferenceImage reference, double setting, string workDir, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var file = new MemoryStream();
+            var clock = Stopwatch.StartNew();
+            encoder.Compress(reference.Loaded, file, new CompressOptions { Rate = setting }, ct);
+            var encodeTime = clock.Elapsed;
+            file.Position = 0;
+            clock.Restart();
+            var decoded = decoder.Decompress(file, ct: ct);
+            return new CodecRun(file.Length, decoded.Image, encodeTime, clock.Elapsed);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        latentCodec.Dispose();
+        gate.Dispose();
+    }
+}
