@@ -1,0 +1,146 @@
+using HiFiC.Codec.Coding;
+using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Model;
+using HiFiC.Codec.Models;
+using HiFiC.Training.Evaluation;
+using Microsoft.Extensions.Logging.Abstractions;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace HiFiC.Training.Tests.Evaluation;
+
+public sealed class RdBenchmarkTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("hific-rdbench-").FullName;
+    private readonly CodecModel tiny = CodecModel.FromNetwork(HificModel.CreateSeeded(HificPreset.Tiny, 1), "tiny");
+
+    public void Dispose()
+    {
+        tiny.Dispose();
+        Directory.Delete(root, true);
+    }
+
+    private string MakeImages()
+    {
+        var dir = Path.Combine(root, "images");
+        Directory.CreateDirectory(dir);
+        var rng = new Random(7);
+        for (int n = 0; n < 2; n++)
+        {
+            using var img = new Image<Rgb24>(64, 64);
+            for (int y = 0; y < 64; y++)
+                for (int x = 0; x < 64; x++)
+                    img[x, y] = new Rgb24((byte)(x * 4), (byte)(y * 3 + n * 40), (byte)(128 + 60 * Math.Sin((x + y) / 5.0) + rng.Next(8)));
+            img.SaveAsPng(Path.Combine(dir, $"img{n}.png"));
+        }
+        File.WriteAllText(Path.Combine(dir, "readme.txt"), "not an image");
+        return dir;
+    }
+
+    private RdBenchmarkOptions Options(string images) => new()
+    {
+        ImageDir = images, OutDir = Path.Combine(root, "report"), Codecs = [], LoadedModels = [tiny], ModelRates = [0, 1, 2, 7],
+        CropSize = 32, Threads = 2,
+    };
+
+    [Fact]
+    public async Task Without_external_tools_a_model_and_a_custom_codec_give_every_point_and_every_output()
+    {
+        var options = Options(MakeImages()) with { AdditionalCodecs = [new FakeCodec("fake", RdPoint.ClassicKind, [2, 3, 4, 5, 6])] };
+
+        var summary = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal(2, summary.Images);
+        Assert.Empty(summary.Failures);
+        // Rate 7 is beyond the tiny model's levels (0..2) and is skipped.
+        Assert.Equal(2 * (3 + 5), summary.Points.Count);
+        Assert.Equal(["img0", "img1"], summary.Points.Select(p => p.Image).Distinct());
+        Assert.All(summary.Points, p => Assert.Equal(p.Bytes * 8.0 / (64 * 64), p.Bpp, 12));
+        Assert.Contains(summary.BdRates, e => e.Test == "tiny" && e.Anchor == "fake" && e.Metric == BdRateEntry.Psnr);
+        foreach (var name in new[] { RdReport.MarkdownFile, RdReport.PointsFile, RdReport.CurvesFile, RdReport.BdRateFile,
+                                     RdPlots.PsnrFile, RdPlots.MsSsimFile, CropSheet.ImageFile, CropSheet.LegendFile })
+            Assert.True(File.Exists(Path.Combine(options.OutDir, name)), name);
+        // Original + tiny + fake in one row of 32 px crops under 54 px labels, 6 px gaps.
+        var info = Image.Identify(Path.Combine(options.OutDir, CropSheet.ImageFile));
+        Assert.Equal((3 * 32 + 4 * 6, 54 + 32 + 2 * 6), (info.Width, info.Height));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(options.OutDir, CropSheet.LegendFile)).Length);
+    }
+
+    [Fact]
+    public async Task The_model_rate_is_the_size_of_the_real_hific_file()
+    {
+        var images = MakeImages();
+        var summary = await RdBenchmark.RunAsync(Options(images) with { MaxImages = 1, ModelRates = [0.5] }, NullLogger.Instance, CancellationToken.None);
+
+        var point = Assert.Single(summary.Points);
+        using var file = new MemoryStream();
+        new HificEncoder(tiny).Compress(ImageIO.Load(Path.Combine(images, "img0.png")), file, new CompressOptions { Rate = 0.5 });
+        Assert.Equal(file.Length, point.Bytes);
+        Assert.Equal(("tiny", RdPoint.LearnedKind, "t", 0.5), (point.Codec, point.Kind, point.SettingName, point.Setting));
+    }
+
+    [RequiresToolFact("cjpeg", "djpeg")]
+    public async Task JPEG_end_to_end_counts_the_jpeg_file_and_improves_with_quality()
+    {
+        var images = MakeImages();
+        var options = Options(images) with
+        {
+            Codecs = ["jpeg"], Sweeps = new Dictionary<string, IReadOnlyList<double>> { ["jpeg"] = [20, 50, 90] },
+            CropSheetImage = "img1", ModelRates = [1],
+        };
+
+        var summary = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Empty(summary.Failures);
+        var jpeg = summary.Points.Where(p => p.Codec == "jpeg" && p.Image == "img0").OrderBy(p => p.Setting).ToList();
+        Assert.Equal([20.0, 50, 90], jpeg.Select(p => p.Setting));
+        Assert.True(jpeg[0].Bpp < jpeg[1].Bpp && jpeg[1].Bpp < jpeg[2].Bpp);
+        Assert.True(jpeg[0].Psnr < jpeg[2].Psnr && jpeg[2].Psnr > 30, $"q90 PSNR {jpeg[2].Psnr}");
+
+        // The same bytes as cjpeg run by hand on the same pixels.
+        var ppm = Path.Combine(root, "ref.ppm");
+        var jpg = Path.Combine(root, "ref.jpg");
+        Ppm.Write(ppm, ImageIO.Load(Path.Combine(images, "img0.png")).Rgb);
+        await ExternalTool.RunAsync("cjpeg", ["-quality", "50", "-optimize", "-outfile", jpg, ppm], CancellationToken.None);
+        Assert.Equal(new FileInfo(jpg).Length, jpeg[1].Bytes);
+
+        Assert.Contains(summary.BdRates, e => e.Test == "tiny" && e.Anchor == "jpeg");
+        Assert.Contains("img1", File.ReadAllText(Path.Combine(options.OutDir, CropSheet.LegendFile)));
+    }
+
+    [Fact]
+    public void Missing_tools_are_reported_with_the_command_that_installs_them()
+    {
+        var codec = ClassicCodecs.Jpeg with { Encoder = "no-such-cjpeg-xyz" };
+        var e = Assert.Throws<CodecToolsMissingException>(() => ClassicCodecs.EnsureInstalled([codec]));
+        Assert.Contains("no-such-cjpeg-xyz", e.Message);
+        Assert.Contains("scripts/install-codecs.sh", e.Message);
+        Assert.Contains("apt-get install -y libjpeg-turbo-progs", e.Message);
+    }
+
+    [Fact]
+    public async Task An_unknown_crop_image_fails_before_any_coding()
+    {
+        var options = Options(MakeImages()) with { CropSheetImage = "nope" };
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None));
+        Assert.Contains("nope", e.Message);
+        Assert.False(Directory.Exists(options.OutDir));
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_stops_with_OperationCanceledException()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RdBenchmark.RunAsync(Options(MakeImages()), NullLogger.Instance, cts.Token));
+    }
+
+    [Fact]
+    public void Codec_names_resolve_including_the_BPG_and_HEVC_aliases()
+    {
+        Assert.Same(ClassicCodecs.Heic, ClassicCodecs.ByName("bpg"));
+        Assert.Same(ClassicCodecs.Heic, ClassicCodecs.ByName("HEVC"));
+        Assert.Same(ClassicCodecs.Avif, ClassicCodecs.ByName("avif"));
+        Assert.Throws<ArgumentException>(() => ClassicCodecs.ByName("png"));
+    }
+}
