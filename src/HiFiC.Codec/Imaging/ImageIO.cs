@@ -128,7 +128,15 @@ public static class ImageIO
 
     private static Configuration CreateDecodeConfig()
     {
-        Configuration config = Configuration.Default.Clone();
+        // Only the documented formats: ImageSharp 2.1's PBM/PPM decoder returns wrong pixels for some
+        // valid files (seen with dwebp output), and silent wrong input is worse than a refusal.
+        var config = new Configuration(
+            new SixLabors.ImageSharp.Formats.Png.PngConfigurationModule(),
+            new SixLabors.ImageSharp.Formats.Jpeg.JpegConfigurationModule(),
+            new SixLabors.ImageSharp.Formats.Webp.WebpConfigurationModule(),
+            new SixLabors.ImageSharp.Formats.Bmp.BmpConfigurationModule(),
+            new SixLabors.ImageSharp.Formats.Tiff.TiffConfigurationModule(),
+            new SixLabors.ImageSharp.Formats.Gif.GifConfigurationModule());
         config.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
         config.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
         return config;

@@ -278,4 +278,13 @@ public sealed class ImageIOTests : IDisposable
     {
         public override bool CanSeek => false;
     }
+
+    [Fact]
+    public void Ppm_is_refused_rather_than_decoded_wrongly()
+    {
+        var path = PathOf("x.ppm");
+        File.WriteAllBytes(path, [.. "P6\n2 1\n255\n"u8.ToArray(), 10, 20, 30, 40, 50, 60]);
+        var e = Assert.Throws<ImageInputException>(() => ImageIO.Load(path));
+        Assert.StartsWith("not an image or unsupported format", e.Message);
+    }
 }
