@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v bc >/dev/null || need_apt+=(bc)
+# The RD benchmark's end-to-end test codes with the real cjpeg/djpeg.
+command -v cjpeg >/dev/null || need_apt+=(libjpeg-turbo-progs)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -13,4 +15,6 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     echo "missing packages (install as root): ${need_apt[*]}" >&2; exit 1
   fi
 fi
+# Azurite (Azure Storage emulator) for the cluster's Blob/Queue tests, from npm into tools/azurite.
+bash scripts/install-azurite.sh
 dotnet restore HiFiC.Cluster.sln -v q

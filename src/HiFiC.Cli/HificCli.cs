@@ -41,6 +41,7 @@ public static class HificCli
             new ModelsCommand(cli),
             new BenchCommand(cli),
             new TrainCommand(cli),
+            new Archive.ArchiveCommand(cli),
         };
 
         var parse = root.Parse(args);

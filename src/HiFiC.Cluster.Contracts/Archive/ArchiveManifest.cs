@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HiFiC.Cluster.Contracts.Archive;
+
+/// <summary>
+/// The JSON written next to each .hific. It holds no timestamps or host names, so a redelivered
+/// item rewrites it byte for byte.
+/// </summary>
+public sealed record ArchiveManifest
+{
+    public const int CurrentVersion = 1;
+
+    public int Version { get; init; } = CurrentVersion;
+    /// <summary>The original's path relative to the job's source.</summary>
+    public required string SourcePath { get; init; }
+    public required long SourceSize { get; init; }
+    /// <summary>SHA-256 of the original's bytes, lowercase hex.</summary>
+    public required string SourceSha256 { get; init; }
+    /// <summary>The bitstream's path relative to the destination.</summary>
+    public required string Output { get; init; }
+    public required long OutputSize { get; init; }
+    public required string OutputSha256 { get; init; }
+    public required string ModelId { get; init; }
+    public required string ModelDigest { get; init; }
+    public required double Rate { get; init; }
+    public required int TileSize { get; init; }
+    public required int Width { get; init; }
+    public required int Height { get; init; }
+    public required int Tiles { get; init; }
+    public required double Bpp { get; init; }
+    /// <summary>SHA-256 over the coded symbols; a decoder that reproduces it decoded bit-exactly.</summary>
+    public required string LatentHash { get; init; }
+    /// <summary>True when the written file was decoded and its latent hash matched.</summary>
+    public bool Verified { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Psnr { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? MsSsim { get; init; }
+
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, JsonOptions);
+
+    public static ArchiveManifest FromJson(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize<ArchiveManifest>(json, JsonOptions) ?? throw new JsonException("empty manifest");
+}

@@ -1,0 +1,28 @@
+using Orleans.Concurrency;
+using HiFiC.Cluster.Contracts.Work;
+
+namespace HiFiC.Cluster.Contracts.Jobs;
+
+/// <summary>
+/// The coordinator of one archive job (key = job id). Its state (spec, phase, counters, cursor,
+/// the bounded set of items in flight) is persisted, so it survives the death of its silo.
+/// </summary>
+[Alias("hific.IArchiveJobGrain")]
+public interface IArchiveJobGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the job. Idempotent for the same spec; another spec under a used id is refused.</summary>
+    [Alias("Start")] Task<JobStatus> StartAsync(JobSpec spec);
+    [Alias("GetStatus")] Task<JobStatus> GetStatusAsync();
+    [Alias("Pause")] Task<JobStatus> PauseAsync();
+    [Alias("Resume")] Task<JobStatus> ResumeAsync();
+    [Alias("Cancel")] Task<JobStatus> CancelAsync();
+
+    /// <summary>Cheap phase look-up that workers cache (pause/cancel reach them through it).</summary>
+    [Alias("GetPhase"), AlwaysInterleave] Task<JobPhase> GetPhaseAsync();
+
+    /// <summary>
+    /// Applies a batch of outcomes and persists them before returning, so a worker may settle its
+    /// queue messages once this returns. Outcomes for items not in flight are ignored (redeliveries).
+    /// </summary>
+    [Alias("ReportProgress")] Task<ProgressAck> ReportProgressAsync(ProgressBatch batch);
+}

@@ -1,0 +1,28 @@
+namespace HiFiC.Cluster.Contracts.Jobs;
+
+/// <summary>
+/// What an archive job does. Source and destination are blob locations: a local folder path
+/// (the embedded default) or a provider URI. Originals are only ever read.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hific.JobSpec.v1")]
+public sealed record JobSpec
+{
+    /// <summary>Where the originals are: a folder or a container/prefix URI.</summary>
+    [Id(0)] public required string Source { get; init; }
+    /// <summary>Where bitstreams and manifests go. Must not lie inside the source.</summary>
+    [Id(1)] public required string Destination { get; init; }
+    /// <summary>Model id, digest (prefix of 8+ hex digits) or folder; null picks the default model.</summary>
+    [Id(2)] public string? Model { get; init; }
+    /// <summary>Continuous rate t: 0 = lo, 1 = mi, 2 = hi for three-level models.</summary>
+    [Id(3)] public double Rate { get; init; } = 1.0;
+    /// <summary>Tile edge in pixels (multiple of 64).</summary>
+    [Id(4)] public int TileSize { get; init; } = 512;
+    /// <summary>Decode every written file and compare latent hashes before the item counts as done.</summary>
+    [Id(5)] public bool Verify { get; init; }
+    /// <summary>Skip sources whose manifest already exists for the same source size.</summary>
+    [Id(6)] public bool SkipExisting { get; init; } = true;
+    /// <summary>Deliveries of one item before it is declared poison and listed as failed.</summary>
+    [Id(7)] public int MaxAttempts { get; init; } = 3;
+    /// <summary>Images with more pixels than this are split into tile items encoded in parallel by any silo (0 = never split).</summary>
+    [Id(8)] public long SplitAbovePixels { get; init; } = 16L << 20;
+}

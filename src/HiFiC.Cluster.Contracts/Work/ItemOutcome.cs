@@ -1,0 +1,13 @@
+namespace HiFiC.Cluster.Contracts.Work;
+
+/// <summary>What happened to one item (one delivery of it). SourcePath holds the item's key (see <see cref="WorkKeys"/>).</summary>
+[GenerateSerializer, Immutable, Alias("hific.ItemOutcome.v1")]
+public sealed record ItemOutcome(
+    [property: Id(0)] string SourcePath,
+    [property: Id(1)] OutcomeKind Kind,
+    [property: Id(2)] long BytesIn = 0,
+    [property: Id(3)] long BytesOut = 0,
+    [property: Id(4)] long Pixels = 0,
+    [property: Id(5)] string? Reason = null,
+    [property: Id(6)] int Attempts = 0,
+    [property: Id(7)] int TileCount = 0);

@@ -1,0 +1,28 @@
+namespace HiFiC.Cluster.Contracts.Work;
+
+/// <summary>
+/// One unit of work. Self-contained, so a worker needs no call to the coordinator to do it; the
+/// model is pinned by digest so every silo writes with the same weights. Most items are whole
+/// images (Part = Whole). An image above the job's split threshold becomes TileCount tile items
+/// (any silo may encode any tile) and, once all are in, one Assemble item that writes the .hific.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hific.WorkItem.v1")]
+public sealed record WorkItem(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] string Source,
+    [property: Id(2)] string Destination,
+    [property: Id(3)] string SourcePath,
+    [property: Id(4)] long SourceSize,
+    [property: Id(5)] string ModelDigest,
+    [property: Id(6)] double Rate,
+    [property: Id(7)] int TileSize,
+    [property: Id(8)] bool Verify,
+    [property: Id(9)] int MaxAttempts,
+    [property: Id(10)] long SplitAbovePixels = 0,
+    [property: Id(11)] WorkPart Part = WorkPart.Whole,
+    [property: Id(12)] int Tile = 0,
+    [property: Id(13)] int TileCount = 0)
+{
+    /// <summary>The coordinator's key for this item: the path, plus the tile or assembly step.</summary>
+    public string Key => WorkKeys.For(SourcePath, Part, Tile);
+}

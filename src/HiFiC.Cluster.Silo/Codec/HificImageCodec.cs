@@ -1,0 +1,155 @@
+using HiFiC.Cluster.Contracts.Restore;
+using HiFiC.Codec.Coding;
+using HiFiC.Codec.Entropy;
+using HiFiC.Codec.Format;
+using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Metrics;
+
+namespace HiFiC.Cluster.Silo.Codec;
+
+/// <summary>
+/// <see cref="IImageCodec"/> over HificEncoder/HificDecoder. Streams are read and written here,
+/// on the caller's side; only the tensor work goes to the <see cref="ModelPool"/>.
+/// </summary>
+public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : IImageCodec
+{
+    public async Task<CompressOutcome> CompressAsync(Stream image, Stream output, CompressRequest request, CancellationToken ct)
+    {
+        var input = await ReadAllAsync(image, ct);
+        var (outcome, bytes) = await pool.RunAsync<(CompressOutcome, byte[])>((session, token) =>
+        {
+            var model = models.Get(request.Model);
+            LoadedImage loaded;
+            try { loaded = ImageIO.Load(new MemoryStream(input, writable: false)); }
+            catch (ImageInputException e) { throw new CodecInputException(e.Message, e); }
+            var options = new CompressOptions { Rate = request.Rate, TileSize = request.TileSize };
+            try { options.Validate(model.Preset.RateLevels); }
+            catch (ArgumentException e) { throw new CodecInputException(e.Message, e); }
+
+            using var encoded = new MemoryStream();
+            var result = session.Encoder(model).Compress(loaded, encoded, options, token);
+            var bytes = encoded.ToArray();
+            // Decode exactly the bytes that will be written; the worker then checks storage returns them.
+            var (psnr, msssim) = request.Verify ? Verify(session, model, loaded, bytes, result.LatentHash, token) : (null, null);
+            var outcome = new CompressOutcome(result.Width, result.Height, result.Tiles, bytes.Length, result.Bpp,
+                result.LatentHash, model.Id, model.Digest, request.Verify, psnr, msssim);
+            return (outcome, bytes);
+        }, ct);
+        await output.WriteAsync(bytes, ct);
+        return outcome;
+    }
+
+    public async Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream png, ImageRegion? region, CancellationToken ct)
+    {
+        var input = await ReadAllAsync(bitstream, ct);
+        var (outcome, pngBytes) = await pool.RunAsync<(RestoreOutcome, byte[])>((session, token) =>
+        {
+            try
+            {
+                var header = HificDecoder.ReadHeader(new MemoryStream(input, writable: false));
+                var model = models.Get(Convert.ToHexStringLower(header.WeightsDigest));
+                PixelRect? rect = region is null ? null : new PixelRect(region.X, region.Y, region.Width, region.Height);
+                var decoded = session.Decoder(model).Decompress(new MemoryStream(input, writable: false), rect, token);
+                using var ms = new MemoryStream();
+                ImageIO.SavePng(ms, decoded.Image, decoded.Source, decoded.Alpha);
+                return (new RestoreOutcome(decoded.Image.Width, decoded.Image.Height, decoded.LatentHash, model.Id, model.Digest), ms.ToArray());
+            }
+            catch (Exception e) when (e is HificFormatException or EntropyDecodeException or ModelMismatchException)
+            {
+                throw new CodecInputException($"cannot decode: {e.Message}", e);
+            }
+        }, ct);
+        await png.WriteAsync(pngBytes, ct);
+        return outcome;
+    }
+
+    public Task<ImageShape> IdentifyAsync(Stream image, int tileSize, CancellationToken ct) =>
+        // Header only: no pixels are decoded, so a huge image is sized in milliseconds.
+        Task.Run(() =>
+        {
+            SixLabors.ImageSharp.IImageInfo? info;
+            try { info = SixLabors.ImageSharp.Image.Identify(image); }
+            catch (Exception e) when (e is SixLabors.ImageSharp.UnknownImageFormatException or SixLabors.ImageSharp.ImageFormatException)
+            {
+                throw new CodecInputException($"not an image or unsupported format ({e.Message})", e);
+            }
+            if (info is null || info.Width <= 0 || info.Height <= 0) throw new CodecInputException("not an image or unsupported format");
+            // Tile count is symmetric in width and height, so EXIF rotation cannot change it.
+            return new ImageShape(info.Width, info.Height, new TileLayout(info.Width, info.Height, tileSize).Count);
+        }, ct);
+
+    public async Task<byte[]> CompressTileAsync(Stream image, int tile, CompressRequest request, CancellationToken ct)
+    {
+        var input = await ReadAllAsync(image, ct);
+        return await pool.RunAsync((session, token) =>
+        {
+            var model = models.Get(request.Model);
+            var loaded = Load(input, model, request);
+            var header = TileEncoder.Header(model, loaded, request.Rate, request.TileSize);
+            var encoded = TileEncoder.Encode(model, session.Latent(model), loaded, header, tile);
+            return TilePart.Write(new HificTilePayload(encoded.ZStream, encoded.YStream));
+        }, ct);
+    }
+
+    public async Task<CompressOutcome> AssembleAsync(Stream image, IReadOnlyList<byte[]> tiles, Stream output, CompressRequest request, CancellationToken ct)
+    {
+        var input = await ReadAllAsync(image, ct);
+        var (outcome, bytes) = await pool.RunAsync<(CompressOutcome, byte[])>((session, token) =>
+        {
+            var model = models.Get(request.Model);
+            var loaded = Load(input, model, request);
+            var header = TileEncoder.Header(model, loaded, request.Rate, request.TileSize);
+            var layout = new TileLayout(header.Width, header.Height, header.TileSize);
+            if (tiles.Count != layout.Count) throw new CodecInputException($"{tiles.Count} tiles given; the image has {layout.Count}");
+            var payloads = tiles.Select(TilePart.Read).ToList();
+            var bytes = HificWriter.WriteToArray(header, payloads, loaded.Alpha);
+            var hash = TileEncoder.LatentHash(session.Latent(model), header, payloads);
+            var (psnr, msssim) = request.Verify ? Verify(session, model, loaded, bytes, hash, token) : (null, null);
+            var outcome = new CompressOutcome(header.Width, header.Height, layout.Count, bytes.Length,
+                bytes.Length * 8.0 / ((double)header.Width * header.Height), hash, model.Id, model.Digest, request.Verify, psnr, msssim);
+            return (outcome, bytes);
+        }, ct);
+        await output.WriteAsync(bytes, ct);
+        return outcome;
+    }
+
+    private static LoadedImage Load(byte[] input, HiFiC.Codec.Models.CodecModel model, CompressRequest request)
+    {
+        try
+        {
+            new CompressOptions { Rate = request.Rate, TileSize = request.TileSize }.Validate(model.Preset.RateLevels);
+            return ImageIO.Load(new MemoryStream(input, writable: false));
+        }
+        catch (ImageInputException e) { throw new CodecInputException(e.Message, e); }
+        catch (ArgumentException e) { throw new CodecInputException(e.Message, e); }
+    }
+
+    /// <summary>Decodes the bytes to be written; equal latent hashes prove they decode bit-exactly here.</summary>
+    private static (double? Psnr, double? MsSsim) Verify(ModelSession session, HiFiC.Codec.Models.CodecModel model, LoadedImage source, byte[] bytes, string latentHash, CancellationToken token)
+    {
+        var decoded = session.Decoder(model).Decompress(new MemoryStream(bytes, writable: false), null, token);
+        if (decoded.LatentHash != latentHash)
+            throw new CodecInputException(
+                $"verify failed: decoded latent hash {decoded.LatentHash?[..16]}… differs from the encoder's {latentHash[..16]}… (model {model.Id})");
+        return (Finite(Psnr.Compute(source.Rgb, decoded.Image)), Finite(MsSsim.Compute(source.Rgb, decoded.Image)));
+    }
+
+    public Task<ModelInfo> ResolveModelAsync(string? model, CancellationToken ct) =>
+        // Loading weights is disk and CPU work: keep it off the caller's (possibly Orleans) thread.
+        Task.Run(() =>
+        {
+            var m = models.Get(model);
+            return new ModelInfo(m.Id, m.Digest);
+        }, ct);
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    private static async Task<byte[]> ReadAllAsync(Stream s, CancellationToken ct)
+    {
+        if (s is MemoryStream m && m.Position == 0 && m.TryGetBuffer(out var seg) && seg.Offset == 0 && seg.Count == seg.Array!.Length)
+            return seg.Array;
+        using var copy = new MemoryStream();
+        await s.CopyToAsync(copy, ct);
+        return copy.ToArray();
+    }
+}

@@ -1,0 +1,3 @@
+namespace HiFiC.Cluster.Silo.Codec;
+
+public sealed record ModelInfo(string Id, string Digest);

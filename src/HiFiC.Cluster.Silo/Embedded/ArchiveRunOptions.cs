@@ -1,0 +1,25 @@
+using HiFiC.Cluster.Silo.Codec;
+
+namespace HiFiC.Cluster.Silo.Embedded;
+
+/// <summary>An archive job run in-process (the `hific archive compress` command).</summary>
+public sealed record ArchiveRunOptions
+{
+    public required string Source { get; init; }
+    public required string Destination { get; init; }
+    public string? Model { get; init; }
+    public double Rate { get; init; } = 1.0;
+    public int TileSize { get; init; } = 512;
+    public bool Verify { get; init; }
+    public bool SkipExisting { get; init; } = true;
+    public int MaxAttempts { get; init; } = 3;
+    /// <summary>Images above this many pixels are split into tile items (0 = never).</summary>
+    public long SplitAbovePixels { get; init; } = 16L << 20;
+    /// <summary>Model instances in the embedded silo (0 = by cores).</summary>
+    public int ModelInstances { get; init; }
+    public int ThreadsPerInstance { get; init; } = 2;
+    /// <summary>How often progress is reported.</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>Models to use instead of the registry (tests, a host that loaded its own).</summary>
+    public ICodecModelSource? Models { get; init; }
+}

@@ -1,0 +1,46 @@
+using HiFiC.Cluster.Contracts.Jobs;
+
+namespace HiFiC.Cluster.Silo.Jobs;
+
+/// <summary>
+/// The coordinator's persisted state. InFlight holds every item handed out and not yet finished
+/// (bounded by JobOptions.MaxInFlight): an outcome counts only if its item is in there, which
+/// makes counting exactly-once over an at-least-once queue without remembering finished items.
+/// </summary>
+[GenerateSerializer, Alias("hific.ArchiveJobState.v1")]
+public sealed class ArchiveJobState
+{
+    [Id(0)] public JobSpec? Spec { get; set; }
+    [Id(1)] public JobPhase Phase { get; set; }
+    /// <summary>The phase to return to on resume.</summary>
+    [Id(2)] public JobPhase PausedFrom { get; set; }
+    [Id(3)] public string? Cursor { get; set; }
+    [Id(4)] public bool ListingComplete { get; set; }
+    /// <summary>Item key (WorkKeys) → started (a worker said so), for items handed out and not finished.</summary>
+    [Id(5)] public Dictionary<string, bool> InFlight { get; set; } = new(StringComparer.Ordinal);
+    [Id(6)] public long Queued { get; set; }
+    [Id(7)] public long Done { get; set; }
+    [Id(8)] public long Failed { get; set; }
+    [Id(9)] public long Skipped { get; set; }
+    [Id(10)] public long Cancelled { get; set; }
+    [Id(11)] public long BytesIn { get; set; }
+    [Id(12)] public long BytesOut { get; set; }
+    [Id(13)] public long Pixels { get; set; }
+    [Id(14)] public List<JobFailure> Failures { get; set; } = [];
+    [Id(15)] public DateTime? StartedUtc { get; set; }
+    [Id(16)] public DateTime? FinishedUtc { get; set; }
+    /// <summary>Active (unpaused) time before <see cref="ActiveSinceUtc"/>.</summary>
+    [Id(17)] public TimeSpan ActiveBefore { get; set; }
+    /// <summary>When the current active stretch began; null while paused or finished.</summary>
+    [Id(18)] public DateTime? ActiveSinceUtc { get; set; }
+    [Id(19)] public string? ModelId { get; set; }
+    [Id(20)] public string? ModelDigest { get; set; }
+    [Id(21)] public string? Error { get; set; }
+    [Id(22)] public long DuplicateReports { get; set; }
+    /// <summary>Split images → tiles not yet encoded; when it reaches 0 the assembly item goes out.</summary>
+    [Id(23)] public Dictionary<string, int> TilesLeft { get; set; } = new(StringComparer.Ordinal);
+    [Id(24)] public long SplitImages { get; set; }
+    [Id(25)] public long TilesDone { get; set; }
+
+    public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
+}

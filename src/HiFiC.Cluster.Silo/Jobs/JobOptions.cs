@@ -1,0 +1,26 @@
+namespace HiFiC.Cluster.Silo.Jobs;
+
+/// <summary>Bound from "HiFiC:Jobs".</summary>
+public sealed class JobOptions
+{
+    public const string Section = "HiFiC:Jobs";
+
+    /// <summary>Source blobs listed per page.</summary>
+    public int PageSize { get; set; } = 256;
+
+    /// <summary>
+    /// Items handed out and not yet finished, at most. Bounds the coordinator's state (it tracks
+    /// each one to count it exactly once) and the queue's length; enumeration runs ahead of the
+    /// workers by this much.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 1024;
+
+    /// <summary>How often the coordinator lists the next page and checks for completion.</summary>
+    public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Period of the reminder that reactivates a coordinator whose silo died while nothing was in flight (Orleans' minimum is 1 minute).</summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Failures kept with their reasons in the job's state (the count is always exact).</summary>
+    public int MaxRecordedFailures { get; set; } = 1000;
+}

@@ -1,0 +1,116 @@
+namespace HiFiC.Cluster.Silo.Storage;
+
+/// <summary>
+/// A folder as a blob container (the embedded default). Paging walks the tree in the ordinal
+/// order of full '/'-joined paths and resumes after a cursor without listing what lies before it:
+/// memory is bounded by one folder's entries, however large the tree. Hidden entries (names
+/// starting with '.') are not listed: they hold tool state, not photos.
+/// </summary>
+public sealed class LocalFolderBlobStore : IBlobStore
+{
+    private readonly string root;
+    private readonly bool writable;
+
+    public LocalFolderBlobStore(string root, bool writable)
+    {
+        this.root = Path.GetFullPath(root);
+        this.writable = writable;
+        Location = root;
+    }
+
+    public string Location { get; }
+    public string Root => root;
+
+    public Task<BlobPage> ListAsync(string? cursor, int pageSize, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Source folder not found: {root}");
+        // File-system calls block: keep them off the caller's thread (an Orleans scheduler thread).
+        return Task.Run(() =>
+        {
+            var items = new List<BlobInfo>(pageSize + 1);
+            // One past the page tells whether this page is the last, so a caller never needs an
+            // extra (empty) call to learn that the listing is over.
+            foreach (var info in Walk(root, "", cursor))
+            {
+                ct.ThrowIfCancellationRequested();
+                items.Add(info);
+                if (items.Count > pageSize) break;
+            }
+            if (items.Count <= pageSize) return new BlobPage(items, null);
+            items.RemoveAt(pageSize);
+            return new BlobPage(items, items[^1].Path);
+        }, ct);
+    }
+
+    private static IEnumerable<BlobInfo> Walk(string dir, string prefix, string? cursor)
+    {
+        // Sort key: a folder sorts as "name/", so walk order equals ordinal order of full paths
+        // ("a.png" < "a/b.png" because '.' < '/').
+        var entries = new DirectoryInfo(dir).EnumerateFileSystemInfos()
+            .Where(e => !e.Name.StartsWith('.'))
+            .Select(e => (Info: e, Key: prefix + e.Name + (e is DirectoryInfo ? "/" : "")))
+            .OrderBy(e => e.Key, StringComparer.Ordinal)
+            .ToList();
+        foreach (var (info, key) in entries)
+        {
+            if (info is DirectoryInfo sub)
+            {
+                // Every path inside starts with key; skip the folder when the cursor lies past all of them.
+                if (cursor is not null && string.CompareOrdinal(cursor, key) > 0 && !cursor.StartsWith(key, StringComparison.Ordinal))
+                    continue;
+                foreach (var inner in Walk(sub.FullName, key, cursor)) yield return inner;
+            }
+            else if (info is FileInfo file && (cursor is null || string.CompareOrdinal(key, cursor) > 0))
+            {
+                yield return new BlobInfo(key, file.Length);
+            }
+        }
+    }
+
+    public Task<Stream> OpenReadAsync(string path, CancellationToken ct) =>
+        Task.FromResult<Stream>(new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true));
+
+    public async Task<byte[]?> TryReadAllAsync(string path, CancellationToken ct)
+    {
+        var full = FullPath(path);
+        try { return await File.ReadAllBytesAsync(full, ct); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
+    }
+
+    public async Task WriteAsync(string path, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        if (!writable) throw new InvalidOperationException($"{Location} is opened read-only.");
+        var full = FullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        // Write aside then rename: a worker killed mid-write leaves a stray temp file, never a
+        // truncated .hific that a later skip-existing pass would take for a finished one.
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                await f.WriteAsync(data, ct);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    public Task DeleteAsync(string path, CancellationToken ct)
+    {
+        if (!writable) throw new InvalidOperationException($"{Location} is opened read-only.");
+        File.Delete(FullPath(path));
+        return Task.CompletedTask;
+    }
+
+    private string FullPath(string path)
+    {
+        var full = Path.GetFullPath(Path.Combine(root, BlobPaths.Normalize(path)));
+        if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"'{path}' escapes {root}.");
+        return full;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Security.Cryptography;
+using HiFiC.Cluster.Contracts.Archive;
+using HiFiC.Cluster.Contracts.Jobs;
+using HiFiC.Cluster.Contracts.Work;
+using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Silo.Queue;
+using HiFiC.Cluster.Silo.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HiFiC.Cluster.Silo.Work;
+
+/// <summary>
+/// One delivery of one item: fetch the original, compress, write bitstream then manifest, and
+/// hand the outcome (with the message to settle) to the reporter. Everything it writes is a pure
+/// function of the item, so a redelivery rewrites identical bytes.
+/// </summary>
+public sealed class ItemProcessor(
+    IImageCodec codec, IBlobStoreFactory blobs, IWorkQueue queue, JobPhaseCache phases, ProgressReporter reporter,
+    IOptions<WorkerOptions> workerOptions, IOptions<WorkQueueOptions> queueOptions, ILogger<ItemProcessor> logger)
+{
+    private readonly WorkerOptions options = workerOptions.Value;
+
+    public async Task ProcessAsync(WorkLease lease, CancellationToken ct)
+    {
+        var item = lease.Item;
+        var phase = await phases.GetAsync(item.JobId);
+        switch (phase)
+        {
+            case JobPhase.Paused:
+                // Not an attempt: the item did nothing wrong.
+                await queue.ReleaseAsync(lease, options.PausedRetryDelay, countsAsAttempt: false, ct);
+                return;
+            case JobPhase.Cancelling or JobPhase.Cancelled:
+                reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Cancelled), lease);
+                return;
+            case JobPhase.None or JobPhase.Done or JobPhase.Failed:
+                // A stale duplicate of a finished job, or a job that never existed: nothing to do.
+                await queue.CompleteAsync(lease, ct);
+                return;
+        }
+
+        reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Started));
+        var held = new LeaseHolder(lease);
+        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewing = RenewWhileWorkingAsync(held, renewal.Token);
+        try
+        {
+            var done = await ArchiveAsync(item, ct);
+            await StopRenewalAsync();
+            reporter.Post(item.JobId, done with { Attempts = lease.DeliveryCount }, held.Current);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The silo is stopping: leave the message leased; it comes back after the visibility timeout.
+        }
+        catch (CodecInputException e)
+        {
+            await StopRenewalAsync();
+            logger.LogWarning("Item {Path} of job {Job} failed: {Reason}", item.SourcePath, item.JobId, e.Message);
+            reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Failed, Reason: e.Message, Attempts: lease.DeliveryCount), held.Current);
+        }
+        catch (Exception e)
+        {
+            await StopRenewalAsync();
+            if (lease.DeliveryCount >= item.MaxAttempts)
+            {
+                var reason = $"gave up after {lease.DeliveryCount} attempt(s): {e.GetType().Name}: {e.Message}";
+                logger.LogWarning("Item {Path} of job {Job} is poison: {Reason}", item.SourcePath, item.JobId, reason);
+                reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Failed, Reason: reason, Attempts: lease.DeliveryCount), held.Current);
+            }
+            else
+            {
+                logger.LogInformation("Item {Path} attempt {Attempt} failed ({Error}); retrying", item.SourcePath, lease.DeliveryCount, e.Message);
+                await queue.ReleaseAsync(held.Current, options.RetryDelay * lease.DeliveryCount, countsAsAttempt: true, ct);
+            }
+        }
+        finally
+        {
+            await StopRenewalAsync();
+        }
+
+        // The renewal must end before the lease is handed on: a renewal racing a completion
+        // would leave the completion holding a receipt the queue no longer honours.
+        async Task StopRenewalAsync()
+        {
+            renewal.Cancel();
+            await renewing;
+        }
+    }
+
+    /// <summary>The current receipt of a lease that renewals may replace.</summary>
+    private sealed class LeaseHolder(WorkLease lease)
+    {
+        public WorkLease Current = lease;
+    }
+
+    /// <summary>
+    /// Does one item: a whole image (compressed, or split when above the job's threshold), one
+    /// tile of a split image, or the assembly of a split image. Returns the outcome to report.
+    /// </summary>
+    public async Task<ItemOutcome> ArchiveAsync(WorkItem item, CancellationToken ct)
+    {
+        var source = blobs.OpenSource(item.Source);
+        var destination = blobs.OpenStore(item.Destination);
+        var original = await source.TryReadAllAsync(item.SourcePath, ct)
+            ?? throw new CodecInputException($"source vanished: {item.SourcePath}");
+        var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, item.Verify);
+
+        switch (item.Part)
+        {
+            case WorkPart.Whole when item.SplitAbovePixels > 0:
+                var shape = await codec.IdentifyAsync(new MemoryStream(original, writable: false), item.TileSize, ct);
+                if (shape.Pixels > item.SplitAbovePixels && shape.Tiles > 1)
+                    return new ItemOutcome(item.Key, OutcomeKind.Split, BytesIn: original.Length, TileCount: shape.Tiles);
+                break;
+            case WorkPart.Tile:
+                var part = await codec.CompressTileAsync(new MemoryStream(original, writable: false), item.Tile, request, ct);
+                await destination.WriteAsync(ArchiveNaming.TilePart(item.SourcePath, item.Tile), part, ct);
+                return new ItemOutcome(item.Key, OutcomeKind.TileDone, BytesIn: original.Length, TileCount: item.TileCount);
+        }
+
+        using var encoded = new MemoryStream();
+        CompressOutcome result;
+        if (item.Part == WorkPart.Assemble)
+        {
+            var parts = new byte[item.TileCount][];
+            for (int t = 0; t < parts.Length; t++)
+                parts[t] = await destination.TryReadAllAsync(ArchiveNaming.TilePart(item.SourcePath, t), ct)
+                    ?? throw new IOException($"tile {t} of {item.SourcePath} is missing from the archive's scratch area");
+            result = await codec.AssembleAsync(new MemoryStream(original, writable: false), parts, encoded, request, ct);
+        }
+        else
+        {
+            result = await codec.CompressAsync(new MemoryStream(original, writable: false), encoded, request, ct);
+        }
+        var bitstream = encoded.ToArray();
+        var output = ArchiveNaming.Bitstream(item.SourcePath);
+        await destination.WriteAsync(output, bitstream, ct);
+        if (item.Verify)
+        {
+            // The codec decoded these bytes; make sure storage gives back the very same ones.
+            var back = await destination.TryReadAllAsync(output, ct);
+            if (back is null || !back.AsSpan().SequenceEqual(bitstream))
+                throw new IOException($"verify failed: {output} reads back differently from what was written");
+        }
+        var manifest = new ArchiveManifest
+        {
+            SourcePath = item.SourcePath,
+            SourceSize = original.Length,
+            SourceSha256 = Convert.ToHexStringLower(SHA256.HashData(original)),
+            Output = output,
+            OutputSize = bitstream.Length,
+            OutputSha256 = Convert.ToHexStringLower(SHA256.HashData(bitstream)),
+            ModelId = result.ModelId,
+            ModelDigest = result.ModelDigest,
+            Rate = item.Rate,
+            TileSize = item.TileSize,
+            Width = result.Width,
+            Height = result.Height,
+            Tiles = result.Tiles,
+            Bpp = result.Bpp,
+            LatentHash = result.LatentHash,
+            Verified = result.Verified,
+            Psnr = result.Psnr,
+            MsSsim = result.MsSsim,
+        };
+        // The manifest goes last: its presence means the bitstream is complete (skip-existing relies on it).
+        await destination.WriteAsync(ArchiveNaming.Manifest(item.SourcePath), manifest.ToJsonBytes(), ct);
+        if (item.Part == WorkPart.Assemble)
+            for (int t = 0; t < item.TileCount; t++)
+                await destination.DeleteAsync(ArchiveNaming.TilePart(item.SourcePath, t), ct);
+        return new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, bitstream.Length, (long)result.Width * result.Height);
+    }
+
+    private async Task RenewWhileWorkingAsync(LeaseHolder held, CancellationToken ct)
+    {
+        var visibility = queueOptions.Value.VisibilityTimeout;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(visibility / 3, ct);
+                // Not cancellable once sent: the new receipt must be recorded or the lease is orphaned.
+                var renewed = await queue.RenewAsync(held.Current, visibility, CancellationToken.None);
+                if (renewed is null) return; // lost: someone else has it now; our outcome still counts once
+                held.Current = renewed;
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception e) { logger.LogWarning("Renewing the lease of {Path} failed: {Error}", held.Current.Item.SourcePath, e.Message); }
+    }
+}

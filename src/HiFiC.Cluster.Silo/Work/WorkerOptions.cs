@@ -1,0 +1,31 @@
+namespace HiFiC.Cluster.Silo.Work;
+
+/// <summary>Bound from "HiFiC:Worker".</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "HiFiC:Worker";
+
+    /// <summary>Consumer loops in this silo. 0 = one per model-pool instance plus one, so I/O of one item overlaps compute of another.</summary>
+    public int Consumers { get; set; }
+
+    /// <summary>Longest wait for new items before polling again.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Outcomes are sent to coordinators at most this often (per silo, per job)...</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>...or as soon as this many are waiting.</summary>
+    public int ProgressBatchSize { get; set; } = 128;
+
+    /// <summary>How stale a worker's view of a job's phase may be (pause/cancel take effect within it).</summary>
+    public TimeSpan PhaseRefresh { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a paused job's items are put back before being looked at again.</summary>
+    public TimeSpan PausedRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Back-off before a failed attempt is retried (times the attempt number).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Set false to host grains (coordinators, restore) without consuming work (a web node).</summary>
+    public bool Enabled { get; set; } = true;
+}

@@ -1,0 +1,43 @@
+using HiFiC.Codec.Coding;
+using HiFiC.Codec.Imaging;
+
+namespace HiFiC.Cli.Tests;
+
+/// <summary>`hific archive compress|restore`: the cluster's embedded mode seen from the command line.</summary>
+public sealed class ArchiveCommandTests(TestModelFolder models) : CliTestBase(models)
+{
+    [Fact]
+    public void Compress_archives_a_folder_prints_a_summary_and_restore_gives_back_what_a_direct_decode_gives()
+    {
+        TestImages.Png(In("photos", "a.png"), 64, 64, 1);
+        TestImages.Png(In("photos", "sub", "b.png"), 96, 64, 2);
+        TestImages.Text(In("photos", "notes.txt"), "not an image");
+        var before = Snapshot(In("photos"));
+
+        var run = Run("archive", "compress", In("photos"), "--out", In("archive"), "--tile", "64");
+        Assert.True(run.ExitCode == ExitCodes.InputsFailed, run.ToString()); // notes.txt is reported, the images are done
+        Assert.Contains("archive compress", run.Out);
+        Assert.Contains("Ratio", run.Out);
+        Assert.Contains("notes.txt", run.Err);
+        Assert.True(File.Exists(In("archive", "a.png.hific")) && File.Exists(In("archive", "sub", "b.png.hific.json")));
+        Assert.Equal(before.Keys.Order(), Snapshot(In("photos")).Keys.Order()); // originals untouched
+        Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(kv.Key)));
+
+        var again = Run("archive", "compress", In("photos"), "--out", In("archive"), "--tile", "64");
+        Assert.Contains("Skipped", again.Out); // a second run resumes: archived images are skipped
+
+        var restore = Run("archive", "restore", In("archive"), "--out", In("restored"));
+        Assert.True(restore.ExitCode == ExitCodes.Ok, restore.ToString());
+        var direct = new HificDecoder(Models.Model).Decompress(File.OpenRead(In("archive", "sub", "b.png.hific")));
+        Assert.Equal(direct.Image.Pixels, ImageIO.Load(In("restored", "sub", "b.png")).Rgb.Pixels);
+        Assert.True(File.Exists(In("restored", "a.png")));
+    }
+
+    [Fact]
+    public void Missing_source_or_output_is_a_usage_error()
+    {
+        Assert.Equal(ExitCodes.Usage, Run("archive", "compress", In("nope"), "--out", In("x")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, Run("archive", "compress", In("nope")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, Run("archive", "restore", In("nope"), "--out", In("x")).ExitCode);
+    }
+}

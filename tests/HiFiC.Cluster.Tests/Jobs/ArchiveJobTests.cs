@@ -1,0 +1,223 @@
+using System.Security.Cryptography;
+using HiFiC.Cluster.Contracts.Archive;
+using HiFiC.Cluster.Contracts.Jobs;
+using HiFiC.Cluster.Contracts.Restore;
+using HiFiC.Cluster.Tests.Infrastructure;
+using HiFiC.Codec.Coding;
+using HiFiC.Codec.Imaging;
+
+namespace HiFiC.Cluster.Tests.Jobs;
+
+/// <summary>Archive jobs on a 2-silo cluster: what ends up in the archive, what is reported, what restores.</summary>
+public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFixture>, IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private readonly TempFolder temp = new();
+
+    public void Dispose()
+    {
+        fx.Factory.Knobs.Reset();
+        temp.Dispose();
+    }
+
+    private IArchiveJobGrain Job(string name) => fx.Cluster.Client.GetGrain<IArchiveJobGrain>($"{name}-{Guid.NewGuid():N}");
+
+    private JobSpec Spec(string src, string dst, bool verify = false, bool skipExisting = true) =>
+        new() { Source = src, Destination = dst, Rate = 1, TileSize = 64, Verify = verify, SkipExisting = skipExisting, MaxAttempts = 3, SplitAbovePixels = TestImages.SplitThreshold };
+
+    [Fact]
+    public async Task Every_good_image_is_archived_once_with_a_valid_manifest_and_bad_files_are_failed_with_reasons()
+    {
+        var src = temp.Sub("src");
+        var dst = temp.Sub("dst");
+        var good = TestImages.WriteFolder(src, 21, withBadFiles: true);
+        good.Add(TestImages.WriteLarge(src));
+        var job = Job("archive");
+
+        await job.StartAsync(Spec(src, dst, verify: true));
+        var status = await job.WaitForEndAsync(Timeout);
+
+        Assert.True(status.Phase == JobPhase.Done, JobWaits.Describe(status));
+        Assert.Equal(24, status.Queued);
+        Assert.Equal(22, status.Done);
+        Assert.Equal((1L, 12L), (status.SplitImages, status.TilesDone));
+        Assert.Equal(2, status.Failed);
+        Assert.Equal(0, status.Outstanding);
+        Assert.Equal(TestImages.BadFiles.Order(StringComparer.Ordinal), status.Failures.Select(f => f.SourcePath).Order(StringComparer.Ordinal));
+        Assert.All(status.Failures, f => Assert.False(string.IsNullOrWhiteSpace(f.Reason)));
+        Assert.Contains(status.Failures, f => f.Reason.Contains("not an image", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(status.Failures, f => f.Reason.Contains("truncated", StringComparison.OrdinalIgnoreCase));
+        Assert.All(status.Failures, f => Assert.Equal(1, f.Attempts)); // bad input is not retried
+
+        // Exactly one bitstream and one manifest per good image, nothing for the bad ones, no stray temp files.
+        var written = Directory.EnumerateFiles(dst, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(dst, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+        var expected = good.SelectMany(g => new[] { ArchiveNaming.Bitstream(g), ArchiveNaming.Manifest(g) }).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, written);
+
+        long bytesIn = 0, bytesOut = 0;
+        foreach (var path in good)
+        {
+            var original = File.ReadAllBytes(Path.Combine(src, path));
+            var bitstream = File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Bitstream(path)));
+            var m = ArchiveManifest.FromJson(File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Manifest(path))));
+            Assert.Equal(path, m.SourcePath);
+            Assert.Equal(original.Length, m.SourceSize);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(original)), m.SourceSha256);
+            Assert.Equal(bitstream.Length, m.OutputSize);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bitstream)), m.OutputSha256);
+            Assert.Equal(TestModel.Tiny.Id, m.ModelId);
+            Assert.Equal(TestModel.Tiny.Digest, m.ModelDigest);
+            Assert.Equal(path == TestImages.Large ? (256, 192, 12) : (64, 64, 1), (m.Width, m.Height, m.Tiles));
+            Assert.Equal(bitstream.Length * 8.0 / (m.Width * m.Height), m.Bpp, 9);
+            // Split or not, the bitstream is the one a single encoder writes.
+            using (var direct = new MemoryStream())
+            {
+                new HificEncoder(TestModel.Tiny).Compress(ImageIO.Load(new MemoryStream(original)), direct, new CompressOptions { Rate = 1, TileSize = 64 });
+                Assert.Equal(direct.ToArray(), bitstream);
+            }
+            Assert.True(m.Verified);
+            Assert.NotNull(m.Psnr);
+            Assert.InRange(m.MsSsim!.Value, -1, 1);
+            // The manifest's latent hash is what a decoder reproduces.
+            var decoded = new HificDecoder(TestModel.Tiny).Decompress(new MemoryStream(bitstream));
+            Assert.Equal(m.LatentHash, decoded.LatentHash);
+            bytesIn += original.Length;
+            bytesOut += bitstream.Length;
+        }
+        Assert.Equal(bytesIn, status.BytesIn);
+        Assert.Equal(bytesOut, status.BytesOut);
+        Assert.Equal(bytesOut * 8.0 / (21 * 64 * 64 + 256 * 192), status.MeanBpp, 9);
+        Assert.Equal((long)21 * 64 * 64 + 256 * 192, status.Pixels);
+        Assert.Equal(0, Directory.EnumerateFiles(src, "*.hific*", SearchOption.AllDirectories).Count());
+
+        // Restore through the stateless-worker grain equals a direct decode, whole and by region.
+        var restore = fx.Cluster.Client.GetGrain<IRestoreGrain>(0);
+        foreach (var path in good.Take(3).Append(TestImages.Large))
+        {
+            var direct = new HificDecoder(TestModel.Tiny).Decompress(File.OpenRead(Path.Combine(dst, ArchiveNaming.Bitstream(path))));
+            var restored = await restore.RestoreAsync(new RestoreRequest(dst, path));
+            Assert.Equal(direct.Image.Pixels, ImageIO.Load(new MemoryStream(restored.Png)).Rgb.Pixels);
+            Assert.Equal(direct.LatentHash, restored.LatentHash);
+
+            var region = await restore.RestoreAsync(new RestoreRequest(dst, path, new ImageRegion(8, 16, 32, 24)));
+            Assert.Equal(direct.Image.Crop(new PixelRect(8, 16, 32, 24)).Pixels, ImageIO.Load(new MemoryStream(region.Png)).Rgb.Pixels);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_run_skips_what_is_archived_and_a_forced_rerun_rewrites_identical_bytes()
+    {
+        var src = temp.Sub("src");
+        var dst = temp.Sub("dst");
+        var good = TestImages.WriteFolder(src, 6, withBadFiles: false);
+        var first = Job("first");
+        await first.StartAsync(Spec(src, dst));
+        Assert.Equal(JobPhase.Done, (await first.WaitForEndAsync(Timeout)).Phase);
+        var snapshot = Directory.EnumerateFiles(dst, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+
+        var second = Job("skip");
+        await second.StartAsync(Spec(src, dst));
+        var skipped = await second.WaitForEndAsync(Timeout);
+        Assert.Equal((JobPhase.Done, 6L, 0L, 0L), (skipped.Phase, skipped.Skipped, skipped.Queued, skipped.Done));
+
+        // Redelivery and re-runs write the same names with the same bytes.
+        var forced = Job("forced");
+        await forced.StartAsync(Spec(src, dst, skipExisting: false));
+        var again = await forced.WaitForEndAsync(Timeout);
+        Assert.Equal((JobPhase.Done, 6L), (again.Phase, again.Done));
+        var after = Directory.EnumerateFiles(dst, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        Assert.Equal(snapshot.Keys.Order(), after.Keys.Order());
+        Assert.All(snapshot, kv => Assert.Equal(kv.Value, after[kv.Key]));
+    }
+
+    [Fact]
+    public async Task Pause_stops_handing_out_items_and_resume_finishes_the_job()
+    {
+        var src = temp.Sub("src");
+        var dst = temp.Sub("dst");
+        TestImages.WriteFolder(src, 16, withBadFiles: false);
+        fx.Factory.Knobs.Delay = TimeSpan.FromMilliseconds(150);
+        var job = Job("pause");
+        await job.StartAsync(Spec(src, dst));
+        await job.WaitAsync(s => s.Done >= 2, Timeout);
+
+        var paused = await job.PauseAsync();
+        Assert.Equal(JobPhase.Paused, paused.Phase);
+        // Items already being compressed finish; after that nothing moves.
+        await Task.Delay(1200);
+        var settled = await job.GetStatusAsync();
+        await Task.Delay(1000);
+        var later = await job.GetStatusAsync();
+        Assert.Equal(JobPhase.Paused, later.Phase);
+        Assert.Equal(settled.Done, later.Done);
+        Assert.True(later.Done < 16, JobWaits.Describe(later));
+
+        await job.ResumeAsync();
+        var end = await job.WaitForEndAsync(Timeout);
+        Assert.Equal((JobPhase.Done, 16L, 0L), (end.Phase, end.Done, end.Failed));
+        Assert.Equal(32, Directory.EnumerateFiles(dst, "*", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
+    public async Task Cancel_drops_queued_items_and_keeps_what_is_finished()
+    {
+        var src = temp.Sub("src");
+        var dst = temp.Sub("dst");
+        TestImages.WriteFolder(src, 16, withBadFiles: false);
+        fx.Factory.Knobs.Delay = TimeSpan.FromMilliseconds(150);
+        var job = Job("cancel");
+        await job.StartAsync(Spec(src, dst));
+        await job.WaitAsync(s => s.Done >= 2, Timeout);
+
+        await job.CancelAsync();
+        var end = await job.WaitForEndAsync(Timeout);
+        Assert.Equal(JobPhase.Cancelled, end.Phase);
+        Assert.True(end.Cancelled > 0 && end.Done < 16, JobWaits.Describe(end));
+        Assert.Equal(end.Queued, end.Done + end.Failed + end.Cancelled);
+        // Every finished item has its pair of files; nothing half-written.
+        Assert.Equal(end.Done * 2, Directory.EnumerateFiles(dst, "*", SearchOption.AllDirectories).Count());
+    }
+
+    [Fact]
+    public async Task Transient_faults_are_retried_and_poison_items_fail_after_max_attempts_with_the_reason()
+    {
+        var src = temp.Sub("src");
+        var dst = temp.Sub("dst");
+        TestImages.WriteFolder(src, 3, withBadFiles: false);
+        TestImages.WritePng(Path.Combine(src, "flaky.png"), 72, 72, seed: 7);
+        TestImages.WritePng(Path.Combine(src, "poison.png"), 80, 80, seed: 8);
+        fx.Factory.Knobs.FailuresLeftBySize[new FileInfo(Path.Combine(src, "flaky.png")).Length] = 1;
+        fx.Factory.Knobs.FailuresLeftBySize[new FileInfo(Path.Combine(src, "poison.png")).Length] = -1;
+
+        var job = Job("poison");
+        await job.StartAsync(Spec(src, dst));
+        var end = await job.WaitForEndAsync(Timeout);
+
+        Assert.Equal((JobPhase.Done, 4L, 1L), (end.Phase, end.Done, end.Failed));
+        var failure = Assert.Single(end.Failures);
+        Assert.Equal("poison.png", failure.SourcePath);
+        Assert.Equal(3, failure.Attempts);
+        Assert.Contains("gave up after 3 attempt(s)", failure.Reason);
+        Assert.Contains("simulated transient fault", failure.Reason);
+        Assert.True(File.Exists(Path.Combine(dst, ArchiveNaming.Manifest("flaky.png"))));
+        Assert.False(File.Exists(Path.Combine(dst, ArchiveNaming.Bitstream("poison.png"))));
+    }
+
+    [Fact]
+    public async Task Starting_twice_is_idempotent_and_a_destination_inside_the_source_is_refused()
+    {
+        var src = temp.Sub("src");
+        TestImages.WriteFolder(src, 1, withBadFiles: false);
+        var dst = temp.Sub("dst");
+        var job = Job("twice");
+        var a = await job.StartAsync(Spec(src, dst));
+        var b = await job.StartAsync(Spec(src, dst));
+        Assert.Equal(a.StartedUtc, b.StartedUtc);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => job.StartAsync(Spec(src, dst) with { Rate = 2 }));
+        await job.WaitForEndAsync(Timeout);
+
+        var nested = Job("nested");
+        await Assert.ThrowsAsync<ArgumentException>(() => nested.StartAsync(Spec(src, Path.Combine(src, "out"))));
+        Assert.Equal(JobPhase.None, (await nested.GetStatusAsync()).Phase);
+    }
+}
