@@ -8,6 +8,8 @@ need_apt=()
 command -v bc >/dev/null || need_apt+=(bc)
 # The RD benchmark's end-to-end test codes with the real cjpeg/djpeg.
 command -v cjpeg >/dev/null || need_apt+=(libjpeg-turbo-progs)
+# The web dashboard's browser test drives Debian's chromium (Playwright never downloads a browser).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

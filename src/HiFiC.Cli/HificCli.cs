@@ -42,6 +42,9 @@ public static class HificCli
             new BenchCommand(cli),
             new TrainCommand(cli),
             new Archive.ArchiveCommand(cli),
+            new Cluster.SiloCommand(cli),
+            new Cluster.JobCommand(cli),
+            new Cluster.RestoreCommand(cli),
         };
 
         var parse = root.Parse(args);

@@ -26,7 +26,7 @@ public sealed class ModelPool : IDisposable
         int threadsPer = Math.Max(1, o.ThreadsPerInstance);
         int instances = o.Instances > 0 ? o.Instances : DefaultInstances(threadsPer, out var reason);
         // LibTorch's intra-op pool is process-wide: instances x threads should not exceed the cores.
-        torch.set_num_threads(threadsPer);
+        HiFiC.Codec.Model.TorchRuntime.Configure(threadsPer);
         threads = new Thread[instances];
         for (int i = 0; i < instances; i++)
         {

@@ -61,6 +61,9 @@ public static class HificArchiveSiloExtensions
         services.TryAddSingleton<ItemProcessor>();
         services.TryAddSingleton<ArchiveWorker>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ArchiveWorker>());
+        // Device, model pool and throughput to the cluster view (web dashboard, /metrics).
+        services.TryAddSingleton<Monitoring.SiloStatsReporter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Monitoring.SiloStatsReporter>());
         return builder;
     }
 

@@ -3,6 +3,7 @@ using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Work;
 using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Silo.Monitoring;
 using HiFiC.Cluster.Silo.Queue;
 using HiFiC.Cluster.Silo.Storage;
 using Microsoft.Extensions.Logging;
@@ -44,19 +45,27 @@ public sealed class ItemProcessor(
         var held = new LeaseHolder(lease);
         using var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewing = RenewWhileWorkingAsync(held, renewal.Token);
+        HificMetrics.ItemStarted();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var done = await ArchiveAsync(item, ct);
+            HificMetrics.ItemDone(done.Kind.ToString().ToLowerInvariant(), done.Pixels, clock.Elapsed);
             await StopRenewalAsync();
             reporter.Post(item.JobId, done with { Attempts = lease.DeliveryCount }, held.Current);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The silo is stopping: leave the message leased; it comes back after the visibility timeout.
+            // The silo is stopping: hand the item back at once (no attempt spent) so another silo
+            // takes it now rather than after the visibility timeout; if that fails, the timeout does it.
+            await StopRenewalAsync();
+            try { await queue.ReleaseAsync(held.Current, TimeSpan.Zero, countsAsAttempt: false, CancellationToken.None); }
+            catch (Exception e) { logger.LogInformation("Item {Path} left leased on stop: {Error}", item.SourcePath, e.Message); }
         }
         catch (CodecInputException e)
         {
             await StopRenewalAsync();
+            HificMetrics.ItemFailed();
             logger.LogWarning("Item {Path} of job {Job} failed: {Reason}", item.SourcePath, item.JobId, e.Message);
             reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Failed, Reason: e.Message, Attempts: lease.DeliveryCount), held.Current);
         }
@@ -66,6 +75,7 @@ public sealed class ItemProcessor(
             if (lease.DeliveryCount >= item.MaxAttempts)
             {
                 var reason = $"gave up after {lease.DeliveryCount} attempt(s): {e.GetType().Name}: {e.Message}";
+                HificMetrics.ItemFailed();
                 logger.LogWarning("Item {Path} of job {Job} is poison: {Reason}", item.SourcePath, item.JobId, reason);
                 reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Failed, Reason: reason, Attempts: lease.DeliveryCount), held.Current);
             }
@@ -77,6 +87,7 @@ public sealed class ItemProcessor(
         }
         finally
         {
+            HificMetrics.ItemEnded();
             await StopRenewalAsync();
         }
 

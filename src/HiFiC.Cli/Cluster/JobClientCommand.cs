@@ -1,0 +1,35 @@
+using System.CommandLine;
+using HiFiC.Cluster.Contracts.Jobs;
+
+namespace HiFiC.Cli.Cluster;
+
+/// <summary>
+/// Base of the `hific job` commands: --config plus trailing KEY=VALUE settings name the cluster
+/// (same keys as the silos': HiFiC:Cluster:*), and the action gets a connected client.
+/// </summary>
+public abstract class JobClientCommand : Command
+{
+    private readonly Option<string?> config = ClusterConfig.FileOption();
+
+    protected JobClientCommand(CliContext cli, string name, string description) : base(name, description)
+    {
+        Add(config);
+        ClusterConfig.AcceptSettings(this);
+        SetAction(async (r, ct) =>
+        {
+            await using var client = await ClusterHost.ConnectAsync(cli, ClusterConfig.Build(r, config), ct);
+            return await ExecuteAsync(cli, r, client.Client, ct);
+        });
+    }
+
+    protected abstract Task<int> ExecuteAsync(CliContext cli, ParseResult r, IClusterClient client, CancellationToken ct);
+
+    /// <summary>The job's status; a usage error when no job was ever started under the id.</summary>
+    protected static async Task<(IArchiveJobGrain Job, JobStatus Status)> FindAsync(IClusterClient client, string id)
+    {
+        var job = client.GetGrain<IArchiveJobGrain>(id);
+        var status = await job.GetStatusAsync();
+        if (status.Phase == JobPhase.None) throw new UsageException($"no job '{id}' on this cluster");
+        return (job, status);
+    }
+}

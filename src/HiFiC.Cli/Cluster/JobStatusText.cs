@@ -1,0 +1,40 @@
+using HiFiC.Cli.Output;
+using HiFiC.Cluster.Contracts.Jobs;
+
+namespace HiFiC.Cli.Cluster;
+
+/// <summary>A job's status as the summary table the archive commands print, plus its failures on stderr.</summary>
+internal static class JobStatusText
+{
+    public static void Write(CliContext cli, JobStatus s)
+    {
+        var ratio = s.BytesOut > 0 ? (double)s.BytesIn / s.BytesOut : 0;
+        SummaryTable.Write(cli.Out, $"job {s.JobId}",
+        [
+            ("Phase", s.Phase.ToString()),
+            ("Images", Units.Count(s.Done)),
+            ("Skipped", Units.Count(s.Skipped)),
+            ("Failed", Units.Count(s.Failed)),
+            ("Queued", Units.Count(s.Queued)),
+            ("In flight", Units.Count(s.Outstanding)),
+            ("Bytes before", Units.Bytes(s.BytesIn)),
+            ("Bytes after", Units.Bytes(s.BytesOut)),
+            ("Ratio", s.BytesOut > 0 ? Units.F(ratio, 2) + "x" : "-"),
+            ("Mean bpp", Units.F(s.MeanBpp, 4)),
+            ("Images/s", Units.F(s.ItemsPerSecond, 2)),
+            ("MP/s", Units.F(s.MegapixelsPerSecond, 3)),
+            ("ETA", s.Eta is { } e ? e.ToString(@"hh\:mm\:ss") : "-"),
+        ]);
+        foreach (var f in s.Failures) cli.Error($"{f.SourcePath}: {f.Reason}");
+        if (s.FailuresTotal > s.Failures.Count) cli.Warn($"{s.FailuresTotal - s.Failures.Count} more failures not listed");
+        if (s.Error is { } error) cli.Error(error);
+    }
+
+    /// <summary>The exit code of a finished job, as `hific archive compress` returns it.</summary>
+    public static int ExitCode(JobStatus s) => s.Phase switch
+    {
+        JobPhase.Cancelled => ExitCodes.Cancelled,
+        JobPhase.Failed => ExitCodes.InputsFailed,
+        _ => s.Failed > 0 ? ExitCodes.InputsFailed : ExitCodes.Ok,
+    };
+}

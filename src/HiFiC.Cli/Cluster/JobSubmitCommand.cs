@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Spectre.Console;
+using HiFiC.Cli.Commands;
+using HiFiC.Cli.Settings;
+using HiFiC.Cluster.Contracts.Jobs;
+using HiFiC.Codec.Models;
+
+namespace HiFiC.Cli.Cluster;
+
+/// <summary>
+/// `hific job submit SOURCE --out DEST`: starts an archive job and prints its id on stdout.
+/// SOURCE and DEST are folders as the silos see them, or azblob://container/prefix locations.
+/// </summary>
+public sealed class JobSubmitCommand : JobClientCommand
+{
+    private readonly Argument<string> source = new("source") { Description = "Originals: a folder (as the silos see it) or azblob://container/prefix." };
+    private readonly Option<string> output = new("--out", "-o", "--output") { Description = "Archive location: a folder or azblob://container/prefix.", Required = true };
+    private readonly Option<string?> id = new("--id") { Description = "Job id (default: job-<UTC time>-<random>). Submitting the same spec under an id again is a no-op." };
+    private readonly Option<string?> model = CommonOptions.Model();
+    private readonly Option<string?> rate = CommonOptions.Rate();
+    private readonly Option<double?> bpp = CommonOptions.Bpp();
+    private readonly Option<int> tile = CommonOptions.Tile();
+    private readonly Option<bool> verify = new("--verify") { Description = "Decode every written file, require bit-exact latents, and record PSNR/MS-SSIM in its manifest." };
+    private readonly Option<bool> redo = new("--redo") { Description = "Archive again what the archive already holds (default: skip it)." };
+    private readonly Option<double> splitAbove = new("--split-above")
+    {
+        Description = "Megapixels above which an image is split into tile items compressed in parallel (0 = never).",
+        DefaultValueFactory = _ => 16.0,
+    };
+    private readonly Option<int> maxAttempts = new("--max-attempts") { Description = "Deliveries of an item before it is listed as failed.", DefaultValueFactory = _ => 3 };
+    private readonly Option<bool> watch = new("--watch") { Description = "Then watch it like `hific job watch`." };
+
+    public JobSubmitCommand(CliContext cli) : base(cli, "submit", "Start an archive job on the cluster; prints the job id.")
+    {
+        Add(source); Add(output); Add(id); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(maxAttempts); Add(watch);
+        CommonOptions.RateOrBpp(this, rate, bpp);
+        CommonOptions.Positive(maxAttempts);
+    }
+
+    protected override async Task<int> ExecuteAsync(CliContext cli, ParseResult r, IClusterClient client, CancellationToken ct)
+    {
+        var (modelRef, t) = ResolveModel(cli, r);
+        var jobId = r.GetValue(id) ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+        var status = await client.GetGrain<IArchiveJobGrain>(jobId).StartAsync(new JobSpec
+        {
+            Source = Location(r.GetValue(source)!),
+            Destination = Location(r.GetValue(output)!),
+            Model = modelRef,
+            Rate = t,
+            TileSize = r.GetValue(tile),
+            Verify = r.GetValue(verify),
+            SkipExisting = !r.GetValue(redo),
+            SplitAbovePixels = (long)(r.GetValue(splitAbove) * 1e6),
+            MaxAttempts = r.GetValue(maxAttempts),
+        });
+        cli.Out.WriteLine(jobId);
+        cli.Info($"job {jobId}: {status.Phase.ToString().ToLowerInvariant()}, {status.Spec?.Source} -> {status.Spec?.Destination}");
+        return r.GetValue(watch) ? await JobWatchCommand.WatchAsync(cli, client, jobId, ct) : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Pins the model's digest and turns --rate names or --bpp into t when the model is installed
+    /// here too (as `hific archive compress` does); otherwise the silos resolve --model and a numeric --rate.
+    /// </summary>
+    private (string? Model, double Rate) ResolveModel(CliContext cli, ParseResult r)
+    {
+        var choice = new RateChoice(r.GetValue(rate), r.GetValue(bpp));
+        try
+        {
+            var codec = cli.Models.Load(r.GetValue(model));
+            double t = choice.Resolve(codec);
+            cli.Info($"model {codec.Id}, rate {choice.Describe(codec, t)}");
+            return (codec.Digest, t);
+        }
+        catch (ModelNotFoundException) when (choice.Bpp is null && (choice.Rate is null || double.TryParse(choice.Rate, System.Globalization.CultureInfo.InvariantCulture, out _)))
+        {
+            double t = choice.Rate is null ? 1.0 : double.Parse(choice.Rate, System.Globalization.CultureInfo.InvariantCulture);
+            cli.Info($"model {r.GetValue(model) ?? "(default)"} is not installed here; the silos resolve it (rate t={t})");
+            return (r.GetValue(model), t);
+        }
+    }
+
+    /// <summary>URIs pass through; folders become absolute (silos on this machine resolve them the same).</summary>
+    private static string Location(string value) => value.Contains("://", StringComparison.Ordinal) ? value : Path.GetFullPath(value);
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Spectre.Console;
+using HiFiC.Cli.Commands;
+using HiFiC.Cli.Files;
+using HiFiC.Cluster.Contracts.Archive;
+using HiFiC.Cluster.Contracts.Restore;
+using HiFiC.Codec.Imaging;
+
+namespace HiFiC.Cli.Cluster;
+
+/// <summary>
+/// `hific restore ARCHIVE_PATH -o OUT.png [--region x,y,w,h]`: one archived image (or a region of
+/// it) decoded by the cluster's restore grain, on whichever silo the client reaches. ARCHIVE_PATH
+/// is the .hific file as the silos see it (a path, or azblob://container/prefix/name.hific).
+/// </summary>
+public sealed class RestoreCommand : JobClientCommand
+{
+    private readonly Argument<string> archived = new("archive-path") { Description = "The archived .hific (folder path as the silos see it, or azblob://container/.../name.hific)." };
+    private readonly Option<string?> output = CommonOptions.Output("PNG to write (default: the original's name + .png in the current folder).");
+    private readonly Option<PixelRect?> region = CommonOptions.Region();
+    private readonly Option<bool> overwrite = CommonOptions.Overwrite();
+
+    public RestoreCommand(CliContext cli) : base(cli, "restore", "Restore one archived image (or a region of it) to PNG through a running cluster.")
+    {
+        Add(archived); Add(output); Add(region); Add(overwrite);
+    }
+
+    protected override async Task<int> ExecuteAsync(CliContext cli, ParseResult r, IClusterClient client, CancellationToken ct)
+    {
+        var (archive, sourcePath) = Split(r.GetValue(archived)!);
+        var rect = r.GetValue(region);
+        var request = new RestoreRequest(archive, sourcePath, rect is { } p ? new ImageRegion(p.X, p.Y, p.Width, p.Height) : null);
+        var image = await client.GetGrain<IRestoreGrain>(0).RestoreAsync(request);
+        var path = r.GetValue(output) ?? ArchiveNaming.RestoredName(sourcePath);
+        AtomicFile.Write(path, r.GetValue(overwrite), s => s.Write(image.Png), ct);
+        cli.Out.WriteLine($"{path}: {image.Width}x{image.Height} from {sourcePath} (model {image.ModelId})");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>".../archive/sub/a.png.hific" → archive location ".../archive/sub" and source path "a.png".</summary>
+    internal static (string Archive, string SourcePath) Split(string archived)
+    {
+        bool uri = archived.Contains("://", StringComparison.Ordinal);
+        var full = uri ? archived : Path.GetFullPath(archived);
+        int slash = full.LastIndexOf('/');
+        if (slash < 0 || slash == full.Length - 1) throw new UsageException($"not an archived file: {archived}");
+        var name = full[(slash + 1)..];
+        if (name.EndsWith(".hific.json", StringComparison.Ordinal)) name = name[..^".json".Length];
+        if (!name.EndsWith(".hific", StringComparison.Ordinal) || name.Length == ".hific".Length)
+            throw new UsageException($"not a .hific file: {archived}");
+        return (full[..slash], name[..^".hific".Length]);
+    }
+}

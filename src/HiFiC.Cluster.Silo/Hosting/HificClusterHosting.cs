@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Sockets;
+using HiFiC.Cluster.Silo.Azure;
+using HiFiC.Cluster.Silo.Jobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+
+namespace HiFiC.Cluster.Silo.Hosting;
+
+/// <summary>
+/// A silo or client of a running cluster, wired from configuration (<see cref="HificClusterOptions"/>
+/// under "HiFiC:Cluster", the archive's own options under "HiFiC:*"). `hific silo` and `hific job`
+/// use these; the embedded mode (<see cref="Embedded.EmbeddedCluster"/>) does not.
+/// Membership timings bind from "HiFiC:Cluster:Membership" (Orleans' ClusterMembershipOptions).
+/// </summary>
+public static class HificClusterHosting
+{
+    public static HificClusterOptions ReadClusterOptions(IConfiguration configuration)
+    {
+        var o = new HificClusterOptions();
+        configuration.GetSection(HificClusterOptions.Section).Bind(o);
+        o.ConnectionString ??= configuration.GetSection(AzureStorageOptions.Section).Get<AzureStorageOptions>()?.ConnectionString;
+        return o;
+    }
+
+    /// <summary>Clustering, endpoints, job storage, reminders and the archive services of one silo.</summary>
+    public static ISiloBuilder UseHificCluster(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var o = ReadClusterOptions(configuration);
+        int siloPort = o.SiloPort > 0 ? o.SiloPort : FreePort();
+        int gatewayPort = o.GatewayPort > 0 ? o.GatewayPort : FreePort();
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(HificClusterOptions.Section + ":Membership"));
+        switch (o.Clustering.ToLowerInvariant())
+        {
+            case "localhost":
+                var primary = o.PrimarySiloPort > 0 && o.PrimarySiloPort != siloPort ? new IPEndPoint(IPAddress.Loopback, o.PrimarySiloPort) : null;
+                silo.UseLocalhostClustering(siloPort, gatewayPort, primary, o.ServiceId, o.ClusterId);
+                break;
+            case "azuretable":
+                var tables = RequireConnection(o, "AzureTable clustering");
+                silo.Configure<ClusterOptions>(c => { c.ServiceId = o.ServiceId; c.ClusterId = o.ClusterId; });
+                silo.ConfigureEndpoints(o.AdvertisedAddress is { } a ? IPAddress.Parse(a) : IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: o.AdvertisedAddress is not null);
+                silo.UseAzureStorageClustering(t => t.ConfigureTableServiceClient(tables));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Clustering '{o.Clustering}' (Localhost, AzureTable).");
+        }
+        switch (o.EffectiveStorage.ToLowerInvariant())
+        {
+            case "memory": silo.AddMemoryGrainStorage(ArchiveStorage.JobStore); break;
+            case "azuretable":
+                var tables = RequireConnection(o, "AzureTable job storage");
+                silo.AddAzureTableGrainStorage(ArchiveStorage.JobStore, t => t.ConfigureTableServiceClient(tables));
+                break;
+            case "folder":
+                silo.AddFolderJobStorage(o.StateFolder ?? throw new InvalidOperationException($"Folder job storage needs {HificClusterOptions.Section}:StateFolder."));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Storage '{o.Storage}' (Memory, AzureTable, Folder).");
+        }
+        switch (o.EffectiveReminders.ToLowerInvariant())
+        {
+            case "memory": silo.UseInMemoryReminderService(); break;
+            case "azuretable":
+                var tables = RequireConnection(o, "AzureTable reminders");
+                silo.UseAzureTableReminderService(t => t.ConfigureTableServiceClient(tables));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Reminders '{o.Reminders}' (Memory, AzureTable).");
+        }
+        silo.AddHificArchive(configuration);
+        return silo;
+    }
+
+    /// <summary>A client of the cluster the same configuration describes.</summary>
+    public static IClientBuilder UseHificCluster(this IClientBuilder client, IConfiguration configuration)
+    {
+        var o = ReadClusterOptions(configuration);
+        switch (o.Clustering.ToLowerInvariant())
+        {
+            case "localhost":
+                int[] ports = o.GatewayPorts.Length > 0 ? o.GatewayPorts : [o.GatewayPort];
+                client.UseLocalhostClustering(ports, o.ServiceId, o.ClusterId);
+                break;
+            case "azuretable":
+                var tables = RequireConnection(o, "AzureTable clustering");
+                client.Configure<ClusterOptions>(c => { c.ServiceId = o.ServiceId; c.ClusterId = o.ClusterId; });
+                client.UseAzureStorageClustering(t => t.ConfigureTableServiceClient(tables));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Clustering '{o.Clustering}' (Localhost, AzureTable).");
+        }
+        return client;
+    }
+
+    private static string RequireConnection(HificClusterOptions o, string what) =>
+        o.ConnectionString ?? throw new InvalidOperationException(
+            $"{what} needs {HificClusterOptions.Section}:ConnectionString or {AzureStorageOptions.Section}:ConnectionString.");
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,57 @@
+using HiFiC.Cluster.Contracts.Jobs;
+using HiFiC.Cluster.Contracts.Monitoring;
+
+namespace HiFiC.Cluster.Web.Api;
+
+/// <summary>POST /api/jobs. Locations are folders under the configured roots (relative = under the first root) or allowed azblob:// prefixes.</summary>
+public sealed record JobRequest
+{
+    /// <summary>Optional id ([A-Za-z0-9._-], up to 100); generated when absent.</summary>
+    public string? Id { get; init; }
+    public string? Source { get; init; }
+    public string? Destination { get; init; }
+    /// <summary>Model id or digest (8+ hex digits); null = the default model.</summary>
+    public string? Model { get; init; }
+    public double? Rate { get; init; }
+    public int? TileSize { get; init; }
+    public bool? Verify { get; init; }
+    public bool? SkipExisting { get; init; }
+    public int? MaxAttempts { get; init; }
+    public long? SplitAbovePixels { get; init; }
+}
+
+/// <summary>A job as the API shows it: the coordinator's status plus what the dashboard derives from it.</summary>
+public sealed record JobView
+{
+    public required JobStatus Status { get; init; }
+    /// <summary>Finished / listed items, 0-100; null while the source is still being listed and nothing is known.</summary>
+    public double? Percent { get; init; }
+    public long BytesSaved { get; init; }
+    /// <summary>Original bytes / archived bytes.</summary>
+    public double Ratio { get; init; }
+    public double? EtaSeconds { get; init; }
+
+    public static JobView Of(JobStatus s) => new()
+    {
+        Status = s,
+        Percent = s.Phase == JobPhase.Done ? 100
+            : s.Queued > 0 ? Math.Round(100.0 * s.Finished / s.Queued * (s.ListingComplete ? 1 : 0.99), 1) : s.ListingComplete ? 100 : null,
+        BytesSaved = s.BytesOut > 0 ? s.BytesIn - s.BytesOut : 0,
+        Ratio = s.BytesOut > 0 ? Math.Round((double)s.BytesIn / s.BytesOut, 2) : 0,
+        EtaSeconds = s.Eta?.TotalSeconds,
+    };
+}
+
+public sealed record ClusterView(
+    string Mode,
+    IReadOnlyList<SiloStats> Silos,
+    long QueueDepth,
+    double ItemsPerSecond,
+    double MegapixelsPerSecond,
+    int ActiveJobs,
+    long FailedItems,
+    IReadOnlyList<ThroughputPoint> History);
+
+public sealed record ArchivedImage(string Path, long ManifestBytes);
+
+public sealed record ArchivedImagePage(IReadOnlyList<ArchivedImage> Images, string? Cursor);

@@ -1,0 +1,196 @@
+using System.Text.RegularExpressions;
+using HiFiC.Cluster.Contracts.Archive;
+using HiFiC.Cluster.Contracts.Jobs;
+using HiFiC.Cluster.Contracts.Restore;
+using HiFiC.Cluster.Silo.Storage;
+using HiFiC.Cluster.Web.Hosting;
+using HiFiC.Codec.Models;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
+
+namespace HiFiC.Cluster.Web.Api;
+
+/// <summary>The HTTP API: jobs, cluster view, restore on demand. Inputs are checked here, before any grain is called.</summary>
+public static partial class HificApi
+{
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")] private static partial Regex JobId();
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")] private static partial Regex ModelName();
+
+    public static void MapHificApi(this IEndpointRouteBuilder app)
+    {
+        var read = app.MapGroup("/api").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Read)).WithTags("status");
+        var keyed = app.MapGroup("/api").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Protected)).WithTags("control");
+
+        keyed.MapPost("/jobs", CreateJob).WithName("CreateJob");
+        read.MapGet("/jobs", ListJobs).WithName("ListJobs");
+        read.MapGet("/jobs/{id}", GetJob).WithName("GetJob");
+        keyed.MapPost("/jobs/{id}/pause", (string id, IGrainFactory g) => Control(id, g, j => j.PauseAsync())).WithName("PauseJob");
+        keyed.MapPost("/jobs/{id}/resume", (string id, IGrainFactory g) => Control(id, g, j => j.ResumeAsync())).WithName("ResumeJob");
+        keyed.MapPost("/jobs/{id}/cancel", (string id, IGrainFactory g) => Control(id, g, j => j.CancelAsync())).WithName("CancelJob");
+        keyed.MapGet("/jobs/{id}/images", ListImages).WithName("ListArchivedImages");
+        read.MapGet("/cluster", GetCluster).WithName("GetCluster");
+        keyed.MapGet("/images/{**path}", RestoreImage).WithName("RestoreImage");
+        keyed.MapGet("/originals/{**path}", GetOriginal).WithName("GetOriginal");
+    }
+
+    private static IResult Bad(string title, string detail, int status = 400) => Results.Problem(statusCode: status, title: title, detail: detail);
+
+    private static IResult Invalid(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Invalid request");
+
+    internal static async Task<IResult> CreateJob(JobRequest? request, IGrainFactory grains, LocationPolicy locations, ILoggerFactory logs)
+    {
+        if (request is null) return Invalid("body", "a JSON job request is required");
+        var errors = new Dictionary<string, string[]>();
+        void Err(string f, string m) => errors[f] = [m];
+
+        var id = request.Id ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        if (!JobId().IsMatch(id)) Err("id", "must be 1-100 characters of A-Z a-z 0-9 . _ -");
+        if (!locations.TryResolve(request.Source, out var source, out var e1)) Err("source", "source " + e1);
+        if (!locations.TryResolve(request.Destination, out var destination, out var e2)) Err("destination", "destination " + e2);
+        if (request.Model is not null && !ModelName().IsMatch(request.Model)) Err("model", "must be a model id or digest (A-Z a-z 0-9 . _ -)");
+        var rate = request.Rate ?? 1.0;
+        if (!double.IsFinite(rate) || rate < 0 || rate > 2) Err("rate", "must be between 0 and 2");
+        var tile = request.TileSize ?? 512;
+        if (tile < 64 || tile > 4096 || tile % 64 != 0) Err("tileSize", "must be a multiple of 64 between 64 and 4096");
+        var attempts = request.MaxAttempts ?? 3;
+        if (attempts < 1 || attempts > 20) Err("maxAttempts", "must be between 1 and 20");
+        var split = request.SplitAbovePixels ?? 16L << 20;
+        if (split < 0 || split > 1L << 36) Err("splitAbovePixels", "must be between 0 and 2^36");
+        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid job");
+
+        var spec = new JobSpec
+        {
+            Source = source, Destination = destination, Model = request.Model, Rate = rate, TileSize = tile,
+            Verify = request.Verify ?? false, SkipExisting = request.SkipExisting ?? true, MaxAttempts = attempts, SplitAbovePixels = split,
+        };
+        var job = grains.GetGrain<IArchiveJobGrain>(id);
+        var existing = await job.GetStatusAsync();
+        if (existing.Spec is not null && existing.Spec != spec)
+            return Bad("Job exists", $"A job '{id}' already exists with a different spec.", 409);
+        JobStatus status;
+        try
+        {
+            status = await job.StartAsync(spec);
+        }
+        catch (ModelNotFoundException)
+        {
+            return Invalid("model", request.Model is null ? "the silos have no default model (install one, or name one)" : $"unknown model '{request.Model}'");
+        }
+        catch (ArgumentException e)
+        {
+            // The silo's own checks (source folder missing, destination inside the source): the message names only what the caller sent.
+            logs.CreateLogger("HiFiC.Api").LogInformation("Job {Id} refused: {Reason}", id, e.Message);
+            return Invalid("source", e.Message);
+        }
+        await grains.GetGrain<IJobIndexGrain>(0).AddAsync(id);
+        return Results.Created($"/api/jobs/{id}", JobView.Of(status));
+    }
+
+    internal static async Task<IResult> ListJobs(IGrainFactory grains, int? max)
+    {
+        var ids = await grains.GetGrain<IJobIndexGrain>(0).ListAsync(Math.Clamp(max ?? 50, 1, IJobIndexGrain.Capacity));
+        var jobs = await Task.WhenAll(ids.Select(id => grains.GetGrain<IArchiveJobGrain>(id).GetStatusAsync()));
+        return Results.Ok(jobs.Select(JobView.Of).ToList());
+    }
+
+    internal static async Task<IResult> GetJob(string id, IGrainFactory grains)
+    {
+        if (!JobId().IsMatch(id)) return Invalid("id", "not a job id");
+        var status = await grains.GetGrain<IArchiveJobGrain>(id).GetStatusAsync();
+        return status.Phase == JobPhase.None ? Bad("Not found", $"No job '{id}'.", 404) : Results.Ok(JobView.Of(status));
+    }
+
+    private static async Task<IResult> Control(string id, IGrainFactory grains, Func<IArchiveJobGrain, Task<JobStatus>> action)
+    {
+        if (!JobId().IsMatch(id)) return Invalid("id", "not a job id");
+        var job = grains.GetGrain<IArchiveJobGrain>(id);
+        if ((await job.GetStatusAsync()).Phase == JobPhase.None) return Bad("Not found", $"No job '{id}'.", 404);
+        return Results.Ok(JobView.Of(await action(job)));
+    }
+
+    internal static IResult GetCluster(ClusterMonitor monitor, IOptions<WebOptions> options)
+    {
+        var s = monitor.Latest;
+        return Results.Ok(new ClusterView(options.Value.IsClient ? "client" : "embedded", s.Silos, s.QueueDepth, s.ItemsPerSecond,
+            s.MegapixelsPerSecond, s.ActiveJobs, s.FailedItems, monitor.History.TakeLast(300).ToList()));
+    }
+
+    /// <summary>Which archive a restore reads: the job's destination (?job=) or an allowed location (?archive=).</summary>
+    private static async Task<(string? Location, IResult? Error)> ArchiveOf(string? jobId, string? archive, IGrainFactory grains, LocationPolicy locations, bool source = false)
+    {
+        if (!string.IsNullOrEmpty(jobId))
+        {
+            if (!JobId().IsMatch(jobId)) return (null, Invalid("job", "not a job id"));
+            var status = await grains.GetGrain<IArchiveJobGrain>(jobId).GetStatusAsync();
+            if (status.Spec is null) return (null, Bad("Not found", $"No job '{jobId}'.", 404));
+            return (source ? status.Spec.Source : status.Spec.Destination, null);
+        }
+        if (source) return (null, Invalid("job", "originals are looked up by job (?job=)"));
+        if (!locations.TryResolve(archive, out var location, out var error)) return (null, Invalid("archive", "archive " + error + " (or give ?job=)"));
+        return (location, null);
+    }
+
+    internal static async Task<IResult> ListImages(string id, string? cursor, int? max, IGrainFactory grains, LocationPolicy locations, IBlobStoreFactory blobs, CancellationToken ct)
+    {
+        var (archive, error) = await ArchiveOf(id, null, grains, locations);
+        if (error is not null) return error;
+        if (cursor is not null && !LocationPolicy.TryImagePath(cursor, out _, out _)) return Invalid("cursor", "not a cursor");
+        var page = await blobs.OpenSource(archive!).ListAsync(cursor, Math.Clamp(max ?? 200, 1, 1000), ct);
+        var images = page.Items.Where(b => ArchiveNaming.IsManifest(b.Path))
+            .Select(b => new ArchivedImage(ArchiveNaming.SourceOfManifest(b.Path), b.Size)).ToList();
+        return Results.Ok(new ArchivedImagePage(images, page.Cursor));
+    }
+
+    internal static async Task<IResult> RestoreImage(string path, string? job, string? archive, string? region, IGrainFactory grains,
+        LocationPolicy locations, IBlobStoreFactory blobs, IOptions<WebOptions> options, CancellationToken ct)
+    {
+        if (!LocationPolicy.TryImagePath(path, out var imagePath, out var pathError)) return Invalid("path", "path " + pathError);
+        ImageRegion? r = null;
+        if (!string.IsNullOrEmpty(region))
+        {
+            var parts = region.Split(',');
+            if (parts.Length != 4 || !parts.All(p => int.TryParse(p, out _))) return Invalid("region", "must be x,y,width,height");
+            var v = parts.Select(int.Parse).ToArray();
+            if (v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0) return Invalid("region", "x and y must be >= 0, width and height > 0");
+            if ((long)v[2] * v[3] > options.Value.MaxRestorePixels) return Invalid("region", $"is larger than {options.Value.MaxRestorePixels} pixels");
+            r = new ImageRegion(v[0], v[1], v[2], v[3]);
+        }
+        var (location, error) = await ArchiveOf(job, archive, grains, locations);
+        if (error is not null) return error;
+
+        var manifestBytes = await blobs.OpenSource(location!).TryReadAllAsync(ArchiveNaming.Manifest(imagePath), ct);
+        if (manifestBytes is null) return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
+        var manifest = ArchiveManifest.FromJson(manifestBytes);
+        if (r is null && (long)manifest.Width * manifest.Height > options.Value.MaxRestorePixels)
+            return Invalid("region", $"the image has {(long)manifest.Width * manifest.Height} pixels, more than {options.Value.MaxRestorePixels}: ask for a region");
+        if (r is not null && ((long)r.X + r.Width > manifest.Width || (long)r.Y + r.Height > manifest.Height))
+            return Invalid("region", $"lies outside the image ({manifest.Width}x{manifest.Height})");
+
+        RestoredImage image;
+        try
+        {
+            image = await grains.GetGrain<IRestoreGrain>(0).RestoreAsync(new RestoreRequest(location!, imagePath, r));
+        }
+        catch (FileNotFoundException)
+        {
+            return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
+        }
+        return Results.File(image.Png, "image/png");
+    }
+
+    internal static async Task<IResult> GetOriginal(string path, string? job, IGrainFactory grains, LocationPolicy locations, IBlobStoreFactory blobs, CancellationToken ct)
+    {
+        if (!LocationPolicy.TryImagePath(path, out var imagePath, out var pathError)) return Invalid("path", "path " + pathError);
+        var (location, error) = await ArchiveOf(job, null, grains, locations, source: true);
+        if (error is not null) return error;
+        var bytes = await blobs.OpenSource(location!).TryReadAllAsync(imagePath, ct);
+        if (bytes is null) return Bad("Not found", $"'{imagePath}' is not in the job's source.", 404);
+        // Originals are whatever the source holds: only raster image types are served inline (an .svg
+        // or .html "original" would run script in the dashboard's origin); anything else downloads.
+        if (new FileExtensionContentTypeProvider().TryGetContentType(imagePath, out var type) && type.StartsWith("image/", StringComparison.Ordinal) && type != "image/svg+xml")
+            return Results.File(bytes, type);
+        return Results.File(bytes, "application/octet-stream", Path.GetFileName(imagePath));
+    }
+}

@@ -1,0 +1,4 @@
+using HiFiC.Cluster.Web.Hosting;
+
+var app = HificWeb.Build(HificWeb.CreateBuilder(args));
+await app.RunAsync();

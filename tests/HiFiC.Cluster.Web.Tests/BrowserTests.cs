@@ -1,0 +1,69 @@
+using Microsoft.Playwright;
+
+namespace HiFiC.Cluster.Web.Tests;
+
+/// <summary>
+/// The dashboard in a real headless browser: Debian's chromium (/usr/bin/chromium, installed by
+/// scripts/setup.sh) driven by Microsoft.Playwright; no browser is ever downloaded. Loads the page,
+/// enters the key, submits a job through the form, screenshots it mid-job, waits for 100% and
+/// opens an image in the viewer.
+/// </summary>
+public sealed class BrowserTests(WebHostFixture host) : IClassFixture<WebHostFixture>
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task Dashboard_submits_a_job_watches_it_finish_and_shows_an_image()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/setup.sh (apt-get install chromium).");
+        WebHostFixture.WriteImages(Path.Combine(host.Root, "browser-src"), 60, 256);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await page.WaitForSelectorAsync("#conn.bad"); // no key yet: the API refuses
+        await page.FillAsync("#apikey", WebHostFixture.Key);
+        await page.DispatchEventAsync("#apikey", "change");
+        await page.WaitForSelectorAsync("#conn.ok");
+
+        await page.FillAsync("input[name=source]", "browser-src");
+        await page.FillAsync("input[name=destination]", "browser-archive");
+        await page.FillAsync("input[name=tileSize]", "64");
+        await page.ClickAsync("#submit button[type=submit]");
+        await page.WaitForSelectorAsync("#submit-msg.ok");
+        var jobId = (await page.TextContentAsync("#submit-msg"))!.Replace("started ", "").Trim();
+
+        var row = $"#jobs tr[data-job='{jobId}']";
+        var bar = $"{row} .bar";
+        await page.WaitForFunctionAsync($"() => {{ const b = document.querySelector(\"{bar}\"); const v = b ? +b.getAttribute('aria-valuenow') : 0; return v >= 35 && v < 90 && +document.querySelector('#m-ips').textContent > 0; }}",
+            null, new() { Timeout = 60_000, PollingInterval = 100 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "dashboard.png"), FullPage = true });
+
+        await page.WaitForFunctionAsync($"() => {{ const b = document.querySelector(\"{bar}\"); return b && +b.getAttribute('aria-valuenow') === 100; }}",
+            null, new() { Timeout = 90_000, PollingInterval = 250 });
+        Assert.Equal("Done", (await page.TextContentAsync($"{row} td:nth-child(2)"))!.Trim());
+
+        await page.ClickAsync($"{row} button.view");
+        await page.WaitForFunctionAsync("() => !!document.querySelector('#viewer').dataset.loaded", null, new() { Timeout = 30_000 });
+        var sizes = await page.EvaluateAsync<int[]>("() => [document.querySelector('#img-original').naturalWidth, document.querySelector('#img-restored').naturalWidth]");
+        Assert.Equal([256, 256], sizes);
+        Assert.Equal(60, await page.Locator("#images option").CountAsync());
+
+        // The slider mode: the restored image is clipped at the slider's position.
+        await page.CheckAsync("#mode-slider");
+        await page.FillAsync("#cmp-range", "25");
+        var clip = await page.EvaluateAsync<string>("() => document.querySelector('#cmp-restored').style.clipPath");
+        Assert.Contains("75%", clip);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "dashboard-viewer.png"), FullPage = true });
+        Assert.Empty(errors);
+    }
+}
