@@ -32,6 +32,8 @@ internal static class ClusterHost
     {
         var builder = CreateBuilder(cli, configuration);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        // A failed start is reported once, as a CLI error (the host would log the whole stack).
+        if (!cli.Verbose) builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         // A cluster that is starting (or a gateway that just died) is not an error yet: retry for a while.
         var patience = configuration.GetValue("HiFiC:Client:ConnectTimeout", TimeSpan.FromSeconds(20));
         builder.UseOrleansClient(c => c.UseHificCluster(configuration).UseConnectionRetryFilter(new ConnectRetry(patience)));

@@ -17,10 +17,14 @@ public abstract class JobClientCommand : Command
         ClusterConfig.AcceptSettings(this);
         SetAction(async (r, ct) =>
         {
+            Validate(r);
             await using var client = await ClusterHost.ConnectAsync(cli, ClusterConfig.Build(r, config), ct);
             return await ExecuteAsync(cli, r, client.Client, ct);
         });
     }
+
+    /// <summary>Checks arguments before connecting (a usage error should not wait for a cluster).</summary>
+    protected virtual void Validate(ParseResult r) { }
 
     protected abstract Task<int> ExecuteAsync(CliContext cli, ParseResult r, IClusterClient client, CancellationToken ct);
 

@@ -25,6 +25,8 @@ public sealed class RestoreCommand : JobClientCommand
         Add(archived); Add(output); Add(region); Add(overwrite);
     }
 
+    protected override void Validate(ParseResult r) => Split(r.GetValue(archived)!);
+
     protected override async Task<int> ExecuteAsync(CliContext cli, ParseResult r, IClusterClient client, CancellationToken ct)
     {
         var (archive, sourcePath) = Split(r.GetValue(archived)!);
