@@ -63,12 +63,15 @@ public sealed class LatentCodec : IDisposable
 
         // The model's own estimate (continuous sigma), to compare against the real stream sizes.
         // Floored at the coder's smallest probability, 2^-16: the tables give every symbol at least
-        // that, so an improbable symbol costs at most 16 bits (+ escape bits beyond a table's
+        // that, so an improbable symbol costs at most 16 bits (plus its escape payload beyond a table's
         // range), where the raw likelihood charges up to 30 and overstated some photos' size by 3%.
         double floor = 1.0 / EntropyConstants.CdfTotal;
         var yLik = GaussianConditional.Likelihood(ySymbolsT + mean, mean, scale).clamp_min(floor);
         var zLik = model.Hyperprior.ZDensity.forward(z).clamp_min(floor);
         double bits = -yLik.log2().sum().item<double>() - zLik.log2().sum().to(ScalarType.Float64).item<double>();
+        // Values beyond a table's range also spend their escape payload.
+        for (int i = 0; i < ySymbols.Length; i++) bits += tables.Y[indices[i]].EscapePayloadBits(ySymbols[i]);
+        for (int i = 0; i < zSymbols.Length; i++) bits += tables.Z[i / (zh * zw)].EscapePayloadBits(zSymbols[i]);
         return new EncodedLatent(zStream, yStream, zSymbols, ySymbols, bits);
     }
 

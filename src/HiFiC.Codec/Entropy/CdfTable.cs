@@ -58,4 +58,13 @@ public sealed class CdfTable
 
         return buckets;
     }
+
+    /// <summary>Bits an escaped value spends after its escape symbol (0 when the value is in range).</summary>
+    public int EscapePayloadBits(int value)
+    {
+        long k = (long)value - Offset;
+        if ((ulong)k < (ulong)EscapeSymbol) return 0;
+        long distance = k < 0 ? -k : k - EscapeSymbol + 1;
+        return EscapeCode.PayloadBits((int)Math.Min(distance, EntropyConstants.MaxEscapeMagnitude));
+    }
 }
