@@ -183,4 +183,20 @@ public class CdfTableSetTests
             }
         }
     }
+
+    [Fact]
+    public void Escape_payload_bits_are_what_the_coder_spends_beyond_the_escape_symbol()
+    {
+        var set = CdfTableSet.FromProbabilities([[0.25, 0.5, 0.25]], [-1]);
+        var table = set[0];
+        Assert.Equal(0, table.EscapePayloadBits(-1));
+        Assert.Equal(0, table.EscapePayloadBits(1));
+        int[] tableIndex = [0];
+        double escapeSymbolBits = -Math.Log2((table.Cdf[^1] - table.Cdf[^2]) / (double)EntropyConstants.CdfTotal);
+        foreach (int value in new[] { 2, -2, 9, -1000, 70000 })
+        {
+            double coded = RansCoder.EstimateBits([value], tableIndex, set) - 32; // less the stream's final state
+            Assert.Equal(coded, escapeSymbolBits + table.EscapePayloadBits(value), 6);
+        }
+    }
 }
