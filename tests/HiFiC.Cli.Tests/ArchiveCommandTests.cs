@@ -11,14 +11,16 @@ public sealed class ArchiveCommandTests(TestModelFolder models) : CliTestBase(mo
     {
         TestImages.Png(In("photos", "a.png"), 64, 64, 1);
         TestImages.Png(In("photos", "sub", "b.png"), 96, 64, 2);
-        TestImages.Text(In("photos", "notes.txt"), "not an image");
+        TestImages.Text(In("photos", "notes.txt"), "a sidecar file: skipped, not failed");
+        TestImages.Text(In("photos", "fake.jpg"), "not an image");
         var before = Snapshot(In("photos"));
 
         var run = Run("archive", "compress", In("photos"), "--out", In("archive"), "--tile", "64");
-        Assert.True(run.ExitCode == ExitCodes.InputsFailed, run.ToString()); // notes.txt is reported, the images are done
+        Assert.True(run.ExitCode == ExitCodes.InputsFailed, run.ToString()); // fake.jpg is reported, the images are done
         Assert.Contains("archive compress", run.Out);
         Assert.Contains("Ratio", run.Out);
-        Assert.Contains("notes.txt", run.Err);
+        Assert.Contains("fake.jpg", run.Err);
+        Assert.DoesNotContain("notes.txt", run.Err);
         Assert.True(File.Exists(In("archive", "a.png.hific")) && File.Exists(In("archive", "sub", "b.png.hific.json")));
         Assert.Equal(before.Keys.Order(), Snapshot(In("photos")).Keys.Order()); // originals untouched
         Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(kv.Key)));

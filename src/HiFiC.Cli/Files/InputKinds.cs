@@ -4,8 +4,7 @@ namespace HiFiC.Cli.Files;
 public static class InputKinds
 {
     /// <summary>What ImageIO decodes (GIF and TIFF: first frame/page).</summary>
-    public static readonly IReadOnlySet<string> Images = new HashSet<string>(
-        [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"], StringComparer.OrdinalIgnoreCase);
+    public static readonly IReadOnlySet<string> Images = HiFiC.Codec.Imaging.ImageIO.Extensions;
 
     public static readonly IReadOnlySet<string> Hific = new HashSet<string>([".hific"], StringComparer.OrdinalIgnoreCase);
 }

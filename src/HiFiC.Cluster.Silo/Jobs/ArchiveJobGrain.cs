@@ -1,3 +1,4 @@
+using HiFiC.Codec.Imaging;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Work;
@@ -278,7 +279,11 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         int room = Math.Min(options.PageSize, options.MaxInFlight - S.InFlight.Count);
         var page = await source.ListAsync(S.Cursor, room, ct);
 
-        var fresh = page.Items.Where(b => !S.InFlight.ContainsKey(b.Path)).ToList();
+        // Sidecar files (JSON, XMP, text) sit beside photos in real archives: they are skipped,
+        // not failed. A file with an image extension that does not decode still fails, with its reason.
+        var listed = page.Items.Where(b => !S.InFlight.ContainsKey(b.Path)).ToList();
+        var fresh = listed.Where(b => ImageIO.HasImageExtension(b.Path)).ToList();
+        S.Skipped += listed.Count - fresh.Count;
         var skip = spec.SkipExisting ? await AlreadyArchivedAsync(fresh, ct) : [];
         var items = fresh.Where(b => !skip.Contains(b.Path)).Select(b => Item(b.Path, b.Size)).ToList();
 

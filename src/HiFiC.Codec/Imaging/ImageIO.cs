@@ -28,6 +28,13 @@ namespace HiFiC.Codec.Imaging;
 /// </summary>
 public static class ImageIO
 {
+    /// <summary>File extensions of the formats Load decodes (GIF and TIFF: first frame/page).</summary>
+    public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(
+        [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether a path names a file of a format Load decodes (by extension).</summary>
+    public static bool HasImageExtension(string path) => Extensions.Contains(Path.GetExtension(path));
+
     // Only the first frame is decoded: the pixel limit is checked on one frame, so decoding
     // every frame of an animation would let a file exceed it many times over.
     private static readonly Configuration DecodeConfig = CreateDecodeConfig();
