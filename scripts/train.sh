@@ -2,6 +2,7 @@
 # Starts (or resumes) the background training of the shipped lite model. Every session runs this
 # first: it resumes runs/lite's latest checkpoint on this machine, or continues from the committed
 # weights in models/hific-lite on a fresh one. Runs at nice 19 so builds and tests keep priority.
+# The GAN phase waits for a converged rate-distortion model (GAN_START, default step 20,000).
 # Stop it with: pkill -TERM -f 'hific-train-bin/hific train'   (it saves a checkpoint first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,6 @@ rm -rf "$bin" && cp -r src/HiFiC.Cli/bin/Release/net10.0 "$bin"
 mkdir -p runs/lite
 init=()
 [ -f models/hific-lite/model.json ] && init=(--init models/hific-lite)
-OMP_WAIT_POLICY=PASSIVE nohup nice -n 19 "$bin/hific" train --out runs/lite --gan-start "${GAN_START:-4000}" \
+OMP_WAIT_POLICY=PASSIVE nohup nice -n 19 "$bin/hific" train --out runs/lite --gan-start "${GAN_START:-20000}" \
   --checkpoint-every 100 "${init[@]}" >> runs/lite/train.log 2>&1 &
 echo "training started (log: runs/lite/train.log)"
