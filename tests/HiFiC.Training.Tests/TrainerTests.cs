@@ -6,6 +6,14 @@ using TorchSharp;
 
 namespace HiFiC.Training.Tests;
 
+/// <summary>
+/// libtorch's thread count is process-wide and other test classes set it: running alongside them
+/// would change the arithmetic between the two runs that must end with identical weights.
+/// </summary>
+[CollectionDefinition(nameof(TrainerTests), DisableParallelization = true)]
+public sealed class TrainerTestsCollection;
+
+[Collection(nameof(TrainerTests))]
 public sealed class TrainerTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("hific-train-").FullName;
