@@ -22,13 +22,9 @@ public sealed class ArchiveCompressCommand : Command
     private readonly Option<string?> rate = CommonOptions.Rate();
     private readonly Option<double?> bpp = CommonOptions.Bpp();
     private readonly Option<int> tile = CommonOptions.Tile();
-    private readonly Option<bool> verify = new("--verify") { Description = "Decode every written file, require bit-exact latents, and record PSNR/MS-SSIM in its manifest." };
-    private readonly Option<bool> redo = new("--redo") { Description = "Archive again what the archive already holds (default: skip it)." };
-    private readonly Option<double> splitAbove = new("--split-above")
-    {
-        Description = "Megapixels above which an image is split into tile items compressed in parallel (0 = never).",
-        DefaultValueFactory = _ => 16.0,
-    };
+    private readonly Option<bool> verify = CommonOptions.Verify();
+    private readonly Option<bool> redo = CommonOptions.Redo();
+    private readonly Option<double> splitAbove = CommonOptions.SplitAbove();
     private readonly Option<int> instances = new("--instances") { Description = "Model instances in the silo (default: cores / --threads)." };
 
     public ArchiveCompressCommand(CliContext cli) : base("compress", "Recompress every image under a folder into an archive folder, with live progress and a summary.")

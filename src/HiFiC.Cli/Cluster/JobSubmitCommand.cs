@@ -20,13 +20,9 @@ public sealed class JobSubmitCommand : JobClientCommand
     private readonly Option<string?> rate = CommonOptions.Rate();
     private readonly Option<double?> bpp = CommonOptions.Bpp();
     private readonly Option<int> tile = CommonOptions.Tile();
-    private readonly Option<bool> verify = new("--verify") { Description = "Decode every written file, require bit-exact latents, and record PSNR/MS-SSIM in its manifest." };
-    private readonly Option<bool> redo = new("--redo") { Description = "Archive again what the archive already holds (default: skip it)." };
-    private readonly Option<double> splitAbove = new("--split-above")
-    {
-        Description = "Megapixels above which an image is split into tile items compressed in parallel (0 = never).",
-        DefaultValueFactory = _ => 16.0,
-    };
+    private readonly Option<bool> verify = CommonOptions.Verify();
+    private readonly Option<bool> redo = CommonOptions.Redo();
+    private readonly Option<double> splitAbove = CommonOptions.SplitAbove();
     private readonly Option<int> maxAttempts = new("--max-attempts") { Description = "Deliveries of an item before it is listed as failed.", DefaultValueFactory = _ => 3 };
     private readonly Option<bool> watch = new("--watch") { Description = "Then watch it like `hific job watch`." };
 

@@ -71,4 +71,15 @@ public static class CommonOptions
         {
             if (result.GetValueOrDefault<int?>() is < 1) result.AddError($"{option.Name} must be at least 1.");
         });
+
+    /// <summary>Job options shared by `archive compress` and `job submit`, so both read the same way.</summary>
+    public static Option<bool> Verify() => new("--verify") { Description = "Decode every written file, require bit-exact latents, and record PSNR/MS-SSIM in its manifest." };
+
+    public static Option<bool> Redo() => new("--redo") { Description = "Archive again what the archive already holds (default: skip it)." };
+
+    public static Option<double> SplitAbove() => new("--split-above")
+    {
+        Description = "Megapixels above which an image is split into tile items compressed in parallel (0 = never).",
+        DefaultValueFactory = _ => 16.0,
+    };
 }
