@@ -83,4 +83,6 @@ public sealed class HificModel : nn.Module
         result.LatentHat.MoveToOuterDisposeScope();
         return result;
     }
+
+    public long ParameterCount(nn.Module m) => m.parameters().Sum(p => p.numel());
 }
