@@ -18,6 +18,9 @@ public static class ModelExporter
 {
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"];
 
+    /// <summary>Images the integer hyper-synthesis is calibrated on: a centre crop of the first training images.</summary>
+    public const int CalibrationImageCount = 24;
+
     public static CodecModel Export(ExportOptions o, ILogger log, CancellationToken ct)
     {
         var checkpoint = Checkpoint.Latest(o.RunDir) ?? throw new InvalidOperationException($"No checkpoint in {o.RunDir}.");
@@ -27,7 +30,7 @@ public static class ModelExporter
         var rates = CodecModel.DefaultRates(network.Preset.RateLevels);
         var training = new TrainingInfo(state.Step, Math.Round(state.TrainingSeconds / 3600, 2), state.DataDir ?? "unknown",
             state.Phase ?? "rd", "HiFiC (Mentzer et al. 2020) with d_P = 1 - MS-SSIM; variable rate by per-level gains (Cui et al. 2021); see src/HiFiC.Training");
-        var model = CodecModel.Export(network, o.OutDir, o.Id, rates, training, o.Description);
+        var model = CodecModel.Export(network, o.OutDir, o.Id, rates, training, o.Description, CalibrationImages(state.DataDir, log));
         TrainingSnapshot.Save(o.OutDir, o.RunDir, checkpoint);
         log.LogInformation("Exported step {Step} of {Run} to {Out} (digest {Digest})", state.Step, o.RunDir, o.OutDir, model.Digest[..16]);
         if (o.EvalDir is null) return model;
@@ -61,5 +64,27 @@ public static class ModelExporter
         File.WriteAllText(Path.Combine(o.OutDir, CodecModel.CardFile), card.ToJson());
         model.Dispose();
         return CodecModel.Load(o.OutDir);
+    }
+
+    /// <summary>
+    /// Up to <see cref="CalibrationImageCount"/> training images, each cut to its central 512x512
+    /// (activation ranges, not content, are what calibration needs). Synthetic images when the
+    /// training data is not on this machine.
+    /// </summary>
+    private static IReadOnlyList<RgbImage>? CalibrationImages(string? dataDir, ILogger log)
+    {
+        if (dataDir is null || !Directory.Exists(dataDir))
+        {
+            log.LogWarning("Training data {Dir} not found: the integer hyper-synthesis is calibrated on synthetic images", dataDir);
+            return null;
+        }
+        var images = new List<RgbImage>();
+        foreach (var file in Directory.EnumerateFiles(dataDir).Where(ImageIO.HasImageExtension).Order(StringComparer.Ordinal).Take(CalibrationImageCount))
+        {
+            var rgb = ImageIO.Load(file).Rgb;
+            int w = Math.Min(512, rgb.Width), h = Math.Min(512, rgb.Height);
+            images.Add(rgb.Crop(new PixelRect((rgb.Width - w) / 2, (rgb.Height - h) / 2, w, h)));
+        }
+        return images.Count > 0 ? images : null;
     }
 }

@@ -31,6 +31,7 @@ public sealed class BenchCommand : Command
         Add(new BenchLargeCommand(cli));
         Add(new BenchTilingCommand(cli));
         Add(new BenchRdCommand(cli));
+        Add(new BenchHyperCommand(cli));
         CommonOptions.Positive(repeat);
         size.Validators.Add(r =>
         {

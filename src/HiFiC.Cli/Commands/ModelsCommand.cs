@@ -48,6 +48,9 @@ public sealed class ModelsCommand : Command
         Row("Description", card.Description);
         Row("Preset", $"{card.Preset} (latent {model.Preset.LatentChannels} ch, hyper-latent {model.Preset.HyperLatentChannels} ch, {model.Preset.ResidualBlocks} residual blocks, {model.Preset.RateLevels} rate levels)");
         Row("Digest", card.Digest);
+        Row("Entropy model", model.Tables.Hyper is not null
+            ? "integer hyper-synthesis (machine-independent indices and means)"
+            : "float64 hyper-synthesis (legacy tables, version 1)");
         Row("Created", card.CreatedUtc.ToString("u", CultureInfo.InvariantCulture));
         Row("Folder", model.Directory ?? "(in memory)");
         if (model.Directory is not null)

@@ -12,27 +12,28 @@ public sealed record EncodedLatent(byte[] ZStream, byte[] YStream, int[] ZSymbol
 /// <summary>
 /// The integer path of the mean-scale hyperprior at inference: symbols round(z) and
 /// round(y - mu), entropy-coded with the model's stored tables. Encoder and decoder derive the
-/// means and the scale-table indices through <see cref="HyperDecode"/> and nowhere else, so that
-/// making that one method machine-independent (integer arithmetic) fixes both sides at once.
+/// means and the scale-table indices through <see cref="HyperDecode"/> and nowhere else: the
+/// model's integer hyper-synthesis (<see cref="IntegerHyper.IntegerHyperprior"/>), whose results are
+/// the same bits on every machine, or for legacy models (tables version 1) the float path they
+/// were written with.
 /// </summary>
 public sealed class LatentCodec : IDisposable
 {
     private readonly HificModel model;
     private readonly EntropyTables tables;
-    // A float64 copy of the scale hyper-synthesis: a last-bit difference in sigma flips a scale
-    // index only when sigma sits within an ulp of a table boundary, and float64 makes that ~2^29
-    // times rarer than float32 across thread counts and BLAS kernels. The means stay float32:
-    // the decoder reads the symbols round(y - mu) from the stream, so a last-bit difference in mu
-    // moves y-hat by that last bit and nothing else.
-    private readonly HyperSynthesis scaleSynthesis;
+    // Legacy models only: a float64 copy of the scale hyper-synthesis, which makes an index flip
+    // between machines rare (sigma within an ulp of a boundary) but not impossible.
+    private readonly HyperSynthesis? legacyScaleSynthesis;
 
     public LatentCodec(CodecModel codecModel)
     {
         model = codecModel.Network;
         tables = codecModel.Tables;
-        scaleSynthesis = CopyAsDouble(model.Hyperprior.ScaleSynthesis, model.Preset);
         if (tables.Z.Count != model.Preset.HyperLatentChannels)
             throw new InvalidDataException($"Entropy tables have {tables.Z.Count} z tables; the {model.Preset.Name} preset has {model.Preset.HyperLatentChannels} z channels.");
+        if (tables.Hyper is null) legacyScaleSynthesis = CopyAsDouble(model.Hyperprior.ScaleSynthesis, model.Preset);
+        else if (tables.Hyper.LatentChannels != model.Preset.LatentChannels)
+            throw new InvalidDataException($"The integer hyper-synthesis gives {tables.Hyper.LatentChannels} channels; the {model.Preset.Name} preset has {model.Preset.LatentChannels}.");
     }
 
     private static HyperSynthesis CopyAsDouble(HyperSynthesis source, HificPreset preset)
@@ -53,24 +54,28 @@ public sealed class LatentCodec : IDisposable
         var z = model.Hyperprior.Analysis.forward(y).round();
         var zSymbols = ToInt(z);
         var (zc, zh, zw) = Shape(z);
-        var (mean, scale, indices) = HyperDecode(zSymbols, zc, zh, zw);
-        var yDouble = y.to(ScalarType.Float64);
-        var ySymbolsT = (yDouble - mean).round();
-        var ySymbols = ToInt(ySymbolsT);
+        var hyper = HyperDecode(zSymbols, zc, zh, zw);
+        var yValues = y.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var ySymbols = new int[yValues.Length];
+        for (int i = 0; i < ySymbols.Length; i++) ySymbols[i] = (int)Math.Round(yValues[i] - hyper.Means[i], MidpointRounding.ToEven);
 
-        var zStream = RansCoder.Encode(zSymbols, ChannelIndices(zc, zh * zw), tables.Z);
-        var yStream = RansCoder.Encode(ySymbols, indices, tables.Y);
+        var zStream = RansCoder.Encode(zSymbols, LatentStreamDecoder.ChannelIndices(zc, zh * zw), tables.Z);
+        var yStream = RansCoder.Encode(ySymbols, hyper.Indices, tables.Y);
 
-        // The model's own estimate (continuous sigma), to compare against the real stream sizes.
-        // Floored at the coder's smallest probability, 2^-16: the tables give every symbol at least
-        // that, so an improbable symbol costs at most 16 bits (plus its escape payload beyond a table's
-        // range), where the raw likelihood charges up to 30 and overstated some photos' size by 3%.
+        // The size estimate: y under the Gaussians it is coded with (the table scale of each
+        // element; legacy: the continuous sigma) and z under its density. Floored at the coder's
+        // smallest probability, 2^-16: the tables give every symbol at least that, so an
+        // improbable symbol costs at most 16 bits (plus its escape payload beyond a table's range).
         double floor = 1.0 / EntropyConstants.CdfTotal;
-        var yLik = GaussianConditional.Likelihood(ySymbolsT + mean, mean, scale).clamp_min(floor);
+        long[] shape = [1, channels, h, w];
+        var mean = tensor(hyper.Means, shape);
+        var scale = hyper.ContinuousScale ?? tensor(hyper.Indices.Select(k => (double)tables.Scales[k]).ToArray(), shape);
+        var symbols = tensor(ySymbols, shape).to(ScalarType.Float64);
+        var yLik = GaussianConditional.Likelihood(symbols + mean, mean, scale).clamp_min(floor);
         var zLik = model.Hyperprior.ZDensity.forward(z).clamp_min(floor);
         double bits = -yLik.log2().sum().item<double>() - zLik.log2().sum().to(ScalarType.Float64).item<double>();
         // Values beyond a table's range also spend their escape payload.
-        for (int i = 0; i < ySymbols.Length; i++) bits += tables.Y[indices[i]].EscapePayloadBits(ySymbols[i]);
+        for (int i = 0; i < ySymbols.Length; i++) bits += tables.Y[hyper.Indices[i]].EscapePayloadBits(ySymbols[i]);
         for (int i = 0; i < zSymbols.Length; i++) bits += tables.Z[i / (zh * zw)].EscapePayloadBits(zSymbols[i]);
         return new EncodedLatent(zStream, yStream, zSymbols, ySymbols, bits);
     }
@@ -78,41 +83,54 @@ public sealed class LatentCodec : IDisposable
     /// <summary>Decodes one tile's streams back to the gain-scaled y-hat ([1,C,h,w], float32).</summary>
     public (Tensor YHat, int[] ZSymbols, int[] YSymbols) Decode(byte[] zStream, byte[] yStream, int latentHeight, int latentWidth)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
         int zc = model.Preset.HyperLatentChannels, zh = latentHeight / 4, zw = latentWidth / 4;
-        var zSymbols = new int[zc * zh * zw];
-        RansCoder.Decode(zStream, ChannelIndices(zc, zh * zw), tables.Z, zSymbols);
-        var (mean, _, indices) = HyperDecode(zSymbols, zc, zh, zw);
-        var ySymbols = new int[indices.Length];
-        RansCoder.Decode(yStream, indices, tables.Y, ySymbols);
-        var symbols = tensor(ySymbols, [1, model.Preset.LatentChannels, latentHeight, latentWidth]).to(ScalarType.Float64);
-        var yHat = (symbols + mean).to(ScalarType.Float32);
-        return (yHat.MoveToOuterDisposeScope(), zSymbols, ySymbols);
+        int[] zSymbols, ySymbols;
+        double[] means;
+        if (tables.Hyper is not null)
+        {
+            var latent = LatentStreamDecoder.Decode(tables, zStream, yStream, latentHeight, latentWidth, HyperThreads);
+            (zSymbols, ySymbols, means) = (latent.ZSymbols, latent.YSymbols, latent.Means);
+        }
+        else
+        {
+            zSymbols = new int[zc * zh * zw];
+            RansCoder.Decode(zStream, LatentStreamDecoder.ChannelIndices(zc, zh * zw), tables.Z, zSymbols);
+            var hyper = HyperDecode(zSymbols, zc, zh, zw);
+            ySymbols = new int[hyper.Indices.Length];
+            RansCoder.Decode(yStream, hyper.Indices, tables.Y, ySymbols);
+            means = hyper.Means;
+        }
+        // y-hat = symbol + mean in double, then one rounding to float: the same bits everywhere.
+        var yHat = new float[ySymbols.Length];
+        for (int i = 0; i < yHat.Length; i++) yHat[i] = (float)(ySymbols[i] + means[i]);
+        return (tensor(yHat, [1, model.Preset.LatentChannels, latentHeight, latentWidth]), zSymbols, ySymbols);
     }
+
+    private sealed record Hyper(double[] Means, int[] Indices, Tensor? ContinuousScale);
 
     /// <summary>
     /// THE place that turns z symbols into means and scale-table indices, for encoder and
-    /// decoder alike. Returns float64 tensors for mean and scale and the index per y element.
+    /// decoder alike (the integer decode path reaches the same code through <see cref="LatentStreamDecoder"/>).
     /// </summary>
-    private (Tensor Mean, Tensor Scale, int[] Indices) HyperDecode(int[] zSymbols, int zc, int zh, int zw)
+    private Hyper HyperDecode(int[] zSymbols, int zc, int zh, int zw)
     {
+        if (tables.Hyper is { } integer)
+        {
+            var output = integer.Decode(zSymbols, zc, zh, zw, HyperThreads);
+            return new Hyper(output.Means, output.Indices, null);
+        }
         var zHat = tensor(zSymbols, [1, zc, zh, zw]).to(ScalarType.Float64);
         var mean = model.Hyperprior.MeanSynthesis.forward(zHat.to(ScalarType.Float32)).to(ScalarType.Float64);
-        var scale = GaussianConditional.ScaleFromRaw(scaleSynthesis.forward(zHat));
+        var scale = GaussianConditional.ScaleFromRaw(legacyScaleSynthesis!.forward(zHat));
         var sigmas = scale.to(ScalarType.Float32).contiguous().data<float>().ToArray();
         var indices = new int[sigmas.Length];
         var boundaries = tables.IndexBoundaries;
         for (int i = 0; i < sigmas.Length; i++) indices[i] = GaussianScaleTable.IndexOf(sigmas[i], boundaries);
-        return (mean, scale, indices);
+        return new Hyper(mean.contiguous().data<double>().ToArray(), indices, scale);
     }
 
-    private static int[] ChannelIndices(int channels, int perChannel)
-    {
-        var result = new int[channels * perChannel];
-        for (int c = 0; c < channels; c++) Array.Fill(result, c, c * perChannel, perChannel);
-        return result;
-    }
+    /// <summary>Threads for the integer hyper-synthesis: as many as torch's intra-op pool (never changes a bit).</summary>
+    private static int HyperThreads => Math.Max(1, torch.get_num_threads());
 
     private static int[] ToInt(Tensor t) => t.to(ScalarType.Int32).contiguous().data<int>().ToArray();
 
@@ -120,6 +138,6 @@ public sealed class LatentCodec : IDisposable
 
     public void Dispose()
     {
-        scaleSynthesis.Dispose();
+        legacyScaleSynthesis?.Dispose();
     }
 }

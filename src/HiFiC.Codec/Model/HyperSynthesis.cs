@@ -24,4 +24,16 @@ public sealed class HyperSynthesis : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor zHat) => layers.forward(zHat);
+
+    /// <summary>The convolutions in order (ReLU between them), for the integer version of this network.</summary>
+    public IReadOnlyList<(bool Transposed, Tensor Weight, Tensor Bias)> Convolutions()
+    {
+        var result = new List<(bool, Tensor, Tensor)>();
+        foreach (var (_, module) in layers.named_children())
+        {
+            if (module is ConvTranspose2d up) result.Add((true, up.weight!, up.bias!));
+            else if (module is Conv2d conv) result.Add((false, conv.weight!, conv.bias!));
+        }
+        return result;
+    }
 }

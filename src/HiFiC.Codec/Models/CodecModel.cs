@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using HiFiC.Codec.Imaging;
+using HiFiC.Codec.IntegerHyper;
 using HiFiC.Codec.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -50,10 +52,12 @@ public sealed class CodecModel : IDisposable
 
     /// <summary>
     /// Rounds the network's weights to float16 (the shipped precision), builds the entropy tables
-    /// from the rounded network, and writes the folder. Returns the loaded model.
+    /// and the integer hyper-synthesis from the rounded network (activation ranges calibrated on
+    /// <paramref name="calibrationImages"/>, by default a few synthetic ones), and writes the
+    /// folder. Returns the loaded model.
     /// </summary>
     public static CodecModel Export(HificModel network, string directory, string id, IReadOnlyList<RatePoint> rates,
-        TrainingInfo? training, string description)
+        TrainingInfo? training, string description, IReadOnlyList<RgbImage>? calibrationImages = null)
     {
         System.IO.Directory.CreateDirectory(directory);
         network.eval();
@@ -61,7 +65,7 @@ public sealed class CodecModel : IDisposable
         byte[] weights;
         using (var ms = new MemoryStream()) { network.save(ms); weights = ms.ToArray(); }
         network.to(ScalarType.Float32);
-        var tables = EntropyTables.Build(network);
+        var tables = EntropyTables.Build(network, Calibrate(network, calibrationImages));
         var tablesBytes = tables.ToBytes();
         var card = new ModelCard(id, network.Preset.Name, ComputeDigest(weights, tablesBytes), rates, training, description, DateTime.UtcNow);
         File.WriteAllBytes(Path.Combine(directory, WeightsFile), weights);
@@ -71,15 +75,21 @@ public sealed class CodecModel : IDisposable
     }
 
     /// <summary>An in-memory model (tests, untrained seeds): float32 weights, tables built now.</summary>
-    public static CodecModel FromNetwork(HificModel network, string id, IReadOnlyList<RatePoint>? rates = null)
+    public static CodecModel FromNetwork(HificModel network, string id, IReadOnlyList<RatePoint>? rates = null, bool legacyTables = false)
     {
         network.eval();
-        var tables = EntropyTables.Build(network);
+        var tables = legacyTables ? EntropyTables.BuildLegacy(network) : EntropyTables.Build(network, Calibrate(network, null));
         byte[] weights;
         using (var ms = new MemoryStream()) { network.save(ms); weights = ms.ToArray(); }
         var card = new ModelCard(id, network.Preset.Name, ComputeDigest(weights, tables.ToBytes()),
             rates ?? DefaultRates(network.Preset.RateLevels), null, "in-memory model", DateTime.UtcNow);
         return new CodecModel(card, network, tables, null);
+    }
+
+    private static List<ZSample> Calibrate(HificModel network, IReadOnlyList<RgbImage>? images)
+    {
+        network.eval();
+        return IntegerHyperpriorBuilder.CalibrationLatents(network, images ?? IntegerHyperpriorBuilder.SyntheticImages());
     }
 
     public static IReadOnlyList<RatePoint> DefaultRates(int levels)

@@ -1,17 +1,22 @@
 using HiFiC.Codec.Entropy;
+using HiFiC.Codec.IntegerHyper;
 using HiFiC.Codec.Model;
 
 namespace HiFiC.Codec.Models;
 
 /// <summary>
-/// The integer tables both sides code with: one factorized table per z channel and the
-/// 64-entry Gaussian scale table for y. Built once from the trained model and stored with the
-/// weights, so encoder and decoder never recompute (and never disagree on) a single integer.
+/// The integer tables both sides code with: one factorized table per z channel, the 64-entry
+/// Gaussian scale table for y and (version 2) the integer hyper-synthesis that maps z to y's
+/// means and table indices. Built once from the trained model and stored with the weights, so
+/// encoder and decoder never recompute (and never disagree on) a single integer. Version 1 tables
+/// (models shipped before the integer hyper-synthesis) lack the last part; their files decode
+/// through the float64 hyper-synthesis they were written with.
 /// </summary>
 public sealed class EntropyTables
 {
     private const uint Magic = 0x42544648; // "HFTB"
-    private const int Version = 1;
+    private const int LegacyVersion = 1;
+    private const int Version = 2;
     /// <summary>Range searched for z's mass; values beyond are escaped.</summary>
     private const int ZSearchRange = 2048;
     private const double ZTailMass = 1e-9;
@@ -30,16 +35,30 @@ public sealed class EntropyTables
     /// </summary>
     public float[] IndexBoundaries { get; }
 
-    public EntropyTables(CdfTableSet z, CdfTableSet y, float[] scales)
+    /// <summary>The machine-independent hyper-decoder; null for legacy (version 1) tables.</summary>
+    public IntegerHyperprior? Hyper { get; }
+
+    public EntropyTables(CdfTableSet z, CdfTableSet y, float[] scales, IntegerHyperprior? hyper = null)
     {
         if (y.Count != scales.Length) throw new ArgumentException("One y table per scale is required.");
-        Z = z; Y = y; Scales = scales;
+        if (hyper is not null && (hyper.HyperLatentChannels != z.Count || hyper.ThresholdCount != scales.Length - 1))
+            throw new InvalidDataException("the integer hyper-synthesis does not fit these tables");
+        Z = z; Y = y; Scales = scales; Hyper = hyper;
         IndexBoundaries = new float[scales.Length];
         for (int k = 0; k < scales.Length; k++)
             IndexBoundaries[k] = k + 1 < scales.Length ? (float)Math.Sqrt((double)scales[k] * scales[k + 1]) : float.PositiveInfinity;
     }
 
-    public static EntropyTables Build(HificModel model)
+    /// <summary>Builds every table, the integer hyper-synthesis calibrated on the given latents.</summary>
+    public static EntropyTables Build(HificModel model, IReadOnlyList<ZSample> calibration)
+    {
+        var legacy = BuildLegacy(model);
+        var hyper = IntegerHyperpriorBuilder.Build(model.Hyperprior, calibration, legacy.IndexBoundaries);
+        return new EntropyTables(legacy.Z, legacy.Y, legacy.Scales, hyper);
+    }
+
+    /// <summary>Version 1 tables (no integer hyper-synthesis): what models before it shipped; kept for tests of old files.</summary>
+    public static EntropyTables BuildLegacy(HificModel model)
     {
         var probs = model.Hyperprior.ZDensity.IntegerProbabilities(-ZSearchRange, ZSearchRange);
         int channels = probs.GetLength(0), n = probs.GetLength(1);
@@ -71,11 +90,12 @@ public sealed class EntropyTables
     {
         using var ms = new MemoryStream();
         using var w = new BinaryWriter(ms);
-        w.Write(Magic); w.Write(Version);
+        w.Write(Magic); w.Write(Hyper is null ? LegacyVersion : Version);
         w.Write(Scales.Length);
         foreach (var s in Scales) w.Write(s);
         var z = Z.ToBytes(); w.Write(z.Length); w.Write(z);
         var y = Y.ToBytes(); w.Write(y.Length); w.Write(y);
+        if (Hyper is not null) { var h = Hyper.ToBytes(); w.Write(h.Length); w.Write(h); }
         w.Flush();
         return ms.ToArray();
     }
@@ -87,14 +107,16 @@ public sealed class EntropyTables
             using var r = new BinaryReader(new MemoryStream(data));
             if (r.ReadUInt32() != Magic) throw new InvalidDataException("not an entropy table file (bad magic)");
             int version = r.ReadInt32();
-            if (version != Version) throw new InvalidDataException($"entropy tables version {version}; this build reads {Version}");
+            if (version is not (LegacyVersion or Version)) throw new InvalidDataException($"entropy tables version {version}; this build reads {LegacyVersion} and {Version}");
             int count = r.ReadInt32();
             if (count is < 1 or > 1024) throw new InvalidDataException($"bad scale count {count}");
             var scales = new float[count];
             for (int i = 0; i < count; i++) scales[i] = r.ReadSingle();
             var z = CdfTableSet.FromBytes(ReadBlock(r));
             var y = CdfTableSet.FromBytes(ReadBlock(r));
-            return new EntropyTables(z, y, scales);
+            var hyper = version == Version ? IntegerHyperprior.FromBytes(ReadBlock(r)) : null;
+            if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidDataException("entropy tables have trailing bytes");
+            return new EntropyTables(z, y, scales, hyper);
         }
         catch (EndOfStreamException)
         {

@@ -2,18 +2,22 @@ using System.Collections.Concurrent;
 
 namespace HiFiC.Codec.Models;
 
-/// <summary>A model folder found on disk, with its card (weights not loaded).</summary>
-public sealed record ModelEntry(ModelCard Card, string Directory);
+/// <summary>A model folder found on disk, with its card (weights not loaded). Retired: an older version kept for its archives.</summary>
+public sealed record ModelEntry(ModelCard Card, string Directory, bool Retired = false);
 
 /// <summary>
 /// Finds models by id, digest or path. Old models stay findable by digest, so archives written
 /// years ago pick the exact weights that wrote them. Search order: HIFIC_MODELS (path list),
 /// then a models/ folder beside the program, then models/ in the current folder or any parent.
+/// Each root's retired/ folder holds the versions a newer export replaced (scripts/ship-model.sh
+/// moves them there): never loaded by id, always by the digest a file names. Deleting one
+/// makes every file it wrote undecodable.
 /// </summary>
 public sealed class ModelRegistry
 {
     public const string DefaultModelId = "hific-lite";
     public const string EnvironmentVariable = "HIFIC_MODELS";
+    public const string RetiredFolder = "retired";
     private readonly IReadOnlyList<string> roots;
     private readonly ConcurrentDictionary<string, Lazy<CodecModel>> loaded = new(StringComparer.OrdinalIgnoreCase);
 
@@ -34,21 +38,27 @@ public sealed class ModelRegistry
         return new ModelRegistry(dirs.Select(Path.GetFullPath));
     }
 
+    /// <summary>Current versions first (so an id finds the newest), then retired ones.</summary>
     public IReadOnlyList<ModelEntry> List()
     {
         var result = new List<ModelEntry>();
         var seen = new HashSet<string>();
-        foreach (var root in roots)
-            foreach (var dir in System.IO.Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        foreach (var retired in new[] { false, true })
+            foreach (var root in roots)
             {
-                var card = Path.Combine(dir, CodecModel.CardFile);
-                if (!File.Exists(card)) continue;
-                try
+                var folder = retired ? Path.Combine(root, RetiredFolder) : root;
+                if (!System.IO.Directory.Exists(folder)) continue;
+                foreach (var dir in System.IO.Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal))
                 {
-                    var c = ModelCard.FromJson(File.ReadAllText(card), card);
-                    if (seen.Add(c.Digest)) result.Add(new ModelEntry(c, dir));
+                    var card = Path.Combine(dir, CodecModel.CardFile);
+                    if (!File.Exists(card)) continue;
+                    try
+                    {
+                        var c = ModelCard.FromJson(File.ReadAllText(card), card);
+                        if (seen.Add(c.Digest)) result.Add(new ModelEntry(c, dir, retired));
+                    }
+                    catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException) { /* a broken card is listed by nothing */ }
                 }
-                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException) { /* a broken card is listed by nothing */ }
             }
         return result;
     }
@@ -63,11 +73,11 @@ public sealed class ModelRegistry
             return loaded.GetOrAdd("path:" + dir, _ => new Lazy<CodecModel>(() => CodecModel.Load(dir))).Value;
         }
         var entries = List();
-        var entry = entries.FirstOrDefault(e => string.Equals(e.Card.Id, nameOrPath, StringComparison.OrdinalIgnoreCase))
+        var entry = entries.FirstOrDefault(e => !e.Retired && string.Equals(e.Card.Id, nameOrPath, StringComparison.OrdinalIgnoreCase))
             ?? (nameOrPath.Length >= 8 ? entries.FirstOrDefault(e => e.Card.Digest.StartsWith(nameOrPath, StringComparison.OrdinalIgnoreCase)) : null);
         if (entry is null)
         {
-            var known = entries.Count == 0 ? "none found" : string.Join(", ", entries.Select(e => e.Card.Id));
+            var known = entries.Count == 0 ? "none found" : string.Join(", ", entries.Where(e => !e.Retired).Select(e => e.Card.Id).Distinct());
             throw new ModelNotFoundException($"Model '{nameOrPath}' not found (searched: {string.Join(", ", roots)}; models: {known}).");
         }
         return loaded.GetOrAdd(entry.Card.Digest, _ => new Lazy<CodecModel>(() => CodecModel.Load(entry.Directory))).Value;
