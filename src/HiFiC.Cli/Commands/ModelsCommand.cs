@@ -34,7 +34,7 @@ public sealed class ModelsCommand : Command
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var h in new[] { "Id", "Preset", "Digest", "Rates (bpp)", "Params", "Folder" }) table.AddColumn(h);
         foreach (var e in entries)
-            table.AddRow(Cells(e.Card.Id, e.Card.Preset, e.Card.Digest[..12], Rates(e.Card), Params(e.Card.Preset), e.Directory));
+            table.AddRow(Cells(e.Retired ? e.Card.Id + " (retired: decodes its old files)" : e.Card.Id, e.Card.Preset, e.Card.Digest[..12], Rates(e.Card), Params(e.Card.Preset), e.Directory));
         cli.Out.Write(table);
         return ExitCodes.Ok;
     }
