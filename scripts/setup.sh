@@ -10,6 +10,8 @@ command -v bc >/dev/null || need_apt+=(bc)
 command -v cjpeg >/dev/null || need_apt+=(libjpeg-turbo-progs)
 # The web dashboard's browser test drives Debian's chromium (Playwright never downloads a browser).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# The deployment tests validate docker-compose.yml with `docker-compose config` (no Docker engine needed).
+command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

@@ -6,7 +6,8 @@ public static class Program
 {
     /// <summary>
     /// The first Ctrl+C (or SIGTERM) cancels: the current file's temporary output is deleted and
-    /// training saves a checkpoint. A second Ctrl+C kills the process at once.
+    /// training saves a checkpoint, a silo hands back its items. A second Ctrl+C or SIGTERM kills
+    /// the process at once.
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -20,6 +21,7 @@ public static class Program
         };
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
         {
+            if (cts.IsCancellationRequested) return; // the second one terminates (default handling)
             c.Cancel = true;
             cts.Cancel();
         });

@@ -165,6 +165,76 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
         Assert.Equal("Done", paused["status"]!["phase"]!.GetValue<string>());
     }
 
+    private async Task<string> SiloAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var silos = (await Json(await host.Client.GetAsync("/api/cluster")))["silos"]!.AsArray();
+            if (silos.Count > 0) return silos[0]!["silo"]!.GetValue<string>();
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("no silo reported");
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<JsonNode> SiloViewAsync(string silo, Func<JsonNode, bool> until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var view = (await Json(await host.Client.GetAsync("/api/cluster")))["silos"]!.AsArray().Single(s => s!["silo"]!.GetValue<string>() == silo)!;
+            if (until(view) || DateTime.UtcNow > deadline) return view;
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Silo_controls_drain_undrain_and_set_concurrency_behind_the_key()
+    {
+        var silo = await SiloAsync();
+        var path = $"/api/silos/{Uri.EscapeDataString(silo)}";
+        await AssertProblem(await host.Anonymous.PostAsync($"{path}/drain", null), HttpStatusCode.Unauthorized);
+        await AssertProblem(await host.Anonymous.PostAsync($"{path}/undrain", null), HttpStatusCode.Unauthorized);
+        await AssertProblem(await host.Anonymous.PutAsJsonAsync($"{path}/concurrency", new { concurrency = 2 }), HttpStatusCode.Unauthorized);
+        // The cookie (GET only) cannot drive a control either.
+        using (var post = new HttpRequestMessage(HttpMethod.Post, $"{path}/drain"))
+        {
+            post.Headers.Add("Cookie", $"hific-api-key={WebHostFixture.Key}");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await host.Anonymous.SendAsync(post)).StatusCode);
+        }
+        await AssertProblem(await host.Client.PostAsync($"/api/silos/{Uri.EscapeDataString("S10.9.9.9:1:1")}/drain", null), HttpStatusCode.NotFound);
+        await AssertProblem(await host.Client.PostAsync("/api/silos/not%20a%20silo%3B/drain", null), HttpStatusCode.BadRequest, "silo");
+        await AssertProblem(await host.Client.PutAsJsonAsync($"{path}/concurrency", new { concurrency = 0 }), HttpStatusCode.BadRequest, "concurrency");
+        await AssertProblem(await host.Client.PutAsJsonAsync($"{path}/concurrency", new { concurrency = 65 }), HttpStatusCode.BadRequest, "concurrency");
+        await AssertProblem(await host.Client.PutAsJsonAsync($"{path}/concurrency", new { }), HttpStatusCode.BadRequest, "concurrency");
+        try
+        {
+            var drained = await Json(await host.Client.PostAsync($"{path}/drain", null));
+            Assert.Equal(silo, drained["silo"]!.GetValue<string>());
+            Assert.False(drained["accepting"]!.GetValue<bool>());
+            Assert.False((await SiloViewAsync(silo, v => !v["accepting"]!.GetValue<bool>()))["accepting"]!.GetValue<bool>());
+
+            // One model instance more; the configured consumers (2 for 1 instance) keep their one prefetch loop.
+            var set = await host.Client.PutAsJsonAsync($"{path}/concurrency", new { concurrency = 2 });
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+            var state = await Json(set);
+            Assert.Equal((2, 3), (state["concurrency"]!.GetValue<int>(), state["consumers"]!.GetValue<int>()));
+            var view = await SiloViewAsync(silo, v => v["modelInstances"]!.GetValue<int>() == 2);
+            Assert.Equal((2, 3), (view["modelInstances"]!.GetValue<int>(), view["consumers"]!.GetValue<int>()));
+            var read = await Json(await host.Client.GetAsync(path));
+            Assert.Equal(2, read["concurrency"]!.GetValue<int>());
+            Assert.False(read["accepting"]!.GetValue<bool>());
+        }
+        finally
+        {
+            await host.Client.PutAsJsonAsync($"{path}/concurrency", new { concurrency = 1 });
+            var undrained = await Json(await host.Client.PostAsync($"{path}/undrain", null));
+            Assert.True(undrained["accepting"]!.GetValue<bool>());
+            Assert.Equal((1, 2), (undrained["concurrency"]!.GetValue<int>(), undrained["consumers"]!.GetValue<int>()));
+        }
+        Assert.True((await SiloViewAsync(silo, v => v["accepting"]!.GetValue<bool>()))["accepting"]!.GetValue<bool>());
+    }
+
     [Fact]
     public async Task Orleans_dashboard_is_mounted_at_orleans_behind_the_key()
     {
@@ -197,17 +267,30 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
         Assert.Equal("cpu", silo["device"]!.GetValue<string>());
         Assert.True(cluster["queueDepth"]!.GetValue<long>() >= 0);
         Assert.NotEmpty(cluster["history"]!.AsArray());
+        Assert.True(silo["accepting"]!.GetValue<bool>());
+        Assert.Equal(2, silo["consumers"]!.GetValue<int>());
+        // Scaling advice: an idle cluster keeps the minimum; the target is the configured one unless asked.
+        var scaling = cluster["scaling"]!;
+        Assert.Equal(3600, scaling["targetSeconds"]!.GetValue<double>());
+        Assert.Equal(1, scaling["acceptingSilos"]!.GetValue<int>());
+        if (cluster["queueDepth"]!.GetValue<long>() == 0) Assert.Equal(1, scaling["recommendedSilos"]!.GetValue<int>());
+        var custom = await Json(await host.Client.GetAsync("/api/cluster?targetMinutes=15"));
+        Assert.Equal(900, custom["scaling"]!["targetSeconds"]!.GetValue<double>());
+        await AssertProblem(await host.Client.GetAsync("/api/cluster?targetMinutes=0"), HttpStatusCode.BadRequest, "targetMinutes");
 
         var openapi = await Json(await host.Client.GetAsync("/openapi/v1.json"));
         var routes = openapi["paths"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("/api/jobs", routes);
         Assert.Contains("/api/jobs/{id}/pause", routes);
         Assert.Contains("/api/cluster", routes);
+        Assert.Contains("/api/silos/{silo}/drain", routes);
+        Assert.Contains("/api/silos/{silo}/concurrency", routes);
 
         var metrics = await host.Anonymous.GetStringAsync("/metrics");
         Assert.Contains("hific_queue_depth", metrics);
         Assert.Contains("hific_cluster_images_per_second", metrics);
         Assert.Contains("hific_cluster_megapixels_per_second", metrics);
         Assert.Contains("hific_jobs_failed_items", metrics);
+        Assert.Contains("hific_cluster_recommended_silos", metrics);
     }
 }

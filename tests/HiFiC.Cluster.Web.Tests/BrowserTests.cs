@@ -5,8 +5,9 @@ namespace HiFiC.Cluster.Web.Tests;
 /// <summary>
 /// The dashboard in a real headless browser: Debian's chromium (/usr/bin/chromium, installed by
 /// scripts/setup.sh) driven by Microsoft.Playwright; no browser is ever downloaded. Loads the page,
-/// enters the key, submits a job through the form, screenshots it mid-job, waits for 100% and
-/// opens an image in the viewer.
+/// enters the key, submits a job through the form, raises the silo's concurrency, screenshots it
+/// mid-job, drains the silo (the job stops taking items) and undrains it, waits for 100% and opens
+/// an image in the viewer.
 /// </summary>
 public sealed class BrowserTests(WebHostFixture host) : IClassFixture<WebHostFixture>
 {
@@ -44,13 +45,31 @@ public sealed class BrowserTests(WebHostFixture host) : IClassFixture<WebHostFix
 
         var row = $"#jobs tr[data-job='{jobId}']";
         var bar = $"{row} .bar";
-        await page.WaitForFunctionAsync($"() => {{ const b = document.querySelector(\"{bar}\"); const v = b ? +b.getAttribute('aria-valuenow') : 0; return v >= 35 && v < 90 && +document.querySelector('#m-ips').textContent > 0; }}",
+        // Silo controls: one model instance more (the "+" of the silo's concurrency).
+        const string silo = "#silos tr[data-silo]";
+        await page.ClickAsync($"{silo} button.conc[data-delta='1']");
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"{silo} .conc b\")?.textContent === '2'", null, new() { Timeout = 10_000 });
+        await page.WaitForFunctionAsync($"() => {{ const b = document.querySelector(\"{bar}\"); const v = b ? +b.getAttribute('aria-valuenow') : 0; return v >= 35 && v < 90 && +document.querySelector('#m-ips').textContent > 0 && document.querySelector('#m-rec').textContent !== '–'; }}",
             null, new() { Timeout = 60_000, PollingInterval = 100 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "dashboard.png"), FullPage = true });
+
+        // Drain: items in progress finish, then nothing more is taken (the job stands still) until undrained.
+        await page.ClickAsync($"{silo} button.silo-act[data-act='drain']");
+        await page.WaitForSelectorAsync($"{silo} button.silo-act[data-act='undrain']");
+        var stalled = await WaitForJobAsync(jobId, j => j["status"]!["running"]!.GetValue<long>() == 0);
+        await Task.Delay(1000);
+        var still = await WaitForJobAsync(jobId, _ => true);
+        Assert.Equal(stalled["status"]!["done"]!.GetValue<long>(), still["status"]!["done"]!.GetValue<long>());
+        Assert.NotEqual("Done", still["status"]!["phase"]!.GetValue<string>());
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"{silo} .st\")?.textContent === 'drained'", null, new() { Timeout = 10_000 });
+        await page.ClickAsync($"{silo} button.silo-act[data-act='undrain']");
+        await page.WaitForSelectorAsync($"{silo} .st.ok");
 
         await page.WaitForFunctionAsync($"() => {{ const b = document.querySelector(\"{bar}\"); return b && +b.getAttribute('aria-valuenow') === 100; }}",
             null, new() { Timeout = 90_000, PollingInterval = 250 });
         Assert.Equal("Done", (await page.TextContentAsync($"{row} td:nth-child(2)"))!.Trim());
+        await page.ClickAsync($"{silo} button.conc[data-delta='-1']");
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"{silo} .conc b\")?.textContent === '1'", null, new() { Timeout = 10_000 });
 
         await page.ClickAsync($"{row} button.view");
         await page.WaitForFunctionAsync("() => !!document.querySelector('#viewer').dataset.loaded", null, new() { Timeout = 30_000 });
@@ -65,5 +84,17 @@ public sealed class BrowserTests(WebHostFixture host) : IClassFixture<WebHostFix
         Assert.Contains("75%", clip);
         await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "dashboard-viewer.png"), FullPage = true });
         Assert.Empty(errors);
+    }
+
+    private async Task<System.Text.Json.Nodes.JsonNode> WaitForJobAsync(string id, Func<System.Text.Json.Nodes.JsonNode, bool> until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var job = System.Text.Json.Nodes.JsonNode.Parse(await host.Client.GetStringAsync($"/api/jobs/{id}"))!;
+            if (until(job)) return job;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"job {id}: {job}");
+            await Task.Delay(100);
+        }
     }
 }

@@ -66,6 +66,18 @@ public sealed class ClientModeTests : IAsyncLifetime
         Assert.Equal("Done", phase);
         var png = await http.GetByteArrayAsync("/api/images/img0.png?job=via-client");
         Assert.Equal(0x89, png[0]);
+
+        // The Orleans Dashboard in client mode: its grains run on the silo, this host serves /orleans
+        // and reads grain statistics through them (the coordinator of the job just run among them).
+        Assert.Contains("html", (await http.GetAsync("/orleans/")).Content.Headers.ContentType?.MediaType ?? "");
+        string counters;
+        deadline = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            await Task.Delay(250);
+            counters = await http.GetStringAsync("/orleans/DashboardCounters");
+        } while (!counters.Contains("ArchiveJobGrain", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        Assert.Contains("ArchiveJobGrain", counters);
     }
 
     private static int FreePort()

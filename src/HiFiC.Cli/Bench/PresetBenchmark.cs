@@ -37,7 +37,7 @@ public sealed class PresetBenchmark(int size, int tileSize, int repeat)
 
         double analyze, synthesize;
         using (no_grad())
-        using (var x = TensorImage.ToTensor(image.Rgb))
+        using (var x = TensorImage.ToTensor(image.Rgb).to(codec.Device))
         using (var latent = codec.Network.Analyze(x).round())
         {
             analyze = Best(() => { using var scope = NewDisposeScope(); codec.Network.Analyze(x); }, ct);

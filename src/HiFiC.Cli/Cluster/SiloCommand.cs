@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using HiFiC.Codec.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Dashboard;
 using Orleans.Runtime;
 using TorchSharp;
 
@@ -41,7 +42,12 @@ public sealed class SiloCommand : Command
 
         var builder = ClusterHost.CreateBuilder(cli, configuration);
         builder.Services.AddSingleton<ICodecModelSource>(new RegistryModelSource(registry));
-        builder.UseOrleans(silo => silo.UseHificCluster(configuration));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseHificCluster(configuration);
+            // The Orleans Dashboard's grains: a web host in client mode serves /orleans from them.
+            if (configuration.GetValue("HiFiC:Silo:OrleansDashboard", true)) silo.AddDashboard();
+        });
         using var host = builder.Build();
         await host.StartAsync(ct);
         var address = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
@@ -52,12 +58,24 @@ public sealed class SiloCommand : Command
         try { await Task.Delay(Timeout.Infinite, ct); }
         catch (OperationCanceledException) { }
         log.LogInformation("Stopping: no new items; in-flight items are handed back, progress flushed");
-        await host.StopAsync(CancellationToken.None);
+        // The host's ShutdownTimeout bounds each service's stop, but a provider that retries an
+        // unreachable store (Azure Table membership with the storage gone) can outlive it: past
+        // that and a grace period, leave ungracefully rather than hang. Undelivered queue
+        // messages become visible again after their lease, and the other silos declare this one
+        // dead, so no item is lost.
+        var grace = configuration.GetValue("HiFiC:Silo:ShutdownTimeout", TimeSpan.FromSeconds(60)) + TimeSpan.FromSeconds(15);
+        var stop = host.StopAsync(CancellationToken.None);
+        if (await Task.WhenAny(stop, Task.Delay(grace)) != stop)
+        {
+            log.LogError("Silo {Address} did not stop within {Grace}; leaving without a clean goodbye (is cluster storage reachable?)", address, grace);
+            return ExitCodes.Internal;
+        }
+        await stop;
         log.LogInformation("Silo {Address} left the cluster", address);
         return ExitCodes.Ok;
     }
 
-    private static string Device() => torch.cuda.is_available()
-        ? $"CUDA ({torch.cuda.device_count()} device(s))"
+    private static string Device() => HiFiC.Codec.Model.TorchRuntime.OnGpu
+        ? $"CUDA ({HiFiC.Codec.Model.TorchRuntime.Device}; {torch.cuda.device_count()} device(s) visible, one used per silo)"
         : $"CPU ({torch.get_num_threads()} intra-op thread(s), {Environment.ProcessorCount} core(s))";
 }

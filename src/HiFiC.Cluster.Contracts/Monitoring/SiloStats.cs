@@ -8,9 +8,10 @@ public sealed record SiloStats
     [Id(1)] public string Host { get; init; } = "";
     /// <summary>"cpu" or "cuda" (what the model pool computes on).</summary>
     [Id(2)] public string Device { get; init; } = "cpu";
+    /// <summary>Model instances: the silo's concurrency (items compressed at once), settable at runtime.</summary>
     [Id(3)] public int ModelInstances { get; init; }
     [Id(4)] public int ThreadsPerInstance { get; init; }
-    /// <summary>Items compressed by this silo since it started (whole images and tiles), and failed.</summary>
+    /// <summary>Items compressed by this silo (not its process: tests run several silos in one) since it started (whole images and tiles), and failed.</summary>
     [Id(5)] public long ItemsDone { get; init; }
     [Id(6)] public long ItemsFailed { get; init; }
     [Id(7)] public long Pixels { get; init; }
@@ -23,4 +24,8 @@ public sealed record SiloStats
     [Id(11)] public long QueueDepth { get; init; } = -1;
     [Id(12)] public int Busy { get; init; }
     [Id(13)] public DateTime ReportedUtc { get; init; }
+    /// <summary>False while the silo is drained (or stopping): it takes no new items.</summary>
+    [Id(14)] public bool Accepting { get; init; } = true;
+    /// <summary>Consumer loops pulling items.</summary>
+    [Id(15)] public int Consumers { get; init; }
 }

@@ -14,10 +14,13 @@ namespace HiFiC.Cluster.Silo.Codec;
 public sealed class ModelPool : IDisposable
 {
     private readonly BlockingCollection<Func<ModelSession, bool>> work = new();
-    private readonly Thread[] threads;
+    private readonly List<Thread> threads = [];
+    private readonly object gate = new();
     private readonly ILogger<ModelPool> logger;
+    private int size, started;
 
-    public int Size => threads.Length;
+    /// <summary>Model instances (compute threads) the pool is sized to; after <see cref="Resize"/> the thread count follows within one item.</summary>
+    public int Size { get { lock (gate) return size; } }
 
     public ModelPool(IOptions<ModelPoolOptions> options, ILogger<ModelPool> logger)
     {
@@ -27,24 +30,43 @@ public sealed class ModelPool : IDisposable
         int instances = o.Instances > 0 ? o.Instances : DefaultInstances(threadsPer, out var reason);
         // LibTorch's intra-op pool is process-wide: instances x threads should not exceed the cores.
         HiFiC.Codec.Model.TorchRuntime.Configure(threadsPer);
-        threads = new Thread[instances];
-        for (int i = 0; i < instances; i++)
-        {
-            int index = i;
-            threads[i] = new Thread(() => Run(index)) { IsBackground = true, Name = $"hific-model-{i}" };
-            threads[i].Start();
-        }
+        Resize(instances);
         logger.LogInformation("Model pool: {Instances} instance(s) x {Threads} thread(s)", instances, threadsPer);
+    }
+
+    /// <summary>
+    /// Sets the number of model instances at runtime (the silo's concurrency). Growing starts
+    /// threads at once; shrinking queues one "retire" marker per extra thread behind the work
+    /// already queued, so no running or queued item is dropped: a thread that takes a marker
+    /// disposes its session and ends.
+    /// </summary>
+    public void Resize(int instances)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
+        lock (gate)
+        {
+            if (work.IsAddingCompleted) return; // disposed: the silo is going away
+            for (; size < instances; size++)
+            {
+                int index = started++;
+                var thread = new Thread(() => Run(index)) { IsBackground = true, Name = $"hific-model-{index}" };
+                threads.Add(thread);
+                thread.Start();
+            }
+            for (; size > instances; size--) work.Add(static _ => false);
+            threads.RemoveAll(t => !t.IsAlive); // retired ones
+        }
     }
 
     private static int DefaultInstances(int threadsPer, out string reason)
     {
-        // The codec computes on the CPU today; when CUDA is present the pool is still sized one per
-        // device, which is what a CUDA build of the codec will want.
-        if (torch.cuda.is_available())
+        // On a GPU the networks run on HIFIC_DEVICE's device (default cuda:0): two instances, so
+        // one's CPU work (image decoding, entropy coding, the integer hyper-synthesis) overlaps
+        // the other's GPU work. One GPU per silo: a node with several runs one silo per GPU.
+        if (HiFiC.Codec.Model.TorchRuntime.OnGpu)
         {
             reason = "cuda";
-            return Math.Max(1, torch.cuda.device_count());
+            return 2;
         }
         reason = "cpu";
         return Math.Max(1, Environment.ProcessorCount / threadsPer);
@@ -73,7 +95,7 @@ public sealed class ModelPool : IDisposable
         try
         {
             foreach (var item in work.GetConsumingEnumerable())
-                item(session);
+                if (!item(session)) return; // retired by Resize
         }
         catch (ObjectDisposedException) { /* pool disposed */ }
         catch (Exception e) { logger.LogCritical(e, "Model thread {Index} died", index); }
@@ -82,7 +104,9 @@ public sealed class ModelPool : IDisposable
     public void Dispose()
     {
         work.CompleteAdding();
-        foreach (var t in threads) t.Join(TimeSpan.FromSeconds(30));
+        Thread[] all;
+        lock (gate) all = threads.ToArray();
+        foreach (var t in all) t.Join(TimeSpan.FromSeconds(30));
         work.Dispose();
     }
 }

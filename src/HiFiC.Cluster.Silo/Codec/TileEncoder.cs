@@ -32,7 +32,7 @@ internal static class TileEncoder
         using var gain = model.Network.Gains.Gain(rate);
         var core = layout.Core(tile);
         var context = TileLayout.Grow(core, EncoderMargin, layout.CanvasWidth, layout.CanvasHeight);
-        var x = TensorImage.ToTensor(rgb, context);
+        var x = TensorImage.ToTensor(rgb, context).to(model.Device);
         var y = model.Network.Analyze(x);
         var yCore = y.narrow(2, (core.Y - context.Y) / 16, core.Height / 16)
                      .narrow(3, (core.X - context.X) / 16, core.Width / 16) * gain;

@@ -59,8 +59,12 @@ public static class HificArchiveSiloExtensions
         services.TryAddSingleton<JobPhaseCache>();
         services.TryAddSingleton<ProgressReporter>();
         services.TryAddSingleton<ItemProcessor>();
+        services.TryAddSingleton<WorkIntake>();
+        services.TryAddSingleton<Monitoring.SiloCounters>();
         services.TryAddSingleton<ArchiveWorker>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ArchiveWorker>());
+        // Drain and concurrency from the web host: a grain activated on the silo its key names.
+        services.AddPlacementDirector<Control.SiloTargetedPlacement, Control.SiloTargetedPlacementDirector>();
         // Device, model pool and throughput to the cluster view (web dashboard, /metrics).
         services.TryAddSingleton<Monitoring.SiloStatsReporter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Monitoring.SiloStatsReporter>());

@@ -31,6 +31,8 @@ public static class HificClusterHosting
         int siloPort = o.SiloPort > 0 ? o.SiloPort : FreePort();
         int gatewayPort = o.GatewayPort > 0 ? o.GatewayPort : FreePort();
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(HificClusterOptions.Section + ":Membership"));
+        if (o.Kubernetes && !HificClusterOptions.IsAzureTable(o.Clustering))
+            throw new InvalidOperationException($"{HificClusterOptions.Section}:Kubernetes needs a membership provider: set {HificClusterOptions.Section}:Clustering=AzureTable.");
         switch (o.Clustering.ToLowerInvariant())
         {
             case "localhost":
@@ -40,7 +42,24 @@ public static class HificClusterHosting
             case "azuretable":
                 var tables = RequireConnection(o, "AzureTable clustering");
                 silo.Configure<ClusterOptions>(c => { c.ServiceId = o.ServiceId; c.ClusterId = o.ClusterId; });
-                silo.ConfigureEndpoints(o.AdvertisedAddress is { } a ? IPAddress.Parse(a) : IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: o.AdvertisedAddress is not null);
+                if (o.Kubernetes)
+                {
+                    // Kubernetes hosting listens on any address and names the silo after its pod. The pod's IP
+                    // (downward API) is set here too: Orleans' own default (the first interface's address)
+                    // would otherwise be filled in before Kubernetes hosting looks, and win on multi-NIC pods.
+                    var podIp = Environment.GetEnvironmentVariable(Orleans.Hosting.Kubernetes.KubernetesHostingOptions.PodIPEnvironmentVariable);
+                    silo.Configure<EndpointOptions>(e =>
+                    {
+                        e.SiloPort = siloPort;
+                        e.GatewayPort = gatewayPort;
+                        if (IPAddress.TryParse(podIp, out var ip)) e.AdvertisedIPAddress = ip;
+                    });
+                    silo.UseKubernetesHosting();
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(o.AdvertisedAddress is { } a ? ResolveAddress(a) : IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: o.AdvertisedAddress is not null);
+                }
                 silo.UseAzureStorageClustering(t => t.ConfigureTableServiceClient(tables));
                 break;
             default:
@@ -97,6 +116,12 @@ public static class HificClusterHosting
     private static string RequireConnection(HificClusterOptions o, string what) =>
         o.ConnectionString ?? throw new InvalidOperationException(
             $"{what} needs {HificClusterOptions.Section}:ConnectionString or {AzureStorageOptions.Section}:ConnectionString.");
+
+    /// <summary>An IP as is; a host name (a compose service, a pod's DNS name) resolved to its first IPv4 address.</summary>
+    internal static IPAddress ResolveAddress(string address) =>
+        IPAddress.TryParse(address, out var ip) ? ip
+            : Dns.GetHostAddresses(address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+              ?? throw new InvalidOperationException($"{HificClusterOptions.Section}:AdvertisedAddress '{address}' has no IPv4 address.");
 
     private static int FreePort()
     {

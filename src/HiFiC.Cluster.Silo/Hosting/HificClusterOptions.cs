@@ -40,8 +40,18 @@ public sealed class HificClusterOptions
     /// <summary>Localhost clustering, clients: gateway ports to connect to (default: <see cref="GatewayPort"/>).</summary>
     public int[] GatewayPorts { get; set; } = [];
 
-    /// <summary>The address other silos and clients reach this silo at (AzureTable clustering). Default: loopback.</summary>
+    /// <summary>
+    /// The address other silos and clients reach this silo at (AzureTable clustering): an IP, or a
+    /// host name resolved at start (a compose service name). Default: loopback.
+    /// </summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// Running as a Kubernetes pod (Microsoft.Orleans.Hosting.Kubernetes): silo name and advertised
+    /// address come from the pod (POD_NAME, POD_IP), and silos whose pods are gone are declared dead
+    /// without waiting for probes. Membership still needs a clustering provider (AzureTable).
+    /// </summary>
+    public bool Kubernetes { get; set; }
 
     /// <summary>Azure Table account; default: HiFiC:AzureStorage:ConnectionString.</summary>
     public string? ConnectionString { get; set; }

@@ -1,6 +1,7 @@
 using HiFiC.Cluster.Contracts.Monitoring;
 using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Cluster.Silo.Queue;
+using HiFiC.Cluster.Silo.Work;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -8,52 +9,74 @@ using TorchSharp;
 
 namespace HiFiC.Cluster.Silo.Monitoring;
 
-/// <summary>Reports this silo's device, model pool and throughput to <see cref="IClusterStatsGrain"/> every <see cref="Interval"/> while the silo is active.</summary>
+/// <summary>
+/// Reports this silo's device, model pool, controls (accepting, concurrency) and throughput to
+/// <see cref="IClusterStatsGrain"/> every <see cref="Interval"/> while the silo is active. The
+/// numbers are this silo's own (<see cref="SiloCounters"/>), never its process's.
+/// </summary>
 public sealed class SiloStatsReporter(
     IGrainFactory grains, ILocalSiloDetails silo, ModelPool pool, IWorkQueue queue, IOptions<ModelPoolOptions> poolOptions,
-    ILogger<SiloStatsReporter> logger) : ILifecycleParticipant<ISiloLifecycle>
+    SiloCounters counters, WorkIntake intake, ArchiveWorker worker, ILogger<SiloStatsReporter> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
     private readonly CancellationTokenSource stop = new();
     private Task loop = Task.CompletedTask;
+    private volatile SiloStats? last;
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(SiloStatsReporter), ServiceLifecycleStage.Active,
             _ => { loop = Task.Run(() => RunAsync(stop.Token)); return Task.CompletedTask; },
             async _ => { stop.Cancel(); try { await loop; } catch (OperationCanceledException) { } });
 
+    /// <summary>
+    /// Sends the current controls (accepting, concurrency, consumers, busy) with the last measured
+    /// rates now, so the cluster view shows a control change at once rather than at the next tick.
+    /// </summary>
+    public async Task ReportControlsAsync()
+    {
+        if (last is { } s) await grains.GetGrain<IClusterStatsGrain>(0).ReportAsync(last = WithControls(s));
+    }
+
+    private SiloStats WithControls(SiloStats s) => s with
+    {
+        Accepting = intake.Accepting,
+        ModelInstances = pool.Size,
+        Consumers = worker.Consumers,
+        Busy = counters.Busy,
+    };
+
     private async Task RunAsync(CancellationToken ct)
     {
-        string device = torch.cuda.is_available() ? "cuda" : "cpu";
-        long lastDone = HificMetrics.Done, lastPixels = HificMetrics.Pixels;
-        var last = DateTime.UtcNow;
+        string device = HiFiC.Codec.Model.TorchRuntime.OnGpu ? "cuda" : "cpu";
+        long lastDone = counters.Done, lastPixels = counters.Pixels;
+        var lastTime = DateTime.UtcNow;
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(ct))
         {
             try
             {
                 var now = DateTime.UtcNow;
-                double dt = Math.Max(1e-3, (now - last).TotalSeconds);
-                long doneNow = HificMetrics.Done, pixelsNow = HificMetrics.Pixels;
+                double dt = Math.Max(1e-3, (now - lastTime).TotalSeconds);
+                long doneNow = counters.Done, pixelsNow = counters.Pixels;
                 long depth;
                 try { depth = await queue.CountAsync(ct); } catch (Exception) when (!ct.IsCancellationRequested) { depth = -1; }
-                await grains.GetGrain<IClusterStatsGrain>(0).ReportAsync(new SiloStats
+                var stats = WithControls(new SiloStats
                 {
                     Silo = silo.SiloAddress.ToString(),
                     Host = silo.DnsHostName,
                     Device = device,
-                    ModelInstances = pool.Size,
                     ThreadsPerInstance = poolOptions.Value.ThreadsPerInstance,
                     ItemsDone = doneNow,
-                    ItemsFailed = HificMetrics.Failed,
+                    ItemsFailed = counters.Failed,
                     Pixels = pixelsNow,
                     ItemsPerSecond = (doneNow - lastDone) / dt,
                     MegapixelsPerSecond = (pixelsNow - lastPixels) / 1e6 / dt,
-                    MeanModelMs = HificMetrics.MeanModelMs,
+                    MeanModelMs = counters.MeanModelMs,
                     QueueDepth = depth,
-                    Busy = HificMetrics.Busy,
                 });
-                (lastDone, lastPixels, last) = (doneNow, pixelsNow, now);
+                last = stats;
+                await grains.GetGrain<IClusterStatsGrain>(0).ReportAsync(stats);
+                (lastDone, lastPixels, lastTime) = (doneNow, pixelsNow, now);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {

@@ -9,15 +9,27 @@ namespace HiFiC.Cluster.Silo.Work;
 /// <summary>
 /// The silo's consumer loops. They start when the silo becomes active (grain calls work from
 /// then on) and stop before it leaves; on a crash they simply vanish and the queue's visibility
-/// timeout returns their items to the other silos.
+/// timeout returns their items to the other silos. Their number follows the silo's concurrency
+/// (<see cref="SetConcurrency"/>, at runtime) and they take items only while <see cref="WorkIntake"/>
+/// is open (drain).
 /// </summary>
 public sealed class ArchiveWorker(
-    IWorkQueue queue, ItemProcessor processor, ProgressReporter reporter, ModelPool pool,
+    IWorkQueue queue, ItemProcessor processor, ProgressReporter reporter, ModelPool pool, WorkIntake intake,
     IOptions<WorkerOptions> workerOptions, IOptions<WorkQueueOptions> queueOptions, ILogger<ArchiveWorker> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource stop = new();
-    private Task[] loops = [];
+    private readonly object gate = new();
+    private readonly List<Consumer> active = [];
+    private readonly List<Task> loops = [];
+    private int prefetch = 1, nextIndex;
+    private bool running;
+
+    /// <summary>Consumer loops taking items (loops retired by a lower concurrency finish their item and are not counted).</summary>
+    public int Consumers { get { lock (gate) return active.Count; } }
+
+    /// <summary>Items compressed at once: the model pool's size.</summary>
+    public int Concurrency => pool.Size;
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ArchiveWorker), ServiceLifecycleStage.Active, StartAsync, StopAsync);
@@ -28,15 +40,61 @@ public sealed class ArchiveWorker(
         if (!o.Enabled) return Task.CompletedTask;
         reporter.Start();
         int n = o.Consumers > 0 ? o.Consumers : pool.Size + 1;
-        loops = Enumerable.Range(0, n).Select(i => Task.Run(() => ConsumeAsync(i, stop.Token))).ToArray();
+        lock (gate)
+        {
+            // Loops beyond the model instances prefetch: one item's I/O overlaps another's compute.
+            prefetch = Math.Max(0, n - pool.Size);
+            running = true;
+            SetLoops(n);
+        }
         logger.LogInformation("{Consumers} consumer loop(s) on queue {Queue}", n, queueOptions.Value.Name);
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Sets the silo's concurrency at runtime: model instances, and consumer loops to match (plus the
+    /// configured prefetch). Loops beyond the new number finish the item they hold, then end.
+    /// </summary>
+    public void SetConcurrency(int instances)
+    {
+        pool.Resize(instances);
+        int loopsNow;
+        lock (gate)
+        {
+            if (running) SetLoops(instances + prefetch);
+            loopsNow = active.Count;
+        }
+        logger.LogInformation("Concurrency set to {Instances} model instance(s), {Consumers} consumer loop(s)", instances, loopsNow);
+    }
+
+    private void SetLoops(int n)
+    {
+        n = Math.Max(1, n);
+        while (active.Count < n)
+        {
+            var consumer = new Consumer(nextIndex++);
+            active.Add(consumer);
+            loops.Add(Task.Run(() => ConsumeAsync(consumer, stop.Token)));
+        }
+        while (active.Count > n)
+        {
+            active[^1].Retired = true;
+            active.RemoveAt(active.Count - 1);
+        }
+        loops.RemoveAll(t => t.IsCompleted);
+    }
+
     private async Task StopAsync(CancellationToken ct)
     {
+        Task[] all;
+        lock (gate)
+        {
+            running = false;
+            all = loops.ToArray();
+        }
+        intake.Close(); // the cluster view shows a stopping silo as not accepting
         stop.Cancel();
-        try { await Task.WhenAll(loops).WaitAsync(ct); } catch (OperationCanceledException) { }
+        try { await Task.WhenAll(all).WaitAsync(ct); } catch (OperationCanceledException) { }
         // A graceful stop hands in what is finished; after a kill (ct already cancelled) the queue redelivers instead.
         if (!ct.IsCancellationRequested)
         {
@@ -45,28 +103,42 @@ public sealed class ArchiveWorker(
         await reporter.StopAsync();
     }
 
-    private async Task ConsumeAsync(int index, CancellationToken ct)
+    private async Task ConsumeAsync(Consumer consumer, CancellationToken ct)
     {
         var visibility = queueOptions.Value.VisibilityTimeout;
-        while (!ct.IsCancellationRequested)
+        var poll = workerOptions.Value.PollInterval;
+        while (!ct.IsCancellationRequested && !consumer.Retired)
         {
             try
             {
+                if (!intake.Accepting)
+                {
+                    // Drained: wake at least every poll interval, so a retired loop still ends.
+                    await Task.WhenAny(intake.WaitOpenAsync(ct), Task.Delay(poll, ct));
+                    continue;
+                }
                 var leases = await queue.ReceiveAsync(1, visibility, ct);
                 if (leases.Count == 0)
                 {
-                    await queue.WaitForItemsAsync(workerOptions.Value.PollInterval, ct);
+                    await queue.WaitForItemsAsync(poll, ct);
                     continue;
                 }
                 foreach (var lease in leases)
                 {
+                    if (!intake.Accepting)
+                    {
+                        // Drained (or stopping) while receiving: the item has not started, so it goes straight
+                        // back, no attempt spent; not cancellable, or a stopping silo would leave it leased.
+                        await queue.ReleaseAsync(lease, TimeSpan.Zero, countsAsAttempt: false, CancellationToken.None);
+                        continue;
+                    }
                     try { await processor.ProcessAsync(lease, ct); }
                     catch (Exception e) when (!ct.IsCancellationRequested)
                     {
                         // Not the item's fault (the coordinator is unreachable while its silo dies):
                         // put it back without counting an attempt, or a silo's death would poison items.
-                        logger.LogWarning("Consumer {Index}: {Path} put back: {Error}", index, lease.Item.SourcePath, e.Message);
-                        await queue.ReleaseAsync(lease, workerOptions.Value.PollInterval, countsAsAttempt: false, ct);
+                        logger.LogWarning("Consumer {Index}: {Path} put back: {Error}", consumer.Index, lease.Item.SourcePath, e.Message);
+                        await queue.ReleaseAsync(lease, poll, countsAsAttempt: false, ct);
                     }
                 }
             }
@@ -74,9 +146,16 @@ public sealed class ArchiveWorker(
             catch (Exception e)
             {
                 // Typically the coordinator being unreachable while its silo dies: wait and go on.
-                logger.LogWarning("Consumer {Index}: {Error}", index, e.Message);
-                try { await Task.Delay(workerOptions.Value.PollInterval, ct); } catch (OperationCanceledException) { break; }
+                logger.LogWarning("Consumer {Index}: {Error}", consumer.Index, e.Message);
+                try { await Task.Delay(poll, ct); } catch (OperationCanceledException) { break; }
             }
         }
+    }
+
+    /// <summary>One consumer loop; a retired one ends after the item it holds.</summary>
+    private sealed class Consumer(int index)
+    {
+        public int Index { get; } = index;
+        public volatile bool Retired;
     }
 }

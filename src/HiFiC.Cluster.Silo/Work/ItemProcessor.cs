@@ -18,7 +18,7 @@ namespace HiFiC.Cluster.Silo.Work;
 /// </summary>
 public sealed class ItemProcessor(
     IImageCodec codec, IBlobStoreFactory blobs, IWorkQueue queue, JobPhaseCache phases, ProgressReporter reporter,
-    IOptions<WorkerOptions> workerOptions, IOptions<WorkQueueOptions> queueOptions, ILogger<ItemProcessor> logger)
+    SiloCounters counters, IOptions<WorkerOptions> workerOptions, IOptions<WorkQueueOptions> queueOptions, ILogger<ItemProcessor> logger)
 {
     private readonly WorkerOptions options = workerOptions.Value;
 
@@ -45,12 +45,12 @@ public sealed class ItemProcessor(
         var held = new LeaseHolder(lease);
         using var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewing = RenewWhileWorkingAsync(held, renewal.Token);
-        HificMetrics.ItemStarted();
+        counters.ItemStarted();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var done = await ArchiveAsync(item, ct);
-            HificMetrics.ItemDone(done.Kind.ToString().ToLowerInvariant(), done.Pixels, clock.Elapsed);
+            counters.ItemDone(done.Kind.ToString().ToLowerInvariant(), done.Pixels, clock.Elapsed);
             await StopRenewalAsync();
             reporter.Post(item.JobId, done with { Attempts = lease.DeliveryCount }, held.Current);
         }
@@ -59,13 +59,17 @@ public sealed class ItemProcessor(
             // The silo is stopping: hand the item back at once (no attempt spent) so another silo
             // takes it now rather than after the visibility timeout; if that fails, the timeout does it.
             await StopRenewalAsync();
-            try { await queue.ReleaseAsync(held.Current, TimeSpan.Zero, countsAsAttempt: false, CancellationToken.None); }
+            try
+            {
+                await queue.ReleaseAsync(held.Current, TimeSpan.Zero, countsAsAttempt: false, CancellationToken.None);
+                logger.LogInformation("Item {Path} of job {Job} handed back on stop", item.SourcePath, item.JobId);
+            }
             catch (Exception e) { logger.LogInformation("Item {Path} left leased on stop: {Error}", item.SourcePath, e.Message); }
         }
         catch (CodecInputException e)
         {
             await StopRenewalAsync();
-            HificMetrics.ItemFailed();
+            counters.ItemFailed();
             logger.LogWarning("Item {Path} of job {Job} failed: {Reason}", item.SourcePath, item.JobId, e.Message);
             reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Failed, Reason: e.Message, Attempts: lease.DeliveryCount), held.Current);
         }
@@ -75,7 +79,7 @@ public sealed class ItemProcessor(
             if (lease.DeliveryCount >= item.MaxAttempts)
             {
                 var reason = $"gave up after {lease.DeliveryCount} attempt(s): {e.GetType().Name}: {e.Message}";
-                HificMetrics.ItemFailed();
+                counters.ItemFailed();
                 logger.LogWarning("Item {Path} of job {Job} is poison: {Reason}", item.SourcePath, item.JobId, reason);
                 reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Failed, Reason: reason, Attempts: lease.DeliveryCount), held.Current);
             }
@@ -87,7 +91,7 @@ public sealed class ItemProcessor(
         }
         finally
         {
-            HificMetrics.ItemEnded();
+            counters.ItemEnded();
             await StopRenewalAsync();
         }
 

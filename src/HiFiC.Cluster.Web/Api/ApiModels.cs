@@ -1,5 +1,6 @@
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Monitoring;
+using HiFiC.Cluster.Web.Scaling;
 
 namespace HiFiC.Cluster.Web.Api;
 
@@ -50,7 +51,15 @@ public sealed record ClusterView(
     double MegapixelsPerSecond,
     int ActiveJobs,
     long FailedItems,
-    IReadOnlyList<ThroughputPoint> History);
+    IReadOnlyList<ThroughputPoint> History,
+    ScalingAdvice Scaling);
+
+/// <summary>PUT /api/silos/{silo}/concurrency.</summary>
+public sealed record ConcurrencyRequest
+{
+    /// <summary>Items the silo compresses at once (model instances), 1-64.</summary>
+    public int? Concurrency { get; init; }
+}
 
 public sealed record ArchivedImage(string Path, long ManifestBytes);
 

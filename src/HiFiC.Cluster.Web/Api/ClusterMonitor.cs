@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Monitoring;
 using HiFiC.Cluster.Web.Hosting;
+using HiFiC.Cluster.Web.Scaling;
 using Microsoft.Extensions.Options;
 
 namespace HiFiC.Cluster.Web.Api;
@@ -22,16 +23,18 @@ public sealed class ClusterMonitor : BackgroundService
 
     private readonly IGrainFactory grains;
     private readonly WebOptions options;
+    private readonly ScalingOptions scaling;
     private readonly ILogger<ClusterMonitor> logger;
     private readonly LinkedList<ThroughputPoint> history = new();
-    private volatile Snapshot latest = new([], [], 0, 0, -1, 0, 0);
+    private volatile Snapshot latest = new([], [], 0, 0, -1, 0, 0, 0);
 
+    /// <param name="RecentItemsPerSecond">Mean cluster rate over the scaling window, counting only samples with work (the per-silo throughput behind the scaling advice).</param>
     public sealed record Snapshot(IReadOnlyList<SiloStats> Silos, IReadOnlyList<JobStatus> Jobs, double ItemsPerSecond,
-        double MegapixelsPerSecond, long QueueDepth, long FailedItems, int ActiveJobs);
+        double MegapixelsPerSecond, long QueueDepth, long FailedItems, int ActiveJobs, double RecentItemsPerSecond);
 
-    public ClusterMonitor(IGrainFactory grains, IOptions<WebOptions> options, ILogger<ClusterMonitor> logger)
+    public ClusterMonitor(IGrainFactory grains, IOptions<WebOptions> options, IOptions<ScalingOptions> scaling, ILogger<ClusterMonitor> logger)
     {
-        this.grains = grains; this.options = options.Value; this.logger = logger;
+        this.grains = grains; this.options = options.Value; this.scaling = scaling.Value; this.logger = logger;
         Meter.CreateObservableGauge("hific.queue.depth", () => latest.QueueDepth, "{item}", "Items waiting in the work queue (as the silos see it)");
         Meter.CreateObservableGauge("hific.cluster.images_per_second", () => latest.ItemsPerSecond, "{item}/s", "Items finished per second over all silos");
         Meter.CreateObservableGauge("hific.cluster.megapixels_per_second", () => latest.MegapixelsPerSecond, "{megapixel}/s", "Megapixels archived per second over all silos");
@@ -40,6 +43,15 @@ public sealed class ClusterMonitor : BackgroundService
         Meter.CreateObservableGauge("hific.jobs.failed_items", () => latest.FailedItems, "{item}", "Failed items over the listed jobs");
         Meter.CreateObservableGauge("hific.silo.model_latency_mean", () => latest.Silos.Select(s =>
             new Measurement<double>(s.MeanModelMs / 1000, new KeyValuePair<string, object?>("silo", s.Silo))), "s", "Mean codec time per item, by silo");
+        Meter.CreateObservableGauge("hific.cluster.recommended_silos", () => Advice().RecommendedSilos is { } n ? [new Measurement<int>(n)] : Array.Empty<Measurement<int>>(),
+            "{silo}", "Silos that empty the queue within HiFiC:Web:Scaling:TargetCompletion at the measured per-silo rate");
+    }
+
+    /// <summary>The scaling recommendation for the latest sample (<paramref name="target"/> overrides the configured target completion time).</summary>
+    public ScalingAdvice Advice(TimeSpan? target = null)
+    {
+        var s = latest;
+        return ScalingAdvisor.Advise(s.Silos, s.QueueDepth, s.RecentItemsPerSecond, target ?? scaling.TargetCompletion, scaling);
     }
 
     public Snapshot Latest => latest;
@@ -65,18 +77,23 @@ public sealed class ClusterMonitor : BackgroundService
         var ids = await grains.GetGrain<IJobIndexGrain>(0).ListAsync(50);
         var jobs = await Task.WhenAll(ids.Select(id => grains.GetGrain<IArchiveJobGrain>(id).GetStatusAsync()));
         var active = jobs.Where(j => j.Phase.IsActive() || j.Phase is JobPhase.Paused or JobPhase.Cancelling).ToList();
-        // Silo rates are measured where the work happens; in one process several silos share the
-        // process-wide totals, so take the largest rather than the sum when they report the same host.
-        double items = silos.GroupBy(s => s.Host).Sum(g => g.Max(s => s.ItemsPerSecond));
-        double mp = silos.GroupBy(s => s.Host).Sum(g => g.Max(s => s.MegapixelsPerSecond));
+        // Each silo reports its own counters (not its process's), so the cluster's rate is their sum.
+        double items = silos.Sum(s => s.ItemsPerSecond);
+        double mp = silos.Sum(s => s.MegapixelsPerSecond);
         long depth = silos.Count == 0 ? -1 : silos.Max(s => s.QueueDepth);
-        var snapshot = new Snapshot(silos, jobs, items, mp, depth, jobs.Sum(j => j.FailuresTotal), jobs.Count(j => j.Phase.IsActive()));
-        latest = snapshot;
+        var now = DateTime.UtcNow;
+        double recent;
         lock (history)
         {
-            history.AddLast(new ThroughputPoint(DateTime.UtcNow, items, mp, depth, active.Count));
+            history.AddLast(new ThroughputPoint(now, items, mp, depth, active.Count));
             while (history.Count > HistoryLength) history.RemoveFirst();
+            // Samples of an idle cluster (nothing queued, nothing finishing) say nothing about what a
+            // silo can do; samples with work count even at rate 0 (an item slower than a report interval).
+            var working = history.Where(p => p.Utc >= now - scaling.Window && (p.ItemsPerSecond > 0 || p.QueueDepth > 0)).ToList();
+            recent = working.Count > 0 ? working.Average(p => p.ItemsPerSecond) : 0;
         }
+        var snapshot = new Snapshot(silos, jobs, items, mp, depth, jobs.Sum(j => j.FailuresTotal), jobs.Count(j => j.Phase.IsActive()), recent);
+        latest = snapshot;
         return snapshot;
     }
 }

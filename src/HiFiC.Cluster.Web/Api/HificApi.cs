@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using HiFiC.Cluster.Contracts.Archive;
+using HiFiC.Cluster.Contracts.Control;
 using HiFiC.Cluster.Contracts.Jobs;
+using HiFiC.Cluster.Contracts.Monitoring;
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Storage;
 using HiFiC.Cluster.Web.Hosting;
@@ -16,6 +18,8 @@ public static partial class HificApi
 {
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")] private static partial Regex JobId();
     [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")] private static partial Regex ModelName();
+    /// <summary>A silo address as the silos report it (SiloAddress.ToString(): "S10.0.0.5:11111:154641916", IPv6 in brackets).</summary>
+    [GeneratedRegex(@"^S?[A-Za-z0-9.:\[\]_-]{1,120}$")] private static partial Regex SiloId();
 
     public static void MapHificApi(this IEndpointRouteBuilder app)
     {
@@ -30,6 +34,13 @@ public static partial class HificApi
         keyed.MapPost("/jobs/{id}/cancel", (string id, IGrainFactory g) => Control(id, g, j => j.CancelAsync())).WithName("CancelJob");
         keyed.MapGet("/jobs/{id}/images", ListImages).WithName("ListArchivedImages");
         read.MapGet("/cluster", GetCluster).WithName("GetCluster");
+        read.MapGet("/silos/{silo}", (string silo, IGrainFactory g, ClusterMonitor m, ILoggerFactory l, CancellationToken ct) =>
+            SiloControl(silo, g, m, l, c => c.GetAsync(), ct)).WithName("GetSiloControls");
+        keyed.MapPost("/silos/{silo}/drain", (string silo, IGrainFactory g, ClusterMonitor m, ILoggerFactory l, CancellationToken ct) =>
+            SiloControl(silo, g, m, l, c => c.DrainAsync(), ct)).WithName("DrainSilo");
+        keyed.MapPost("/silos/{silo}/undrain", (string silo, IGrainFactory g, ClusterMonitor m, ILoggerFactory l, CancellationToken ct) =>
+            SiloControl(silo, g, m, l, c => c.UndrainAsync(), ct)).WithName("UndrainSilo");
+        keyed.MapPut("/silos/{silo}/concurrency", SetConcurrency).WithName("SetSiloConcurrency");
         keyed.MapGet("/images/{**path}", RestoreImage).WithName("RestoreImage");
         keyed.MapGet("/originals/{**path}", GetOriginal).WithName("GetOriginal");
     }
@@ -110,11 +121,43 @@ public static partial class HificApi
         return Results.Ok(JobView.Of(await action(job)));
     }
 
-    internal static IResult GetCluster(ClusterMonitor monitor, IOptions<WebOptions> options)
+    /// <param name="targetMinutes">Target completion time for the scaling advice (default HiFiC:Web:Scaling:TargetCompletion).</param>
+    internal static IResult GetCluster(ClusterMonitor monitor, IOptions<WebOptions> options, double? targetMinutes)
     {
+        if (targetMinutes is { } t && (!double.IsFinite(t) || t < 1 || t > 7 * 24 * 60)) return Invalid("targetMinutes", "must be between 1 and 10080 (a week)");
         var s = monitor.Latest;
         return Results.Ok(new ClusterView(options.Value.IsClient ? "client" : "embedded", s.Silos, s.QueueDepth, s.ItemsPerSecond,
-            s.MegapixelsPerSecond, s.ActiveJobs, s.FailedItems, monitor.History.TakeLast(300).ToList()));
+            s.MegapixelsPerSecond, s.ActiveJobs, s.FailedItems, monitor.History.TakeLast(300).ToList(),
+            monitor.Advice(targetMinutes is { } m ? TimeSpan.FromMinutes(m) : null)));
+    }
+
+    internal static async Task<IResult> SetConcurrency(string silo, ConcurrencyRequest? request, IGrainFactory grains, ClusterMonitor monitor, ILoggerFactory logs, CancellationToken ct)
+    {
+        if (request?.Concurrency is not { } n || n < 1 || n > ISiloControlGrain.MaxConcurrency)
+            return Invalid("concurrency", $"must be between 1 and {ISiloControlGrain.MaxConcurrency}");
+        return await SiloControl(silo, grains, monitor, logs, c => c.SetConcurrencyAsync(n), ct);
+    }
+
+    /// <summary>A control call on one silo: only silos that are reporting, through the grain that lives on that silo.</summary>
+    private static async Task<IResult> SiloControl(string silo, IGrainFactory grains, ClusterMonitor monitor, ILoggerFactory logs,
+        Func<ISiloControlGrain, Task<SiloControlState>> action, CancellationToken ct)
+    {
+        if (!SiloId().IsMatch(silo)) return Invalid("silo", "not a silo address (as /api/cluster lists them)");
+        IReadOnlyList<SiloStats> silos = await grains.GetGrain<IClusterStatsGrain>(0).GetSilosAsync();
+        if (!silos.Any(s => s.Silo == silo)) return Bad("Not found", $"No silo '{silo}' is reporting.", 404);
+        SiloControlState state;
+        try
+        {
+            state = await action(grains.GetGrain<ISiloControlGrain>(silo));
+        }
+        catch (SiloUnavailableException)
+        {
+            return Bad("Silo unavailable", $"Silo '{silo}' is not an active member of the cluster (it may just have left).", 409);
+        }
+        logs.CreateLogger("HiFiC.Api").LogInformation("Silo {Silo}: accepting={Accepting}, concurrency={Concurrency}", silo, state.Accepting, state.Concurrency);
+        // The silo has reported the change; sample now so the next cluster view shows it.
+        try { await monitor.SampleAsync(ct); } catch (Exception e) when (e is not OperationCanceledException) { }
+        return Results.Ok(state);
     }
 
     /// <summary>Which archive a restore reads: the job's destination (?job=) or an allowed location (?archive=).</summary>

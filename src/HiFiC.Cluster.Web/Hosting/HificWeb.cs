@@ -31,6 +31,7 @@ public static class HificWeb
         }
         var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
         builder.Services.Configure<WebOptions>(builder.Configuration.GetSection(WebOptions.Section));
+        builder.Services.Configure<Scaling.ScalingOptions>(builder.Configuration.GetSection(Scaling.ScalingOptions.Section));
 
         if (web.IsClient)
         {
@@ -47,7 +48,10 @@ public static class HificWeb
                     // The cluster the `hific silo` processes describe (HiFiC:Cluster: Localhost or AzureTable clustering).
                     client.UseHificCluster(builder.Configuration);
                 }
-                if (web.OrleansDashboard == true) client.AddDashboard(); // the silos must add it too
+                // The Orleans Dashboard's grains run on the silos (`hific silo` adds them); this side only serves its pages.
+                if (web.OrleansDashboard != false) client.AddDashboard();
+                // Started beside the silos (a terminal each, compose, a pod), the web host may come up first: wait for a gateway.
+                client.UseConnectionRetryFilter(new GatewayWait(web.ConnectTimeout));
             });
         }
         else
@@ -70,6 +74,8 @@ public static class HificWeb
         builder.Services.Configure<HiFiC.Cluster.Silo.Azure.AzureStorageOptions>(builder.Configuration.GetSection(HiFiC.Cluster.Silo.Azure.AzureStorageOptions.Section));
         Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<HiFiC.Cluster.Silo.Storage.IBlobStoreFactory, HiFiC.Cluster.Silo.Storage.BlobStoreFactory>(builder.Services);
         builder.Services.AddProblemDetails();
+        // Container and Kubernetes probes (deploy/, helm/): the host serves requests, so its Orleans side has started.
+        builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddSingleton<LocationPolicy>();
@@ -112,13 +118,27 @@ public static class HificWeb
         }
 
         app.MapOpenApi();
+        app.MapHealthChecks("/healthz");
         var web = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebOptions>>().Value;
         var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
         if (!web.PublicMetrics) metrics.AddEndpointFilter(new ApiKeyFilter(AccessLevel.Protected));
         app.MapHificApi();
         // Grain-level views; the browser sends the key as the dashboard's cookie (GET only).
-        if (web.OrleansDashboard ?? !web.IsClient) app.MapOrleansDashboard("/orleans").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Read));
+        if (web.OrleansDashboard != false) app.MapOrleansDashboard("/orleans").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Read));
         return app;
+    }
+
+    /// <summary>Retries the first connection to the cluster for a while (silos start in seconds to a minute).</summary>
+    private sealed class GatewayWait(TimeSpan patience) : IClientConnectionRetryFilter
+    {
+        private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            if (clock.Elapsed >= patience) return false;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return true;
+        }
     }
 
     private static IPEndPoint ParseEndPoint(string hostPort)

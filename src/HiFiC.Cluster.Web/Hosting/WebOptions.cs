@@ -36,12 +36,19 @@ public sealed class WebOptions
     /// <summary>Client mode: the silos' gateways (host:port), static clustering. Empty: join the cluster described by HiFiC:Cluster (as `hific silo` does).</summary>
     public List<string> Gateways { get; set; } = [];
     public string ClusterId { get; set; } = "hific-dev";
+
+    /// <summary>Client mode: how long the host waits at start for a silo gateway (the silos may still be starting) before it gives up.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
     public string ServiceId { get; set; } = "hific";
 
     /// <summary>How often the cluster view is sampled for the throughput history and the gauges.</summary>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Mount the Orleans Dashboard (grain-level views) at /orleans. Default: on in embedded mode; in client mode only when set (the silos must run the dashboard too).</summary>
+    /// <summary>
+    /// Mount the Orleans Dashboard (grain-level views) at /orleans (default on). In client mode its
+    /// data comes from dashboard grains on the silos: `hific silo` adds them unless
+    /// HiFiC:Silo:OrleansDashboard=false; silos without them leave the page without data.
+    /// </summary>
     public bool? OrleansDashboard { get; set; }
 
     public bool IsClient => string.Equals(Mode, "Client", StringComparison.OrdinalIgnoreCase);

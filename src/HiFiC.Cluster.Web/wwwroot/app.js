@@ -7,6 +7,10 @@ keyInput.value = localStorage.getItem('hific-api-key') || '';
 function keyCookie() { document.cookie = `hific-api-key=${encodeURIComponent(keyInput.value)}; path=/; SameSite=Strict`; }
 keyCookie();
 keyInput.addEventListener('change', () => { localStorage.setItem('hific-api-key', keyInput.value); keyCookie(); refresh(); });
+// Target completion time of the scaling advice, per browser.
+const targetInput = $('#target');
+targetInput.value = localStorage.getItem('hific-target-min') || targetInput.value;
+targetInput.addEventListener('change', () => { localStorage.setItem('hific-target-min', targetInput.value); refresh(); });
 
 const chart = new LineChart($('#chart'));
 let selectedJob = null, viewerJob = null, lastJobs = [];
@@ -78,18 +82,29 @@ function renderCluster(c) {
   $('#m-queue').textContent = c.queueDepth < 0 ? '–' : fmt.n(c.queueDepth);
   $('#m-active').textContent = fmt.n(c.activeJobs);
   $('#m-failed').textContent = fmt.n(c.failedItems);
-  $('#silos tbody').innerHTML = c.silos.map(s => `<tr>
+  const sc = c.scaling;
+  $('#m-rec').textContent = sc.recommendedSilos == null ? '–' : `${sc.recommendedSilos}`;
+  $('#m-rec-why').textContent = sc.recommendedSilos == null || sc.itemsPerSecondPerSilo == null ? sc.reason
+    : `${fmt.n(sc.queueDepth)} queued · ${fmt.f(sc.itemsPerSecondPerSilo)} items/s per silo (${sc.basis}) · within ${fmt.eta(sc.targetSeconds)}`
+      + (sc.etaSeconds != null && sc.acceptingSilos ? ` · ${fmt.eta(sc.etaSeconds)} at ${sc.acceptingSilos} now` : '');
+  $('#m-rec-why').title = sc.reason;
+  // Drain/undrain and concurrency (− / +) per silo; buttons, not inputs, because the table is redrawn every second.
+  $('#silos tbody').innerHTML = c.silos.map(s => `<tr data-silo="${esc(s.silo)}" class="${s.accepting ? '' : 'drained'}">
     <td>${esc(s.silo)}</td><td>${esc(s.host)}</td><td>${esc(s.device)}</td>
-    <td>${s.modelInstances} × ${s.threadsPerInstance}t</td><td>${s.busy}</td>
-    <td>${fmt.f(s.itemsPerSecond)}</td><td>${fmt.f(s.megapixelsPerSecond, 3)}</td><td>${fmt.f(s.meanModelMs, 0)}</td><td>${fmt.n(s.itemsDone)}</td></tr>`).join('')
-    || '<tr><td colspan="9" class="muted">no silo has reported yet</td></tr>';
+    <td class="state">${s.accepting ? '<span class="st ok">accepting</span>' : `<span class="st warn">${s.busy ? 'draining' : 'drained'}</span>`}</td>
+    <td class="conc"><button class="small conc" data-delta="-1" title="one model instance less"${s.modelInstances <= 1 ? ' disabled' : ''}>−</button><b class="n">${s.modelInstances}</b><button class="small conc" data-delta="1" title="one model instance more">+</button> <span class="muted">× ${s.threadsPerInstance}t</span></td>
+    <td>${s.busy}</td>
+    <td>${fmt.f(s.itemsPerSecond)}</td><td>${fmt.f(s.megapixelsPerSecond, 3)}</td><td>${fmt.f(s.meanModelMs, 0)}</td><td>${fmt.n(s.itemsDone)}</td>
+    <td><button class="small silo-act" data-act="${s.accepting ? 'drain' : 'undrain'}" title="${s.accepting ? 'stop taking new items; items in progress finish' : 'take items again'}">${s.accepting ? 'drain' : 'undrain'}</button></td></tr>`).join('')
+    || '<tr><td colspan="11" class="muted">no silo has reported yet</td></tr>';
   chart.draw(c.history.map(p => ({ t: Date.parse(p.utc), ips: p.itemsPerSecond, mps: p.megapixelsPerSecond })),
     [{ key: 'ips', color: '#4fb3ff', width: 3.5 }, { key: 'mps', color: '#ffb34f', width: 1.5, dash: [5, 4] }]);
 }
 
 async function refresh() {
   try {
-    const [jobs, cluster] = await Promise.all([api('/api/jobs').then(r => r.json()), api('/api/cluster').then(r => r.json())]);
+    const target = Number(targetInput.value), q = target >= 1 && target <= 10080 ? `?targetMinutes=${target}` : '';
+    const [jobs, cluster] = await Promise.all([api('/api/jobs').then(r => r.json()), api('/api/cluster' + q).then(r => r.json())]);
     renderJobs(jobs); renderCluster(cluster);
     $('#conn').textContent = `live · ${cluster.mode} · ${cluster.silos.length} silo${cluster.silos.length === 1 ? '' : 's'}`; $('#conn').className = 'pill ok';
   } catch (e) {
@@ -106,6 +121,19 @@ $('#jobs').addEventListener('click', async ev => {
     catch (e) { alert(e.message); }
   }
   if (ev.target.classList.contains('view')) openViewer(id);
+});
+
+$('#silos').addEventListener('click', async ev => {
+  const tr = ev.target.closest('tr[data-silo]'), b = ev.target.closest('button'); if (!tr || !b) return;
+  const path = `/api/silos/${encodeURIComponent(tr.dataset.silo)}`;
+  try {
+    if (b.classList.contains('silo-act')) await api(`${path}/${b.dataset.act}`, { method: 'POST' });
+    if (b.classList.contains('conc')) {
+      const n = Number(tr.querySelector('.conc b').textContent) + Number(b.dataset.delta);
+      await api(`${path}/concurrency`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ concurrency: n }) });
+    }
+    refresh();
+  } catch (e) { alert(e.message); }
 });
 
 $('#submit').addEventListener('submit', async ev => {

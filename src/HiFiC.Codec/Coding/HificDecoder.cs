@@ -132,7 +132,7 @@ public sealed class HificDecoder
             var src = cache[k].narrow(2, overlap.Y - kc.Y, overlap.Height).narrow(3, overlap.X - kc.X, overlap.Width);
             latent.narrow(2, overlap.Y - rect.Y, overlap.Height).narrow(3, overlap.X - rect.X, overlap.Width).copy_(src);
         }
-        var image = model.Network.Synthesize(latent, rate);
+        var image = model.Network.Synthesize(latent.to(model.Device), rate);
         // The tile's pixels inside the image and the requested region.
         var corePx = layout.Core(t);
         var visible = corePx.Intersect(new PixelRect(0, 0, layout.Width, layout.Height)).Intersect(target);

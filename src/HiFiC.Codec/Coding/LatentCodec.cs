@@ -21,6 +21,7 @@ public sealed class LatentCodec : IDisposable
 {
     private readonly HificModel model;
     private readonly EntropyTables tables;
+    private readonly Device device;
     // Legacy models only: a float64 copy of the scale hyper-synthesis, which makes an index flip
     // between machines rare (sigma within an ulp of a boundary) but not impossible.
     private readonly HyperSynthesis? legacyScaleSynthesis;
@@ -29,6 +30,7 @@ public sealed class LatentCodec : IDisposable
     {
         model = codecModel.Network;
         tables = codecModel.Tables;
+        device = codecModel.Device;
         if (tables.Z.Count != model.Preset.HyperLatentChannels)
             throw new InvalidDataException($"Entropy tables have {tables.Z.Count} z tables; the {model.Preset.Name} preset has {model.Preset.HyperLatentChannels} z channels.");
         if (tables.Hyper is null) legacyScaleSynthesis = CopyAsDouble(model.Hyperprior.ScaleSynthesis, model.Preset);
@@ -36,6 +38,7 @@ public sealed class LatentCodec : IDisposable
             throw new InvalidDataException($"The integer hyper-synthesis gives {tables.Hyper.LatentChannels} channels; the {model.Preset.Name} preset has {model.Preset.LatentChannels}.");
     }
 
+    /// <summary>On the CPU whatever the network's device: GPUs are slow at float64 and this is the legacy path.</summary>
     private static HyperSynthesis CopyAsDouble(HyperSynthesis source, HificPreset preset)
     {
         var copy = new HyperSynthesis(preset);
@@ -55,7 +58,7 @@ public sealed class LatentCodec : IDisposable
         var zSymbols = ToInt(z);
         var (zc, zh, zw) = Shape(z);
         var hyper = HyperDecode(zSymbols, zc, zh, zw);
-        var yValues = y.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var yValues = y.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
         var ySymbols = new int[yValues.Length];
         for (int i = 0; i < ySymbols.Length; i++) ySymbols[i] = (int)Math.Round(yValues[i] - hyper.Means[i], MidpointRounding.ToEven);
 
@@ -72,7 +75,7 @@ public sealed class LatentCodec : IDisposable
         var scale = hyper.ContinuousScale ?? tensor(hyper.Indices.Select(k => (double)tables.Scales[k]).ToArray(), shape);
         var symbols = tensor(ySymbols, shape).to(ScalarType.Float64);
         var yLik = GaussianConditional.Likelihood(symbols + mean, mean, scale).clamp_min(floor);
-        var zLik = model.Hyperprior.ZDensity.forward(z).clamp_min(floor);
+        var zLik = model.Hyperprior.ZDensity.forward(z).clamp_min(floor).cpu();
         double bits = -yLik.log2().sum().item<double>() - zLik.log2().sum().to(ScalarType.Float64).item<double>();
         // Values beyond a table's range also spend their escape payload.
         for (int i = 0; i < ySymbols.Length; i++) bits += tables.Y[hyper.Indices[i]].EscapePayloadBits(ySymbols[i]);
@@ -120,7 +123,7 @@ public sealed class LatentCodec : IDisposable
             return new Hyper(output.Means, output.Indices, null);
         }
         var zHat = tensor(zSymbols, [1, zc, zh, zw]).to(ScalarType.Float64);
-        var mean = model.Hyperprior.MeanSynthesis.forward(zHat.to(ScalarType.Float32)).to(ScalarType.Float64);
+        var mean = model.Hyperprior.MeanSynthesis.forward(zHat.to(ScalarType.Float32).to(device)).to(ScalarType.Float64).cpu();
         var scale = GaussianConditional.ScaleFromRaw(legacyScaleSynthesis!.forward(zHat));
         var sigmas = scale.to(ScalarType.Float32).contiguous().data<float>().ToArray();
         var indices = new int[sigmas.Length];
@@ -132,7 +135,7 @@ public sealed class LatentCodec : IDisposable
     /// <summary>Threads for the integer hyper-synthesis: as many as torch's intra-op pool (never changes a bit).</summary>
     private static int HyperThreads => Math.Max(1, torch.get_num_threads());
 
-    private static int[] ToInt(Tensor t) => t.to(ScalarType.Int32).contiguous().data<int>().ToArray();
+    private static int[] ToInt(Tensor t) => t.to(ScalarType.Int32).cpu().contiguous().data<int>().ToArray();
 
     private static (int C, int H, int W) Shape(Tensor t) => ((int)t.shape[1], (int)t.shape[2], (int)t.shape[3]);
 

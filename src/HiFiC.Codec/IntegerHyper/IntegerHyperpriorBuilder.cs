@@ -43,6 +43,7 @@ public static class IntegerHyperpriorBuilder
     public static List<ZSample> CalibrationLatents(HificModel model, IEnumerable<RgbImage> images)
     {
         var samples = new List<ZSample>();
+        var device = model.parameters().First().device;
         using var noGrad = no_grad();
         foreach (var image in images)
         {
@@ -53,9 +54,9 @@ public static class IntegerHyperpriorBuilder
             for (int level = 0; level < model.Preset.RateLevels; level++)
             {
                 using var scope = NewDisposeScope();
-                var x = TensorImage.ToTensor(image, crop);
+                var x = TensorImage.ToTensor(image, crop).to(device);
                 var y = model.Analyze(x) * model.Gains.Gain(level);
-                var z = model.Hyperprior.Analysis.forward(y).round().to(ScalarType.Int32).contiguous();
+                var z = model.Hyperprior.Analysis.forward(y).round().to(ScalarType.Int32).cpu().contiguous();
                 samples.Add(new ZSample(z.data<int>().ToArray(), (int)z.shape[1], (int)z.shape[2], (int)z.shape[3]));
             }
         }
@@ -103,10 +104,10 @@ public static class IntegerHyperpriorBuilder
             var kind = transposed ? IntegerLayerKind.UpConv : IntegerLayerKind.Conv;
             bool last = l == convs.Count - 1;
             // [out][in][k*k] in double; ConvTranspose2d stores [in][out][k][k].
-            using var w64 = (kind == IntegerLayerKind.UpConv ? weight.transpose(0, 1) : weight).to(ScalarType.Float64).contiguous();
+            using var w64 = (kind == IntegerLayerKind.UpConv ? weight.transpose(0, 1) : weight).to(ScalarType.Float64).cpu().contiguous();
             int outCh = (int)w64.shape[0], inCh = (int)w64.shape[1], k = (int)w64.shape[2];
             var wf = w64.data<double>().ToArray();
-            var bf = bias.to(ScalarType.Float64).data<double>().ToArray();
+            var bf = bias.to(ScalarType.Float64).cpu().data<double>().ToArray();
             int per = inCh * k * k;
             var qw = new int[wf.Length];
             var qb = new int[outCh];
@@ -155,8 +156,8 @@ public static class IntegerHyperpriorBuilder
             for (int l = 0; l < convs.Count - 1; l++)
             {
                 var (transposed, weight, bias) = convs[l];
-                var w = weight.to(ScalarType.Float64);
-                var b = bias.to(ScalarType.Float64);
+                var w = weight.to(ScalarType.Float64).cpu();
+                var b = bias.to(ScalarType.Float64).cpu();
                 a = transposed
                     ? nn.functional.conv_transpose2d(a, w, b, strides: [2, 2], padding: [2, 2], output_padding: [1, 1])
                     : nn.functional.conv2d(a, w, b, padding: [w.shape[2] / 2, w.shape[3] / 2]);

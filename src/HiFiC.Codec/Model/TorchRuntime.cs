@@ -9,7 +9,33 @@ namespace HiFiC.Codec.Model;
 public static partial class TorchRuntime
 {
     public const string WaitPolicyVariable = "OMP_WAIT_POLICY";
+    /// <summary>cpu, cuda or cuda:N forces the compute device; unset or "auto" picks CUDA when present.</summary>
+    public const string DeviceVariable = "HIFIC_DEVICE";
     private static int configured;
+    private static readonly Lazy<torch.Device> device = new(ChooseDevice);
+
+    /// <summary>
+    /// Where the networks (encoder, generator, hyper-analysis) run: CUDA when a CUDA build of
+    /// LibTorch finds a GPU, else the CPU. Entropy coding and the integer hyper-synthesis always
+    /// run in managed code on the CPU, so files are the same bits whichever device wrote them.
+    /// </summary>
+    public static torch.Device Device => device.Value;
+
+    public static bool OnGpu => Device.type == DeviceType.CUDA;
+
+    private static torch.Device ChooseDevice()
+    {
+        var choice = Environment.GetEnvironmentVariable(DeviceVariable)?.Trim().ToLowerInvariant();
+        if (choice is null or "" or "auto") return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+        if (choice == "cpu") return torch.CPU;
+        if (choice.StartsWith("cuda", StringComparison.Ordinal))
+        {
+            if (!torch.cuda.is_available())
+                throw new InvalidOperationException($"{DeviceVariable}={choice}, but no CUDA device is available to this build of LibTorch.");
+            return torch.device(choice);
+        }
+        throw new InvalidOperationException($"{DeviceVariable}={choice} is not cpu, cuda, cuda:N or auto.");
+    }
 
     /// <summary>
     /// Sets the intra-op thread count and, unless the user chose one, OpenMP's passive wait policy.

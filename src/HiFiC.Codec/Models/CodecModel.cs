@@ -27,10 +27,16 @@ public sealed class CodecModel : IDisposable
     /// <summary>The folder it was loaded from (null for in-memory models).</summary>
     public string? Directory { get; }
 
+    /// <summary>The device the network runs on (<see cref="TorchRuntime.Device"/> when the model was made).</summary>
+    public Device Device { get; }
+
     private CodecModel(ModelCard card, HificModel network, EntropyTables tables, string? directory)
     {
         Card = card; Network = network; Tables = tables; Directory = directory;
         network.eval();
+        // Tables and the integer hyper-synthesis were built on the CPU; only the network moves.
+        Device = TorchRuntime.Device;
+        if (Device.type != DeviceType.CPU) network.to(Device);
     }
 
     public static CodecModel Load(string directory)

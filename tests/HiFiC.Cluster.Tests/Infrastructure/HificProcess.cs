@@ -6,7 +6,8 @@ namespace HiFiC.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// A real `hific` process (the CLI built beside this test project: src/HiFiC.Cli/bin/&lt;config&gt;/net10.0/hific.dll)
-/// with its stdout and stderr collected, for tests of `hific silo` and `hific job`.
+/// with its stdout and stderr collected, for tests of `hific silo` and `hific job`; or another built
+/// assembly of the repository (<see cref="StartAssembly"/>: the web host).
 /// </summary>
 public sealed class HificProcess : IDisposable
 {
@@ -28,10 +29,14 @@ public sealed class HificProcess : IDisposable
     public string Err { get { lock (gate) return stderr.ToString(); } }
     public bool HasExited => process.HasExited;
 
-    public static HificProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static HificProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartAssembly(BuiltAssembly("HiFiC.Cli", "hific"), environment, args);
+
+    /// <summary>`dotnet <paramref name="dll"/> args` with the given environment.</summary>
+    public static HificProcess StartAssembly(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(CliPath);
+        psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment) psi.Environment[k] = v;
         return new HificProcess(Process.Start(psi) ?? throw new InvalidOperationException("hific did not start"));
@@ -90,16 +95,14 @@ public sealed class HificProcess : IDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
-    private static string CliPath
+    /// <summary>src/<paramref name="project"/>/bin/&lt;Configuration&gt;/net10.0/<paramref name="assembly"/>.dll, built with this test project's configuration.</summary>
+    public static string BuiltAssembly(string project, string assembly)
     {
-        get
-        {
-            // tests/HiFiC.Cluster.Tests/bin/<Configuration>/net10.0/ → src/HiFiC.Cli/bin/<Configuration>/net10.0/hific.dll
-            var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-            var configuration = bin.Parent!.Name;
-            var repo = bin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            var path = Path.Combine(repo, "src", "HiFiC.Cli", "bin", configuration, bin.Name, "hific.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException("Build src/HiFiC.Cli first (the test project references it).", path);
-        }
+        // tests/<TestProject>/bin/<Configuration>/net10.0/ → src/<project>/bin/<Configuration>/net10.0/<assembly>.dll
+        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+        var configuration = bin.Parent!.Name;
+        var repo = bin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        var path = Path.Combine(repo, "src", project, "bin", configuration, bin.Name, assembly + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build src/{project} first (the test project references it).", path);
     }
 }
