@@ -164,7 +164,9 @@ public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
         var src = temp.Sub("src");
         var dst = temp.Sub("dst");
         TestImages.WriteFolder(src, 16, withBadFiles: false);
-        fx.Factory.Knobs.Delay = TimeSpan.FromMilliseconds(150);
+        // Slow enough that the 14 remaining items outlast the cancel call even on a loaded CI
+        // machine (at 150 ms the job once finished first under load average 11).
+        fx.Factory.Knobs.Delay = TimeSpan.FromMilliseconds(600);
         var job = Job("cancel");
         await job.StartAsync(Spec(src, dst));
         await job.WaitAsync(s => s.Done >= 2, Timeout);
