@@ -85,8 +85,9 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
         {
             var model = models.Get(request.Model);
             var loaded = Load(input, model, request);
-            var header = TileEncoder.Header(model, loaded, request.Rate, request.TileSize);
-            var encoded = TileEncoder.Encode(model, session.Latent(model), loaded, header, tile);
+            var encoder = session.Encoder(model);
+            var header = encoder.Header(loaded, request.Rate, request.TileSize);
+            var encoded = encoder.EncodeTile(loaded, header, tile);
             return TilePart.Write(new HificTilePayload(encoded.ZStream, encoded.YStream));
         }, ct);
     }
@@ -98,7 +99,7 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
         {
             var model = models.Get(request.Model);
             var loaded = Load(input, model, request);
-            var header = TileEncoder.Header(model, loaded, request.Rate, request.TileSize);
+            var header = session.Encoder(model).Header(loaded, request.Rate, request.TileSize);
             var layout = new TileLayout(header.Width, header.Height, header.TileSize);
             if (tiles.Count != layout.Count) throw new CodecInputException($"{tiles.Count} tiles given; the image has {layout.Count}");
             var payloads = tiles.Select(TilePart.Read).ToList();

@@ -8,7 +8,8 @@ public sealed record CompressOptions
     /// <summary>Tile edge in pixels (multiple of 64, 64..4096). Larger tiles cost a little less margin compute; smaller ones bound memory and speed up region restores.</summary>
     public int TileSize { get; init; } = 512;
     /// <summary>Pixels of real neighbourhood the encoder sees around each tile, so tile latents match whole-image latents.</summary>
-    public int EncoderMargin { get; init; } = 64;
+    public const int DefaultEncoderMargin = 64;
+    public int EncoderMargin { get; init; } = DefaultEncoderMargin;
 
     public void Validate(int rateLevels)
     {

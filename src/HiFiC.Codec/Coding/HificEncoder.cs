@@ -23,6 +23,12 @@ public sealed class HificEncoder
         latentCodec = sharedLatentCodec ?? new LatentCodec(model);
     }
 
+    /// <summary>The header Compress writes for this image (the rate stored as float32, as the decoder will read it).</summary>
+    public HificHeader Header(LoadedImage image, double rate, int tileSize) =>
+        new(model.Id, model.DigestBytes, image.Rgb.Width, image.Rgb.Height,
+            new HificColorInfo(image.Source.Channels, image.Source.BitDepth, image.Alpha is not null),
+            (float)rate, model.Preset.LatentChannels, model.Preset.HyperLatentChannels, tileSize);
+
     public CompressResult Compress(LoadedImage image, Stream output, CompressOptions? options = null, CancellationToken ct = default)
     {
         options ??= new CompressOptions();
@@ -30,38 +36,47 @@ public sealed class HificEncoder
         var clock = Stopwatch.StartNew();
         var rgb = image.Rgb;
         var layout = new TileLayout(rgb.Width, rgb.Height, options.TileSize);
-        var header = new HificHeader(model.Id, model.DigestBytes, rgb.Width, rgb.Height,
-            new HificColorInfo(image.Source.Channels, image.Source.BitDepth, image.Alpha is not null),
-            (float)options.Rate, model.Preset.LatentChannels, model.Preset.HyperLatentChannels, options.TileSize);
-        // The rate as stored (float32) is what the decoder will use: use exactly that here too.
-        double rate = header.Rate;
+        var header = Header(image, options.Rate, options.TileSize);
 
         var payloads = new HificTilePayload[layout.Count];
         double estimatedBits = 0;
         using var hasher = new LatentHasher();
-        using (no_grad())
-        using (var gain = model.Network.Gains.Gain(rate))
+        for (int t = 0; t < layout.Count; t++)
         {
-            for (int t = 0; t < layout.Count; t++)
-            {
-                ct.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var core = layout.Core(t);
-                var context = TileLayout.Grow(core, options.EncoderMargin, layout.CanvasWidth, layout.CanvasHeight);
-                var x = TensorImage.ToTensor(rgb, context).to(model.Device);
-                var y = model.Network.Analyze(x);
-                var yCore = y.narrow(2, (core.Y - context.Y) / 16, core.Height / 16)
-                             .narrow(3, (core.X - context.X) / 16, core.Width / 16) * gain;
-                var encoded = latentCodec.Encode(yCore.contiguous());
-                payloads[t] = new HificTilePayload(encoded.ZStream, encoded.YStream);
-                estimatedBits += encoded.EstimatedBits;
-                hasher.Append(encoded.ZSymbols, encoded.YSymbols);
-            }
+            ct.ThrowIfCancellationRequested();
+            var encoded = EncodeTile(image, header, t, options.EncoderMargin);
+            payloads[t] = new HificTilePayload(encoded.ZStream, encoded.YStream);
+            estimatedBits += encoded.EstimatedBits;
+            hasher.Append(encoded.ZSymbols, encoded.YSymbols);
         }
         var bytes = HificWriter.WriteToArray(header, payloads, image.Alpha);
         output.Write(bytes);
         long payloadBytes = payloads.Sum(p => (long)p.Length);
         return new CompressResult(rgb.Width, rgb.Height, layout.Count, bytes.Length, bytes.Length * 8.0 / ((double)rgb.Width * rgb.Height),
             estimatedBits, bytes.Length - payloadBytes, hasher.Finish(), clock.Elapsed);
+    }
+
+    /// <summary>
+    /// One tile of <paramref name="header"/>'s image: the encoder sees <paramref name="encoderMargin"/>
+    /// pixels of real context around it, and the latent of the tile's core is coded. Tiles are
+    /// independent, so a cluster encodes the tiles of one image on different silos with this and
+    /// assembles the same bytes Compress writes.
+    /// </summary>
+    public EncodedLatent EncodeTile(LoadedImage image, HificHeader header, int tile, int encoderMargin = CompressOptions.DefaultEncoderMargin)
+    {
+        var layout = new TileLayout(image.Rgb.Width, image.Rgb.Height, header.TileSize);
+        if (tile < 0 || tile >= layout.Count) throw new ArgumentOutOfRangeException(nameof(tile), $"tile {tile} of {layout.Count}");
+        // The rate as stored (float32) is what the decoder will use: use exactly that here too.
+        double rate = header.Rate;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var gain = model.Network.Gains.Gain(rate);
+        var core = layout.Core(tile);
+        var context = TileLayout.Grow(core, encoderMargin, layout.CanvasWidth, layout.CanvasHeight);
+        var x = TensorImage.ToTensor(image.Rgb, context).to(model.Device);
+        var y = model.Network.Analyze(x);
+        var yCore = y.narrow(2, (core.Y - context.Y) / 16, core.Height / 16)
+                     .narrow(3, (core.X - context.X) / 16, core.Width / 16) * gain;
+        return latentCodec.Encode(yCore.contiguous());
     }
 }
