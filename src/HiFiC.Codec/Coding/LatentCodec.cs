@@ -96,6 +96,9 @@ public sealed class LatentCodec : IDisposable
         }
         else
         {
+            // The legacy float path makes tensors: free them here (callers need not hold a scope).
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
             zSymbols = new int[zc * zh * zw];
             RansCoder.Decode(zStream, LatentStreamDecoder.ChannelIndices(zc, zh * zw), tables.Z, zSymbols);
             var hyper = HyperDecode(zSymbols, zc, zh, zw);
