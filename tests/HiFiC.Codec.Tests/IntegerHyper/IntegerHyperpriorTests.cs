@@ -65,6 +65,21 @@ public class IntegerHyperpriorTests
     }
 
     [Fact]
+    public void Extreme_z_values_give_valid_indices_and_finite_means_the_same_way_every_time()
+    {
+        // What a hostile or corrupt stream can feed the hyper-synthesis: z far beyond int16.
+        int[] extremes = [int.MinValue, int.MaxValue, -1_000_000, 1_000_000, -32768, 32767, 0];
+        var rng = new Random(7);
+        var z = Enumerable.Range(0, 8 * 3 * 3).Select(_ => extremes[rng.Next(extremes.Length)]).ToArray();
+        var a = Hyper.Decode(z, 8, 3, 3, maxThreads: 2);
+        var b = Hyper.Decode(z, 8, 3, 3, maxThreads: 1);
+        Assert.Equal(a.Indices, b.Indices);
+        Assert.Equal(a.Means, b.Means);
+        Assert.All(a.Indices, k => Assert.InRange(k, 0, TestModels.Tiny.Tables.Scales.Length - 1));
+        Assert.All(a.Means, m => Assert.True(double.IsFinite(m)));
+    }
+
+    [Fact]
     public void A_thousand_random_latents_decode_exactly()
     {
         var tables = TestModels.Tiny.Tables;
