@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -181,6 +180,7 @@ public sealed class IntegerConvLayer
         }
     }
 
+    // Built on first use; two threads racing here build equal arrays, so the race is harmless.
     private int[]? weightBlocks;
 
     /// <summary>
