@@ -22,7 +22,7 @@ public sealed class JobWatchCommand : JobClientCommand
 
     internal static async Task<int> WatchAsync(CliContext cli, IClusterClient client, string jobId, CancellationToken ct)
     {
-        var (job, status) = await FindAsync(client, jobId);
+        var (job, status) = await FindAsync(client, jobId, ct);
         var view = new ArchiveProgressView(cli);
         var end = await view.RunAsync(async progress =>
         {
