@@ -10,14 +10,18 @@ namespace HiFiC.Training;
 /// A resumable snapshot: model, discriminator, both optimizers' states and the step. Data order
 /// and noise are derived from (seed, step), so resuming continues exactly where it stopped.
 /// Written to a temporary folder and renamed, so a run killed mid-save keeps its last good one.
+/// model-average.bin holds the weight average (<see cref="WeightAverage"/>), which is what ships;
+/// checkpoints from before it existed have none and the average restarts from the raw weights.
 /// </summary>
 public static class Checkpoint
 {
     public sealed record State(long Step, string Preset, DateTime SavedUtc, double TrainingSeconds, string? Phase = null, string? DataDir = null);
 
     private const string LatestFile = "latest";
+    public const string AverageFile = "model-average.bin";
 
-    public static void Save(string outDir, State state, HificModel model, Discriminator disc, OptimizerHelper optG, OptimizerHelper optD, int keep = 3)
+    public static void Save(string outDir, State state, HificModel model, Discriminator disc, OptimizerHelper optG, OptimizerHelper optD,
+        HificModel? average = null, int keep = 3)
     {
         var root = Path.Combine(outDir, "checkpoints");
         Directory.CreateDirectory(root);
@@ -26,6 +30,7 @@ public static class Checkpoint
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
         Directory.CreateDirectory(tmp);
         model.save(Path.Combine(tmp, "model.bin"));
+        average?.save(Path.Combine(tmp, AverageFile));
         disc.save(Path.Combine(tmp, "discriminator.bin"));
         optG.save_state_dict(Path.Combine(tmp, "optimizer-g.bin"));
         optD.save_state_dict(Path.Combine(tmp, "optimizer-d.bin"));
@@ -51,6 +56,12 @@ public static class Checkpoint
     public static State ReadState(string checkpointDir) =>
         JsonSerializer.Deserialize<State>(File.ReadAllText(Path.Combine(checkpointDir, "state.json")))
         ?? throw new InvalidDataException($"Unreadable checkpoint state in {checkpointDir}.");
+
+    public static bool HasAverage(string dir) => File.Exists(Path.Combine(dir, AverageFile));
+
+    /// <summary>The weights to ship: the average where the checkpoint has one, else the raw weights.</summary>
+    public static void LoadShippable(string dir, HificModel model) =>
+        model.load(Path.Combine(dir, HasAverage(dir) ? AverageFile : "model.bin"));
 
     public static void LoadInto(string dir, HificModel model, Discriminator? disc = null, OptimizerHelper? optG = null, OptimizerHelper? optD = null)
     {

@@ -10,7 +10,7 @@ namespace HiFiC.Training;
 public sealed record ExportOptions(string RunDir, string OutDir, string Id, string? EvalDir, int? MaxEvalImages, string Description);
 
 /// <summary>
-/// Turns a run's latest checkpoint into a shipped model folder: float16 weights, entropy tables
+/// Turns a run's latest checkpoint into a shipped model folder: its averaged weights in float16, entropy tables
 /// built from exactly those weights, and a card whose rate points are measured by really
 /// compressing the eval images at every level (so --bpp maps to real file sizes).
 /// </summary>
@@ -26,7 +26,7 @@ public static class ModelExporter
         var checkpoint = Checkpoint.Latest(o.RunDir) ?? throw new InvalidOperationException($"No checkpoint in {o.RunDir}.");
         var state = Checkpoint.ReadState(checkpoint);
         var network = new HificModel(HificPreset.ByName(state.Preset));
-        Checkpoint.LoadInto(checkpoint, network);
+        Checkpoint.LoadShippable(checkpoint, network);
         var rates = CodecModel.DefaultRates(network.Preset.RateLevels);
         var training = new TrainingInfo(state.Step, Math.Round(state.TrainingSeconds / 3600, 2), state.DataDir ?? "unknown",
             state.Phase ?? "rd", "HiFiC (Mentzer et al. 2020) with d_P = 1 - MS-SSIM; variable rate by per-level gains (Cui et al. 2021); see src/HiFiC.Training");

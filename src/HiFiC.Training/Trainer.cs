@@ -66,6 +66,11 @@ public sealed class Trainer
         }
         else log.LogInformation("Fresh {Preset} run in {Dir}, seed {Seed}", preset.Name, o.OutDir, o.Seed);
 
+        // Created after the weights are restored, so a checkpoint without an average starts it from them.
+        using var average = o.WeightAverageDecay > 0 ? new WeightAverage(model, o.WeightAverageDecay) : null;
+        if (average is not null && latest is not null && Checkpoint.HasAverage(latest))
+            average.Model.load(Path.Combine(latest, Checkpoint.AverageFile));
+
         var data = TrainingData.Load(o.DataDir, o.CropSize, o.DownscaleAbove, m => log.LogWarning("{Message}", m));
         log.LogInformation("{Count} training images loaded from {Dir}", data.Count, o.DataDir);
         Tensor? monitor = null;
@@ -99,6 +104,7 @@ public sealed class Trainer
                 terms.Total.backward();
                 nn.utils.clip_grad_norm_(model.parameters(), 1.0);
                 optG.step();
+                average?.Update();
                 if (gan)
                 {
                     var latent = f.LatentHat.detach();
@@ -138,8 +144,18 @@ public sealed class Trainer
             if (step % o.CheckpointEvery == 0 || step == o.Steps || ct.IsCancellationRequested)
             {
                 trainedSeconds += clock.Elapsed.TotalSeconds; clock.Restart(); windowStart = step;
-                if (monitor is not null) Monitor(model, monitor, step, trainLog);
-                Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds, step > o.GanStartStep ? "gan" : "rd", o.DataDir), model, disc, optG, optD);
+                if (monitor is not null)
+                {
+                    // monitor.csv follows the weights that ship; the raw ones are logged for comparison.
+                    var shipped = Monitor(average?.Model ?? model, monitor);
+                    foreach (var (level, bpp, psnr, ms) in shipped)
+                        trainLog.AppendMonitor(string.Join(',', step, level, TrainingLog.F(bpp), TrainingLog.F(psnr), TrainingLog.F(ms)));
+                    var raw = average is null ? null : Monitor(model, monitor);
+                    log.LogInformation("Eval crops at step {Step}: {Shipped}{Raw}", step,
+                        string.Join("  ", shipped.Select(m => $"L{m.Level} {m.Bpp:F3} bpp {m.Psnr:F2} dB {m.MsSsim:F4}")),
+                        raw is null ? "" : " | raw weights: " + string.Join("  ", raw.Select(m => $"L{m.Level} {m.Psnr:F2} dB {m.MsSsim:F4}")));
+                }
+                Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds, step > o.GanStartStep ? "gan" : "rd", o.DataDir), model, disc, optG, optD, average?.Model);
                 try { trainLog.Plot(); } catch (Exception e) { log.LogWarning("Plot failed: {Message}", e.Message); }
                 log.LogInformation("Checkpoint at step {Step}", step);
             }
@@ -147,9 +163,11 @@ public sealed class Trainer
         return step;
     }
 
-    private void Monitor(HificModel model, Tensor crops, long step, TrainingLog trainLog)
+    private List<(int Level, double Bpp, double Psnr, double MsSsim)> Monitor(HificModel model, Tensor crops)
     {
+        bool training = model.training;
         model.eval();
+        var result = new List<(int, double, double, double)>();
         using (no_grad())
         {
             for (int level = 0; level < model.Preset.RateLevels; level++)
@@ -160,9 +178,10 @@ public sealed class Trainer
                 double bpp = f.Bpp((long)o.CropSize * o.CropSize).mean().item<float>();
                 double mse = (recon - crops).mul(255).square().mean().item<float>();
                 double ms = MsSsim.Compute(recon, crops, 1.0).mean().item<float>();
-                trainLog.AppendMonitor(string.Join(',', step, level, TrainingLog.F(bpp), TrainingLog.F(Psnr.FromMse(mse)), TrainingLog.F(ms)));
+                result.Add((level, bpp, Psnr.FromMse(mse), ms));
             }
         }
-        model.train();
+        if (training) model.train();
+        return result;
     }
 }

@@ -43,12 +43,17 @@ public sealed class TrainerTests : IDisposable
         BatchSize = 2, CropSize = 64, CheckpointEvery = 2, LogEvery = 1, GanStartStep = 2, Threads = 1,
     };
 
-    private static Dictionary<string, float[]> Weights(string runDir)
+    private static Dictionary<string, float[]> Weights(string runDir, bool average = false)
     {
         var model = new HificModel(HificPreset.Tiny);
-        Checkpoint.LoadInto(Checkpoint.Latest(runDir)!, model);
-        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to(torch.ScalarType.Float32).data<float>().ToArray());
+        var dir = Checkpoint.Latest(runDir)!;
+        if (average) model.load(Path.Combine(dir, Checkpoint.AverageFile));
+        else Checkpoint.LoadInto(dir, model);
+        return Values(model);
     }
+
+    private static Dictionary<string, float[]> Values(HificModel model) =>
+        model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to(torch.ScalarType.Float32).data<float>().ToArray());
 
     [Fact]
     public void A_resumed_run_ends_with_exactly_the_weights_of_an_uninterrupted_one()
@@ -60,10 +65,65 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(2, new Trainer(Options(data, resumed, 2), NullLogger.Instance).Run(CancellationToken.None));
         Assert.Equal(4, new Trainer(Options(data, resumed, 4), NullLogger.Instance).Run(CancellationToken.None));
 
-        var a = Weights(straight);
-        var b = Weights(resumed);
-        Assert.Equal(a.Keys.Order(), b.Keys.Order());
-        foreach (var key in a.Keys) Assert.Equal(a[key], b[key]);
+        foreach (bool average in new[] { false, true })
+        {
+            var a = Weights(straight, average);
+            var b = Weights(resumed, average);
+            Assert.Equal(a.Keys.Order(), b.Keys.Order());
+            foreach (var key in a.Keys) Assert.Equal(a[key], b[key]);
+        }
+    }
+
+    [Fact]
+    public void The_checkpoint_keeps_a_moving_average_of_the_weights_and_export_ships_it()
+    {
+        var data = MakeData();
+        var run = Path.Combine(root, "average");
+        new Trainer(Options(data, run, 4) with { WeightAverageDecay = 0.5 }, NullLogger.Instance).Run(CancellationToken.None);
+        var raw = Weights(run);
+        var average = Weights(run, average: true);
+        Assert.Contains(raw.Keys, k => !raw[k].SequenceEqual(average[k]));
+
+        var exported = Path.Combine(root, "exported");
+        using (var model = ModelExporter.Export(new ExportOptions(run, exported, "tiny-average", null, null, "test"), NullLogger.Instance, CancellationToken.None))
+        {
+            // Shipped weights are float16: compare within its precision.
+            var shipped = Values(model.Network);
+            foreach (var key in average.Keys)
+                for (int i = 0; i < average[key].Length; i++)
+                    Assert.True(Math.Abs(shipped[key][i] - average[key][i]) <= 1e-3 * Math.Max(1, Math.Abs(average[key][i])), $"{key}[{i}]");
+        }
+    }
+
+    [Fact]
+    public void The_average_moves_by_one_minus_decay_towards_the_weights()
+    {
+        torch.random.manual_seed(3);
+        using var model = new HificModel(HificPreset.Tiny);
+        using var average = new WeightAverage(model, 0.75);
+        var before = Values(average.Model);
+        var weights = Values(model);
+        foreach (var key in weights.Keys) Assert.Equal(weights[key], before[key]);
+        using (torch.no_grad())
+            foreach (var p in model.parameters()) p.add_(1.0f);
+        average.Update();
+        var after = Values(average.Model);
+        foreach (var key in before.Keys)
+            for (int i = 0; i < before[key].Length; i++)
+                Assert.Equal(before[key][i] + 0.25f, after[key][i], 1e-5f);
+    }
+
+    [Fact]
+    public void A_checkpoint_from_before_the_average_resumes_with_the_average_started_from_its_weights()
+    {
+        var data = MakeData();
+        var run = Path.Combine(root, "old");
+        new Trainer(Options(data, run, 2), NullLogger.Instance).Run(CancellationToken.None);
+        var latest = Checkpoint.Latest(run)!;
+        File.Delete(Path.Combine(latest, Checkpoint.AverageFile));
+        Assert.False(Checkpoint.HasAverage(latest));
+        Assert.Equal(4, new Trainer(Options(data, run, 4), NullLogger.Instance).Run(CancellationToken.None));
+        Assert.True(Checkpoint.HasAverage(Checkpoint.Latest(run)!));
     }
 
     [Fact]

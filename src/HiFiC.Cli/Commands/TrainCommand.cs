@@ -23,6 +23,9 @@ public sealed class TrainCommand : Command
     private readonly Option<double> learningRate = new("--lr") { Description = "Adam learning rate of the GAN phase (divided by 10 late in training).", DefaultValueFactory = _ => Defaults.LearningRate };
     private readonly Option<string?> init = new("--init") { Description = "Shipped model folder to continue from when --out has no checkpoint (weights, discriminator, step count and logs; fresh optimizer state)." };
     private readonly Option<double> rdLearningRate = new("--rd-lr") { Description = "Adam learning rate of the rate-distortion phase.", DefaultValueFactory = _ => Defaults.RdLearningRate };
+    private readonly Option<double> kp = new("--kp") { Description = "k_P: weight of the perceptual distortion 1 - MS-SSIM.", DefaultValueFactory = _ => Defaults.KP };
+    private readonly Option<double> km = new("--km") { Description = "k_M: weight of the MSE (on 0..255).", DefaultValueFactory = _ => Defaults.KM };
+    private readonly Option<double> averageDecay = new("--average-decay") { Description = "Decay of the moving average of the weights that is monitored and exported (0: the raw weights).", DefaultValueFactory = _ => Defaults.WeightAverageDecay };
     private readonly Option<int> checkpointEvery = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => Defaults.CheckpointEvery };
     private readonly Option<int> logEvery = new("--log-every") { Description = "Steps between log lines and train.csv rows.", DefaultValueFactory = _ => Defaults.LogEvery };
     private readonly Option<long> seed = new("--seed") { Description = "Seed of the initial weights, crops and noise (a run is reproducible from it).", DefaultValueFactory = _ => Defaults.Seed };
@@ -30,6 +33,7 @@ public sealed class TrainCommand : Command
     public TrainCommand(CliContext cli) : base("train", "Train a HiFiC model (resumes the run in --out; Ctrl+C saves a checkpoint and exits 0).")
     {
         Add(data); Add(monitor); Add(output); Add(preset); Add(steps); Add(ganStart); Add(batch); Add(crop); Add(learningRate); Add(rdLearningRate); Add(init);
+        Add(kp); Add(km); Add(averageDecay);
         Add(checkpointEvery); Add(logEvery); Add(seed);
         Add(new TrainExportCommand(cli));
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
@@ -54,6 +58,9 @@ public sealed class TrainCommand : Command
             LearningRate = r.GetValue(learningRate),
             RdLearningRate = r.GetValue(rdLearningRate),
             InitFrom = r.GetValue(init),
+            KP = r.GetValue(kp),
+            KM = r.GetValue(km),
+            WeightAverageDecay = r.GetValue(averageDecay),
             CheckpointEvery = r.GetValue(checkpointEvery),
             LogEvery = r.GetValue(logEvery),
             Threads = TorchSharp.torch.get_num_threads(),
