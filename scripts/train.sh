@@ -6,7 +6,8 @@
 # RD_LR: the rate-distortion learning rate. 5e-4 (the trainer's default) got the lite run from
 # nothing to ~21 dB on the eval crops by step 3,000, then eval PSNR swung +-0.7 dB between
 # checkpoints around a flat mean (batch 4 is a noisy gradient): 2e-4 from step 4,341 on.
-# K_P (10) and the weight average (0.998) are the trainer's defaults since step 7,640 (see TrainerOptions).
+# k_P (10), the weight average (0.998) and the rate targets on crops (0.20/0.43/0.64, for 0.14/0.30/0.45 on
+# the eval photos) are the trainer's defaults since step 7,640 (see TrainerOptions).
 # Stop it with: pkill -TERM -f 'hific-train-bin/hific train'   (it saves a checkpoint first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
