@@ -24,11 +24,13 @@ public sealed class BenchRdCommand : Command
     private readonly Option<int?> limit = CommonOptions.Limit("images");
     private readonly Option<string?> cropImage = new("--crop-image") { Description = "Image (file name) for the side-by-side crop sheet. Default: the first." };
     private readonly Option<double?> cropBpp = new("--crop-bpp") { Description = "Bpp the crop sheet matches each codec to. Default: the first model at t=1, else 0.25." };
+    private readonly Option<string> cache = new("--cache") { Description = "Folder of the classic-codec point cache (points reused when pixels, command lines and tool versions match).", DefaultValueFactory = _ => ClassicPointCache.DefaultDirectory() };
+    private readonly Option<bool> noCache = new("--no-cache") { Description = "Measure every classic-codec point afresh (the cache is neither read nor written)." };
     private readonly Option<int> workers = new("--workers") { Description = "Images coded in parallel (1 or 2).", DefaultValueFactory = _ => RdBenchmarkOptions.MaxWorkers };
 
     public BenchRdCommand(CliContext cli) : base("rd", "Rate–distortion benchmark against JPEG, WebP, AVIF and HEVC intra: CSV, BD-rates, RD plots, crop sheet.")
     {
-        Add(dir); Add(outDir); Add(models); Add(rates); Add(codecs); Add(limit); Add(cropImage); Add(cropBpp); Add(workers);
+        Add(dir); Add(outDir); Add(models); Add(rates); Add(codecs); Add(limit); Add(cropImage); Add(cropBpp); Add(workers); Add(cache); Add(noCache);
         CommonOptions.Positive(limit);
         workers.Validators.Add(r =>
         {
@@ -52,6 +54,7 @@ public sealed class BenchRdCommand : Command
                 Codecs = r.GetValue(codecs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 MaxImages = r.GetValue(limit), CropSheetImage = r.GetValue(cropImage), CropTargetBpp = r.GetValue(cropBpp),
                 Threads = r.GetValue(workers),
+                CacheDir = r.GetValue(noCache) ? null : r.GetValue(cache),
             };
         }
         catch (FormatException) { throw new UsageException($"--rates must be comma-separated numbers (got '{r.GetValue(rates)}')."); }

@@ -50,7 +50,9 @@ public static class RdBenchmark
                 images.Count, string.Join(", ", codecs.Select(c => $"{c.Name}[{c.Settings.Count}]")),
                 images.Count * codecs.Sum(c => c.Settings.Count), Math.Min(options.Threads, RdBenchmarkOptions.MaxWorkers));
 
-            var (points, failures) = await MeasureAsync(images, codecs, workRoot, options, logger, ct).ConfigureAwait(false);
+            var versions = await ToolVersionsAsync(classic, ct).ConfigureAwait(false);
+            var cache = OpenCache(options, logger);
+            var (points, failures) = await MeasureAsync(images, codecs, workRoot, options, cache, versions, logger, ct).ConfigureAwait(false);
             var measured = clock.Elapsed;
             var curves = codecs.Select(c => RdCurve.Mean(c.Name, c.Label, points)).Where(c => c.Points.Count > 0).ToList();
             var anchors = codecs.Where(c => c.Kind == RdPoint.ClassicKind).Select(c => c.Name).ToList();
@@ -70,9 +72,8 @@ public static class RdBenchmark
                 failures.Add($"crop sheet: {e.Message}");
                 logger.LogWarning("Crop sheet failed: {Message}", e.Message);
             }
-            var versions = await ToolVersionsAsync(classic, ct).ConfigureAwait(false);
             files.InsertRange(0, RdReport.FilesIn(options.OutDir));
-            var summary = new RdReportSummary(Path.GetFullPath(options.OutDir), images.Count, points, curves, bdRates, failures, files, clock.Elapsed);
+            var summary = new RdReportSummary(Path.GetFullPath(options.OutDir), images.Count, points, curves, bdRates, failures, files, clock.Elapsed, cache?.Hits ?? 0);
             RdReport.Write(summary, codecs, versions, crops, measured, options.ImageDir);
             logger.LogInformation("RD benchmark done in {Elapsed}: {Points} points, {Failures} failures; report in {Dir}",
                 clock.Elapsed.ToString(@"h\:mm\:ss"), points.Count, failures.Count, summary.OutDir);
@@ -83,6 +84,23 @@ public static class RdBenchmark
             foreach (var l in learned) l.Dispose();
             foreach (var m in owned) m.Dispose();
             try { Directory.Delete(workRoot, true); } catch (IOException) { /* a tool still holding a file: leave the temp dir */ }
+        }
+    }
+
+    private static ClassicPointCache? OpenCache(RdBenchmarkOptions options, ILogger logger)
+    {
+        if (options.CacheDir is null) return null;
+        try
+        {
+            var cache = ClassicPointCache.Open(options.CacheDir);
+            logger.LogInformation("Classic-codec points are cached in {File}", cache.FilePath);
+            return cache;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache is an optimisation: without it every point is measured.
+            logger.LogWarning("No point cache ({Message}); measuring every point", e.Message);
+            return null;
         }
     }
 
@@ -103,7 +121,8 @@ public static class RdBenchmark
     }
 
     private static async Task<(List<RdPoint> Points, List<string> Failures)> MeasureAsync(IReadOnlyList<string> images,
-        IReadOnlyList<IRdCodec> codecs, string workRoot, RdBenchmarkOptions options, ILogger logger, CancellationToken ct)
+        IReadOnlyList<IRdCodec> codecs, string workRoot, RdBenchmarkOptions options, ClassicPointCache? cache,
+        IReadOnlyDictionary<string, string> versions, ILogger logger, CancellationToken ct)
     {
         var results = new ConcurrentDictionary<int, List<RdPoint>>();
         var failures = new ConcurrentQueue<string>();
@@ -117,12 +136,23 @@ public static class RdBenchmark
             try
             {
                 var reference = ReferenceImage.Create(images[i], workDir);
+                string? pixelHash = cache is null ? null : ClassicPointCache.PixelHash(reference);
                 foreach (var codec in codecs)
                     foreach (var setting in codec.Settings)
                     {
                         try
                         {
-                            points.Add((await MeasureOneAsync(reference, codec, setting, workDir, token).ConfigureAwait(false)).Point);
+                            string? key = pixelHash is not null && codec is ClassicCodec cc
+                                ? ClassicPointCache.Key(pixelHash, cc, setting, versions.GetValueOrDefault(cc.Name, "?")) : null;
+                            if (key is not null && cache!.TryGet(key, out var hit))
+                            {
+                                points.Add(Point(reference, codec, setting, hit.Bytes, hit.Psnr, hit.MsSsim, hit.EncodeSeconds, hit.DecodeSeconds));
+                                continue;
+                            }
+                            var point = (await MeasureOneAsync(reference, codec, setting, workDir, token).ConfigureAwait(false)).Point;
+                            points.Add(point);
+                            if (key is not null)
+                                cache!.Add(key, new ClassicPointCache.Entry(point.Bytes, point.Psnr, point.MsSsim, point.EncodeSeconds, point.DecodeSeconds));
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
@@ -158,12 +188,15 @@ public static class RdBenchmark
     {
         var run = await codec.RunAsync(reference, setting, workDir, ct).ConfigureAwait(false);
         var rgb = reference.Rgb;
-        var point = new RdPoint(reference.Name, rgb.Width, rgb.Height, codec.Name, codec.Kind, codec.SettingName, setting,
-            run.Bytes, Bpp.FromBytes(run.Bytes, rgb.Width, rgb.Height),
-            Psnr.Compute(rgb, run.Decoded), MsSsim.Compute(rgb, run.Decoded),
+        var point = Point(reference, codec, setting, run.Bytes, Psnr.Compute(rgb, run.Decoded), MsSsim.Compute(rgb, run.Decoded),
             run.EncodeTime.TotalSeconds, run.DecodeTime.TotalSeconds);
         return (point, run.Decoded);
     }
+
+    private static RdPoint Point(ReferenceImage reference, IRdCodec codec, double setting, long bytes, double psnr, double msSsim,
+        double encodeSeconds, double decodeSeconds) =>
+        new(reference.Name, reference.Rgb.Width, reference.Rgb.Height, codec.Name, codec.Kind, codec.SettingName, setting,
+            bytes, Bpp.FromBytes(bytes, reference.Rgb.Width, reference.Rgb.Height), psnr, msSsim, encodeSeconds, decodeSeconds);
 
     private static async Task<IReadOnlyDictionary<string, string>> ToolVersionsAsync(IEnumerable<ClassicCodec> codecs, CancellationToken ct)
     {

@@ -85,7 +85,9 @@ public static class RdReport
         var sb = new StringBuilder("# Rate–distortion benchmark\n\n");
         var imageNames = s.Points.Select(p => p.Image).Distinct().ToList();
         sb.Append(Inv, $"{s.Images} images{(imageDir is null ? "" : $" from `{imageDir}`")}, {s.Points.Count} coded points; ")
-          .Append(Inv, $"generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; took {s.Elapsed:h\\:mm\\:ss} ({measuring:h\\:mm\\:ss} coding and measuring).\n\n");
+          .Append(Inv, $"generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; took {s.Elapsed:h\\:mm\\:ss} ({measuring:h\\:mm\\:ss} coding and measuring)")
+          .Append(s.ReusedPoints > 0 ? string.Create(Inv, $"; {s.ReusedPoints} classic-codec points were reused from earlier runs (same pixels, command lines and tool versions)") : "")
+          .Append(".\n\n");
         sb.Append("Every codec codes the same 8-bit RGB pixels (the source decoded once and rewritten as a plain PNG/PPM). ")
           .Append("**bpp** = compressed file bytes × 8 / pixels, counting the whole file as written (container and headers included). ")
           .Append("**PSNR** over all RGB samples (peak 255); **MS-SSIM** with 5 scales per RGB channel, averaged over channels ")

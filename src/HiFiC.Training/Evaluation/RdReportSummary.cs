@@ -9,4 +9,5 @@ public sealed record RdReportSummary(
     IReadOnlyList<BdRateEntry> BdRates,
     IReadOnlyList<string> Failures,
     IReadOnlyList<string> Files,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed,
+    int ReusedPoints = 0);

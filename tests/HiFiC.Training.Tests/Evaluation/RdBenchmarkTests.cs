@@ -108,6 +108,54 @@ public sealed class RdBenchmarkTests : IDisposable
         Assert.Contains("img1", File.ReadAllText(Path.Combine(options.OutDir, CropSheet.LegendFile)));
     }
 
+    [RequiresToolFact("cjpeg", "djpeg")]
+    public async Task A_second_run_reuses_cached_classic_points_until_the_pixels_or_the_command_change()
+    {
+        var images = MakeImages();
+        var cacheDir = Path.Combine(root, "cache");
+        var options = Options(images) with
+        {
+            Codecs = ["jpeg"], Sweeps = new Dictionary<string, IReadOnlyList<double>> { ["jpeg"] = [20, 50] },
+            ModelRates = [1], CacheDir = cacheDir,
+        };
+        var first = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(0, first.ReusedPoints);
+
+        File.AppendAllText(Path.Combine(cacheDir, ClassicPointCache.FileName), "garbage line\nabc\t1\t2\n");
+        var second = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(4, second.ReusedPoints);
+        Assert.Equal(first.Points.Select(p => (p.Image, p.Codec, p.Setting, p.Bytes, p.Psnr, p.MsSsim)),
+                     second.Points.Select(p => (p.Image, p.Codec, p.Setting, p.Bytes, p.Psnr, p.MsSsim)));
+        Assert.Contains("reused from earlier runs", File.ReadAllText(Path.Combine(options.OutDir, RdReport.MarkdownFile)));
+
+        // A new setting and a changed image are measured; the rest is reused.
+        using (var img = Image.Load<Rgb24>(Path.Combine(images, "img1.png")))
+        {
+            img[3, 3] = new Rgb24(1, 2, 3);
+            img.SaveAsPng(Path.Combine(images, "img1.png"));
+        }
+        var third = await RdBenchmark.RunAsync(options with { Sweeps = new Dictionary<string, IReadOnlyList<double>> { ["jpeg"] = [20, 50, 70] } },
+            NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(2, third.ReusedPoints); // img0 at 20 and 50
+
+        // Without a cache folder nothing is reused.
+        var fresh = await RdBenchmark.RunAsync(options with { CacheDir = null }, NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(0, fresh.ReusedPoints);
+    }
+
+    [Fact]
+    public void The_cache_key_changes_with_pixels_setting_command_and_tool_version()
+    {
+        var jpeg = ClassicCodecs.Jpeg;
+        string key = ClassicPointCache.Key("aa", jpeg, 50, "v1");
+        Assert.Equal(key, ClassicPointCache.Key("aa", jpeg, 50, "v1"));
+        Assert.NotEqual(key, ClassicPointCache.Key("ab", jpeg, 50, "v1"));
+        Assert.NotEqual(key, ClassicPointCache.Key("aa", jpeg, 51, "v1"));
+        Assert.NotEqual(key, ClassicPointCache.Key("aa", jpeg, 50, "v2"));
+        var baseline = jpeg with { EncodeArgs = (q, i, o) => ["-quality", q.ToString(System.Globalization.CultureInfo.InvariantCulture), "-baseline", "-outfile", o, i] };
+        Assert.NotEqual(key, ClassicPointCache.Key("aa", baseline, 50, "v1"));
+    }
+
     [Fact]
     public void Missing_tools_are_reported_with_the_command_that_installs_them()
     {

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace HiFiC.Training.Evaluation;
+
+/// <summary>
+/// Measurements of classic codecs kept between benchmark runs. A point is reused only when
+/// everything that determines it is unchanged: the reference pixels (hashed), the encoder and
+/// decoder command lines at that setting, and the tools' version strings. The classic half of a
+/// full run on the eval set is about four minutes of CPU that training needs more.
+/// One line per point: key, bytes, PSNR, MS-SSIM, encode and decode seconds, tab-separated,
+/// appended as points are measured, so an interrupted run keeps what it measured.
+/// </summary>
+public sealed class ClassicPointCache
+{
+    public const string FileName = "rd-classic-points.tsv";
+    private const int Fields = 6;
+    private readonly string path;
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+
+    public sealed record Entry(long Bytes, double Psnr, double MsSsim, double EncodeSeconds, double DecodeSeconds);
+
+    public int Hits { get; private set; }
+    public string FilePath => path;
+
+    private ClassicPointCache(string path) => this.path = path;
+
+    /// <summary>The default folder: $HIFIC_CACHE, else $XDG_CACHE_HOME/hific, else ~/.cache/hific.</summary>
+    public static string DefaultDirectory()
+    {
+        var own = Environment.GetEnvironmentVariable("HIFIC_CACHE");
+        if (!string.IsNullOrEmpty(own)) return own;
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (!string.IsNullOrEmpty(xdg)) return Path.Combine(xdg, "hific");
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "hific");
+    }
+
+    /// <summary>Opens (or starts) the cache in <paramref name="directory"/>; unreadable lines are ignored, never fatal.</summary>
+    public static ClassicPointCache Open(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var cache = new ClassicPointCache(Path.Combine(directory, FileName));
+        if (!File.Exists(cache.path)) return cache;
+        foreach (var line in File.ReadLines(cache.path))
+        {
+            var f = line.Split('\t');
+            if (f.Length != Fields) continue;
+            if (long.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long bytes)
+                && TryDouble(f[2], out double psnr) && TryDouble(f[3], out double ms)
+                && TryDouble(f[4], out double enc) && TryDouble(f[5], out double dec))
+                cache.entries[f[0]] = new Entry(bytes, psnr, ms, enc, dec);
+        }
+        return cache;
+    }
+
+    private static bool TryDouble(string s, out double v) =>
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v);
+
+    /// <summary>SHA-256 of the reference's RGB samples and size: the image as every codec sees it.</summary>
+    public static string PixelHash(ReferenceImage reference)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.ASCII.GetBytes($"{reference.Rgb.Width}x{reference.Rgb.Height}:"));
+        sha.AppendData(reference.Rgb.Pixels);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    public static string Key(string pixelHash, ClassicCodec codec, double setting, string toolVersion)
+    {
+        var command = string.Join(' ', codec.EncodeArgs(setting, "IN", "OUT")) + " | " + string.Join(' ', codec.DecodeArgs("IN", "OUT"));
+        var text = string.Join('\n', pixelHash, codec.Name, codec.Encoder, codec.Decoder, command, toolVersion,
+            setting.ToString("R", CultureInfo.InvariantCulture));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public bool TryGet(string key, out Entry entry)
+    {
+        lock (gate)
+        {
+            if (!entries.TryGetValue(key, out entry!)) return false;
+            Hits++;
+            return true;
+        }
+    }
+
+    public void Add(string key, Entry entry)
+    {
+        var line = string.Join('\t', key, entry.Bytes.ToString(CultureInfo.InvariantCulture),
+            entry.Psnr.ToString("R", CultureInfo.InvariantCulture), entry.MsSsim.ToString("R", CultureInfo.InvariantCulture),
+            entry.EncodeSeconds.ToString("R", CultureInfo.InvariantCulture), entry.DecodeSeconds.ToString("R", CultureInfo.InvariantCulture));
+        lock (gate)
+        {
+            entries[key] = entry;
+            File.AppendAllText(path, line + "\n");
+        }
+    }
+}
