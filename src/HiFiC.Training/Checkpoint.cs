@@ -15,7 +15,9 @@ namespace HiFiC.Training;
 /// </summary>
 public static class Checkpoint
 {
-    public sealed record State(long Step, string Preset, DateTime SavedUtc, double TrainingSeconds, string? Phase = null, string? DataDir = null);
+    /// <param name="Settings">The loss weights, rate targets and learning rates in force when it was saved (<see cref="TrainerOptions.Describe"/>).</param>
+    public sealed record State(long Step, string Preset, DateTime SavedUtc, double TrainingSeconds, string? Phase = null, string? DataDir = null,
+        string? Settings = null);
 
     private const string LatestFile = "latest";
     public const string AverageFile = "model-average.bin";

@@ -29,7 +29,8 @@ public static class ModelExporter
         Checkpoint.LoadShippable(checkpoint, network);
         var rates = CodecModel.DefaultRates(network.Preset.RateLevels);
         var training = new TrainingInfo(state.Step, Math.Round(state.TrainingSeconds / 3600, 2), state.DataDir ?? "unknown",
-            state.Phase ?? "rd", "HiFiC (Mentzer et al. 2020) with d_P = 1 - MS-SSIM; variable rate by per-level gains (Cui et al. 2021); see src/HiFiC.Training");
+            state.Phase ?? "rd", "HiFiC (Mentzer et al. 2020) with d_P = 1 - MS-SSIM; variable rate by per-level gains (Cui et al. 2021); see src/HiFiC.Training"
+            + (state.Settings is null ? "" : $". At export: {state.Settings}"));
         var model = CodecModel.Export(network, o.OutDir, o.Id, rates, training, o.Description, CalibrationImages(state.DataDir, log));
         TrainingSnapshot.Save(o.OutDir, o.RunDir, checkpoint);
         log.LogInformation("Exported step {Step} of {Run} to {Out} (digest {Digest})", state.Step, o.RunDir, o.OutDir, model.Digest[..16]);

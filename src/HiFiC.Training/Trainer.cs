@@ -155,7 +155,7 @@ public sealed class Trainer
                         string.Join("  ", shipped.Select(m => $"L{m.Level} {m.Bpp:F3} bpp {m.Psnr:F2} dB {m.MsSsim:F4}")),
                         raw is null ? "" : " | raw weights: " + string.Join("  ", raw.Select(m => $"L{m.Level} {m.Psnr:F2} dB {m.MsSsim:F4}")));
                 }
-                Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds, step > o.GanStartStep ? "gan" : "rd", o.DataDir), model, disc, optG, optD, average?.Model);
+                Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds, step > o.GanStartStep ? "gan" : "rd", o.DataDir, o.Describe()), model, disc, optG, optD, average?.Model);
                 try { trainLog.Plot(); } catch (Exception e) { log.LogWarning("Plot failed: {Message}", e.Message); }
                 log.LogInformation("Checkpoint at step {Step}", step);
             }

@@ -81,6 +81,12 @@ public sealed record TrainerOptions
     /// <summary>Sources larger than this (shorter side, px) are downscaled ~2x with Lanczos first, to hide JPEG artefacts.</summary>
     public int DownscaleAbove { get; init; } = 512;
 
+    /// <summary>The settings that shape the weights, for checkpoints and model cards.</summary>
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"k_M {KM:0.#####}, k_P {KP:0.###}, crop-bpp targets {string.Join('/', RateTargets)}, lambda_a {string.Join('/', LambdaA)}, " +
+        $"lambda_b {LambdaB:0.####}, batch {BatchSize}x{CropSize}px, RD lr {RdLearningRate:0.#####}, GAN lr {LearningRate:0.#####} from step {GanStartStep} " +
+        $"(beta {Beta:0.###}), weight average {(WeightAverageDecay > 0 ? WeightAverageDecay.ToString("0.#####", System.Globalization.CultureInfo.InvariantCulture) : "off")}");
+
     public void Validate()
     {
         if (BatchSize < 1) throw new ArgumentException("Batch size must be at least 1.");

@@ -87,6 +87,8 @@ public sealed class TrainerTests : IDisposable
         var exported = Path.Combine(root, "exported");
         using (var model = ModelExporter.Export(new ExportOptions(run, exported, "tiny-average", null, null, "test"), NullLogger.Instance, CancellationToken.None))
         {
+            Assert.Contains("k_P 10, ", model.Card.Training!.Recipe);
+            Assert.Contains("weight average 0.5", model.Card.Training.Recipe);
             // Shipped weights are float16: compare within its precision.
             var shipped = Values(model.Network);
             foreach (var key in average.Keys)
