@@ -153,7 +153,7 @@ public sealed class Trainer
                     var raw = average is null ? null : Monitor(model, monitor);
                     log.LogInformation("Eval crops at step {Step}: {Shipped}{Raw}", step,
                         string.Join("  ", shipped.Select(m => $"L{m.Level} {m.Bpp:F3} bpp {m.Psnr:F2} dB {m.MsSsim:F4}")),
-                        raw is null ? "" : " | raw weights: " + string.Join("  ", raw.Select(m => $"L{m.Level} {m.Psnr:F2} dB {m.MsSsim:F4}")));
+                        raw is null ? "" : " | raw weights: " + string.Join("  ", raw.Select(m => $"L{m.Level} {m.Bpp:F3} bpp {m.Psnr:F2} dB {m.MsSsim:F4}")));
                 }
                 Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds, step > o.GanStartStep ? "gan" : "rd", o.DataDir, o.Describe()), model, disc, optG, optD, average?.Model);
                 try { trainLog.Plot(); } catch (Exception e) { log.LogWarning("Plot failed: {Message}", e.Message); }
