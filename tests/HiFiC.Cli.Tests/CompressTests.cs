@@ -20,6 +20,22 @@ public sealed class CompressTests(TestModelFolder models) : CliTestBase(models)
     }
 
     [Fact]
+    public void Refine_writes_a_file_the_plain_decoder_reads_and_bad_step_counts_are_usage_errors()
+    {
+        var png = TestImages.Png(In("photo.png"), 64, 64);
+        var compress = Run("compress", png, "--refine", "3", "-o", In("refined.hific"));
+        Assert.True(compress.ExitCode == 0, compress.ToString());
+        var decompress = Run("decompress", In("refined.hific"), "-o", In("refined.png"));
+        Assert.True(decompress.ExitCode == 0, decompress.ToString());
+        Assert.Equal((64, 64), TestImages.Size(In("refined.png")));
+
+        var negative = Run("compress", png, "--refine", "-1", "-o", In("x.hific"));
+        Assert.Equal(ExitCodes.Usage, negative.ExitCode);
+        Assert.Contains("--refine", negative.Err);
+        Assert.False(File.Exists(In("x.hific")));
+    }
+
+    [Fact]
     public void A_folder_batch_goes_on_after_bad_files_names_them_and_exits_1()
     {
         TestImages.Png(In("in", "a.png"), 64, 64, seed: 1);

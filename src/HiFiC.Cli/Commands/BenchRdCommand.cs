@@ -26,11 +26,13 @@ public sealed class BenchRdCommand : Command
     private readonly Option<double?> cropBpp = new("--crop-bpp") { Description = "Bpp the crop sheet matches each codec to. Default: the first model at t=1, else 0.25." };
     private readonly Option<string> cache = new("--cache") { Description = "Folder of the classic-codec point cache (points reused when pixels, command lines and tool versions match).", DefaultValueFactory = _ => ClassicPointCache.DefaultDirectory() };
     private readonly Option<bool> noCache = new("--no-cache") { Description = "Measure every classic-codec point afresh (the cache is neither read nor written)." };
+    private readonly Option<int> refine = new("--refine") { Description = "Also sweep every model with this many steps of encoder-side latent refinement (a curve of its own; tiles of 1024 px).", DefaultValueFactory = _ => 0 };
+    private readonly Option<string?> refineRates = new("--refine-rates") { Description = "Rates t of the refined sweep, comma-separated (default: --rates). Refinement is slow on CPUs." };
     private readonly Option<int> workers = new("--workers") { Description = "Images coded in parallel (1 or 2).", DefaultValueFactory = _ => RdBenchmarkOptions.MaxWorkers };
 
     public BenchRdCommand(CliContext cli) : base("rd", "Rate–distortion benchmark against JPEG, WebP, AVIF and HEVC intra: CSV, BD-rates, RD plots, crop sheet.")
     {
-        Add(dir); Add(outDir); Add(models); Add(rates); Add(codecs); Add(limit); Add(cropImage); Add(cropBpp); Add(workers); Add(cache); Add(noCache);
+        Add(dir); Add(outDir); Add(models); Add(rates); Add(codecs); Add(limit); Add(cropImage); Add(cropBpp); Add(workers); Add(cache); Add(noCache); Add(refine); Add(refineRates);
         CommonOptions.Positive(limit);
         workers.Validators.Add(r =>
         {
@@ -49,15 +51,16 @@ public sealed class BenchRdCommand : Command
             {
                 ImageDir = r.GetValue(dir)!, OutDir = r.GetValue(outDir)!,
                 Models = r.GetValue(models) ?? [], Registry = cli.Models,
-                ModelRates = r.GetValue(rates)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToList(),
+                ModelRates = ParseRates(r.GetValue(rates)!),
+                RefineSteps = r.GetValue(refine),
+                RefineRates = r.GetValue(refineRates) is { } rr ? ParseRates(rr) : null,
                 Codecs = r.GetValue(codecs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 MaxImages = r.GetValue(limit), CropSheetImage = r.GetValue(cropImage), CropTargetBpp = r.GetValue(cropBpp),
                 Threads = r.GetValue(workers),
                 CacheDir = r.GetValue(noCache) ? null : r.GetValue(cache),
             };
         }
-        catch (FormatException) { throw new UsageException($"--rates must be comma-separated numbers (got '{r.GetValue(rates)}')."); }
+        catch (FormatException) { throw new UsageException($"--rates and --refine-rates must be comma-separated numbers (got '{r.GetValue(rates)}', '{r.GetValue(refineRates)}')."); }
 
         RdReportSummary summary;
         try
@@ -77,4 +80,8 @@ public sealed class BenchRdCommand : Command
         foreach (var f in summary.Failures) cli.Warn(f);
         return summary.Failures.Count == 0 ? ExitCodes.Ok : ExitCodes.InputsFailed;
     }
+
+    private static List<double> ParseRates(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToList();
 }

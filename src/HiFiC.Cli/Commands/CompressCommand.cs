@@ -20,11 +20,12 @@ public sealed class CompressCommand : Command
     private readonly Option<string?> rate = CommonOptions.Rate();
     private readonly Option<double?> bpp = CommonOptions.Bpp();
     private readonly Option<int> tile = CommonOptions.Tile();
+    private readonly Option<int> refine = CommonOptions.Refine();
     private readonly Option<bool> overwrite = CommonOptions.Overwrite();
 
     public CompressCommand(CliContext cli) : base("compress", "Compress images to .hific files.")
     {
-        Add(input); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(overwrite);
+        Add(input); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(refine); Add(overwrite);
         CommonOptions.RateOrBpp(this, rate, bpp);
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
     }
@@ -40,10 +41,10 @@ public sealed class CompressCommand : Command
         var codec = cli.Models.Load(r.GetValue(model));
         var choice = new RateChoice(r.GetValue(rate), r.GetValue(bpp));
         double t = choice.Resolve(codec);
-        var options = new CompressOptions { Rate = t, TileSize = r.GetValue(tile) };
+        var options = new CompressOptions { Rate = t, TileSize = r.GetValue(tile), RefineSteps = r.GetValue(refine) };
         try { options.Validate(codec.Preset.RateLevels); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        cli.Logger("hific.compress").LogModel(codec, choice.Describe(codec, t));
+        cli.Logger("hific.compress").LogModel(codec, choice.Describe(codec, t) + (options.RefineSteps > 0 ? $", {options.RefineSteps} refinement steps" : ""));
 
         var encoder = new HificEncoder(codec);
         bool replace = r.GetValue(overwrite);

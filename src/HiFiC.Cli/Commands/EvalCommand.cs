@@ -18,12 +18,13 @@ public sealed class EvalCommand : Command
     private readonly Option<string?> rate = CommonOptions.Rate();
     private readonly Option<double?> bpp = CommonOptions.Bpp();
     private readonly Option<int> tile = CommonOptions.Tile();
+    private readonly Option<int> refine = CommonOptions.Refine();
     private readonly Option<string?> json = new("--json") { Description = "Also write the results as JSON to this file (replaced if it exists)." };
     private readonly Option<int?> limit = CommonOptions.Limit("images");
 
     public EvalCommand(CliContext cli) : base("eval", "Measure bpp (real file size), PSNR, MS-SSIM and speed on a set of images.")
     {
-        Add(input); Add(model); Add(rate); Add(bpp); Add(tile); Add(json); Add(limit);
+        Add(input); Add(model); Add(rate); Add(bpp); Add(tile); Add(refine); Add(json); Add(limit);
         CommonOptions.RateOrBpp(this, rate, bpp);
         CommonOptions.Positive(limit);
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
@@ -37,10 +38,10 @@ public sealed class EvalCommand : Command
         var codec = cli.Models.Load(r.GetValue(model));
         var choice = new RateChoice(r.GetValue(rate), r.GetValue(bpp));
         double t = choice.Resolve(codec);
-        var options = new CompressOptions { Rate = t, TileSize = r.GetValue(tile) };
+        var options = new CompressOptions { Rate = t, TileSize = r.GetValue(tile), RefineSteps = r.GetValue(refine) };
         try { options.Validate(codec.Preset.RateLevels); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        cli.Logger("hific.eval").LogModel(codec, choice.Describe(codec, t));
+        cli.Logger("hific.eval").LogModel(codec, choice.Describe(codec, t) + (options.RefineSteps > 0 ? $", {options.RefineSteps} refinement steps" : ""));
 
         var evaluator = new ImageEvaluator(new HificEncoder(codec), new HificDecoder(codec), options);
         var runner = new BatchRunner(cli);

@@ -10,6 +10,13 @@ public sealed record CompressOptions
     /// <summary>Pixels of real neighbourhood the encoder sees around each tile, so tile latents match whole-image latents.</summary>
     public const int DefaultEncoderMargin = 64;
     public int EncoderMargin { get; init; } = DefaultEncoderMargin;
+    /// <summary>
+    /// Steps of encoder-side latent refinement (<see cref="LatentRefiner"/>): better quality at about the
+    /// same size, for encode time (each step costs about a training step per tile). 0 = off. The file
+    /// decodes with any decoder.
+    /// </summary>
+    public int RefineSteps { get; init; }
+    public const int MaxRefineSteps = 1000;
 
     public void Validate(int rateLevels)
     {
@@ -17,6 +24,8 @@ public sealed record CompressOptions
             throw new ArgumentException($"Tile size must be a multiple of 64 between 64 and 4096 (got {TileSize}).");
         if (double.IsNaN(Rate) || Rate < 0 || Rate > rateLevels - 1)
             throw new ArgumentException($"Rate must be between 0 and {rateLevels - 1} (got {Rate}).");
+        if (RefineSteps < 0 || RefineSteps > MaxRefineSteps)
+            throw new ArgumentException($"Refinement steps must be between 0 and {MaxRefineSteps} (got {RefineSteps}).");
         if (EncoderMargin < 0 || EncoderMargin % 16 != 0)
             throw new ArgumentException("Encoder margin must be a non-negative multiple of 16.");
     }

@@ -44,7 +44,7 @@ public sealed class HificEncoder
         for (int t = 0; t < layout.Count; t++)
         {
             ct.ThrowIfCancellationRequested();
-            var encoded = EncodeTile(image, header, t, options.EncoderMargin);
+            var encoded = EncodeTile(image, header, t, options.EncoderMargin, options.RefineSteps, ct);
             payloads[t] = new HificTilePayload(encoded.ZStream, encoded.YStream);
             estimatedBits += encoded.EstimatedBits;
             hasher.Append(encoded.ZSymbols, encoded.YSymbols);
@@ -60,9 +60,11 @@ public sealed class HificEncoder
     /// One tile of <paramref name="header"/>'s image: the encoder sees <paramref name="encoderMargin"/>
     /// pixels of real context around it, and the latent of the tile's core is coded. Tiles are
     /// independent, so a cluster encodes the tiles of one image on different silos with this and
-    /// assembles the same bytes Compress writes.
+    /// assembles the same bytes Compress writes. With <paramref name="refineSteps"/> &gt; 0 the latent of
+    /// the tile's context is refined for this image first (<see cref="LatentRefiner"/>).
     /// </summary>
-    public EncodedLatent EncodeTile(LoadedImage image, HificHeader header, int tile, int encoderMargin = CompressOptions.DefaultEncoderMargin)
+    public EncodedLatent EncodeTile(LoadedImage image, HificHeader header, int tile, int encoderMargin = CompressOptions.DefaultEncoderMargin,
+        int refineSteps = 0, CancellationToken ct = default)
     {
         var layout = new TileLayout(image.Rgb.Width, image.Rgb.Height, header.TileSize);
         if (tile < 0 || tile >= layout.Count) throw new ArgumentOutOfRangeException(nameof(tile), $"tile {tile} of {layout.Count}");
@@ -74,9 +76,16 @@ public sealed class HificEncoder
         var core = layout.Core(tile);
         var context = TileLayout.Grow(core, encoderMargin, layout.CanvasWidth, layout.CanvasHeight);
         var x = TensorImage.ToTensor(image.Rgb, context).to(model.Device);
-        var y = model.Network.Analyze(x);
+        var y = model.Network.Analyze(x) * gain;
+        if (refineSteps > 0)
+        {
+            // Distortion is measured on real pixels only, not on the edge replication that pads the canvas.
+            var inside = context.Intersect(image.Rgb.Bounds);
+            y = LatentRefiner.Refine(model.Network, x, y, rate, refineSteps,
+                (inside.X - context.X, inside.Y - context.Y, inside.Width, inside.Height), ct);
+        }
         var yCore = y.narrow(2, (core.Y - context.Y) / 16, core.Height / 16)
-                     .narrow(3, (core.X - context.X) / 16, core.Width / 16) * gain;
+                     .narrow(3, (core.X - context.X) / 16, core.Width / 16);
         return latentCodec.Encode(yCore.contiguous());
     }
 }

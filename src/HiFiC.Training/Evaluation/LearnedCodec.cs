@@ -7,7 +7,8 @@ namespace HiFiC.Training.Evaluation;
 
 /// <summary>
 /// One of our models in the benchmark, swept over its continuous rate t. Bpp is the size of the
-/// real .hific file (header, tile index and checksums included), coded in memory.
+/// real .hific file (header, tile index and checksums included), coded in memory. With refinement
+/// steps it is a separate curve (named id+refineN): same model and decoder, a slower encoder.
 /// </summary>
 public sealed class LearnedCodec : IRdCodec, IDisposable
 {
@@ -19,9 +20,15 @@ public sealed class LearnedCodec : IRdCodec, IDisposable
     // and the encoder/decoder share one latent codec whose thread safety nothing promises.
     private readonly SemaphoreSlim gate = new(1, 1);
 
-    public LearnedCodec(CodecModel model, IReadOnlyList<double> rates)
+    private readonly int refineSteps;
+    private readonly int tileSize;
+
+    /// <param name="tileSize">Refinement optimises each tile's context: larger tiles waste less on margins.</param>
+    public LearnedCodec(CodecModel model, IReadOnlyList<double> rates, int refineSteps = 0, int tileSize = 512)
     {
         this.model = model;
+        this.refineSteps = refineSteps;
+        this.tileSize = tileSize;
         int last = model.Preset.RateLevels - 1;
         Settings = rates.Where(r => r <= last).Distinct().Order().ToList();
         if (Settings.Count == 0)
@@ -31,8 +38,8 @@ public sealed class LearnedCodec : IRdCodec, IDisposable
         decoder = new HificDecoder(model, latentCodec);
     }
 
-    public string Name => model.Id;
-    public string Label => $"HiFiC {model.Id}";
+    public string Name => refineSteps > 0 ? $"{model.Id}+refine{refineSteps}" : model.Id;
+    public string Label => refineSteps > 0 ? $"HiFiC {model.Id}, {refineSteps} refinement steps" : $"HiFiC {model.Id}";
     public string Kind => RdPoint.LearnedKind;
     public string SettingName => "t";
     public IReadOnlyList<double> Settings { get; }
@@ -46,7 +53,7 @@ public sealed class LearnedCodec : IRdCodec, IDisposable
         {
             using var file = new MemoryStream();
             var clock = Stopwatch.StartNew();
-            encoder.Compress(reference.Loaded, file, new CompressOptions { Rate = setting }, ct);
+            encoder.Compress(reference.Loaded, file, new CompressOptions { Rate = setting, RefineSteps = refineSteps, TileSize = tileSize }, ct);
             var encodeTime = clock.Elapsed;
             file.Position = 0;
             clock.Restart();

@@ -45,6 +45,8 @@ public static class RdBenchmark
                 }
             }
             learned.AddRange(models.Select(m => new LearnedCodec(m, options.ModelRates)));
+            if (options.RefineSteps > 0)
+                learned.AddRange(models.Select(m => new LearnedCodec(m, options.RefineRates ?? options.ModelRates, options.RefineSteps, options.RefineTileSize)));
             IReadOnlyList<IRdCodec> codecs = [.. learned, .. classic, .. options.AdditionalCodecs];
             logger.LogInformation("RD benchmark: {Images} images x {Codecs} ({Runs} encodes), {Workers} worker(s)",
                 images.Count, string.Join(", ", codecs.Select(c => $"{c.Name}[{c.Settings.Count}]")),

@@ -19,6 +19,13 @@ public sealed record RdBenchmarkOptions
     public ModelRegistry? Registry { get; init; }
     /// <summary>Rates t each model is swept over; values beyond a model's last level are skipped.</summary>
     public IReadOnlyList<double> ModelRates { get; init; } = [0, 0.5, 1, 1.5, 2];
+    /// <summary>
+    /// With N &gt; 0, every model is also swept with N steps of encoder-side latent refinement, as a
+    /// curve of its own, at <see cref="RefineRates"/> (default: <see cref="ModelRates"/>) and tiles of <see cref="RefineTileSize"/>.
+    /// </summary>
+    public int RefineSteps { get; init; }
+    public IReadOnlyList<double>? RefineRates { get; init; }
+    public int RefineTileSize { get; init; } = 1024;
     /// <summary>Classic codecs by name (jpeg, webp, avif, heic, jxl).</summary>
     public IReadOnlyList<string> Codecs { get; init; } = ClassicCodecs.Default.Select(c => c.Name).ToList();
     /// <summary>Codecs beyond the built-in ones (anything implementing <see cref="IRdCodec"/>); classic-kind ones are also BD-rate anchors.</summary>
@@ -49,7 +56,10 @@ public sealed record RdBenchmarkOptions
         if (CropSize < 16) throw new ArgumentException($"CropSize must be at least 16 (got {CropSize}).");
         if (CropTargetBpp is <= 0) throw new ArgumentException($"CropTargetBpp must be positive (got {CropTargetBpp}).");
         if (Threads < 1) throw new ArgumentException($"Threads must be at least 1 (got {Threads}).");
-        if (ModelRates.Any(r => double.IsNaN(r) || r < 0)) throw new ArgumentException("Model rates must be non-negative.");
+        if (ModelRates.Any(r => double.IsNaN(r) || r < 0) || (RefineRates?.Any(r => double.IsNaN(r) || r < 0) ?? false))
+            throw new ArgumentException("Model rates must be non-negative.");
+        if (RefineSteps < 0 || RefineSteps > HiFiC.Codec.Coding.CompressOptions.MaxRefineSteps)
+            throw new ArgumentException($"Refinement steps must be between 0 and {HiFiC.Codec.Coding.CompressOptions.MaxRefineSteps} (got {RefineSteps}).");
         if (Codecs.Count == 0 && Models.Count == 0 && LoadedModels.Count == 0 && AdditionalCodecs.Count == 0)
             throw new ArgumentException("Nothing to benchmark: no codecs and no models.");
     }

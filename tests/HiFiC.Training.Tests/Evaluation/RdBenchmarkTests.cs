@@ -67,6 +67,18 @@ public sealed class RdBenchmarkTests : IDisposable
     }
 
     [Fact]
+    public async Task Refinement_adds_a_curve_of_its_own_at_its_own_rates()
+    {
+        var options = Options(MakeImages()) with { RefineSteps = 2, RefineRates = [1], RefineTileSize = 64, ModelRates = [0, 1] };
+        var summary = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
+        Assert.Empty(summary.Failures);
+        Assert.Equal([0.0, 1.0], summary.Points.Where(p => p.Codec == "tiny" && p.Image == "img0").Select(p => p.Setting));
+        var refined = Assert.Single(summary.Points, p => p.Codec == "tiny+refine2" && p.Image == "img0");
+        Assert.Equal((RdPoint.LearnedKind, 1.0), (refined.Kind, refined.Setting));
+        Assert.Contains("2 refinement steps", File.ReadAllText(Path.Combine(options.OutDir, RdReport.MarkdownFile)));
+    }
+
+    [Fact]
     public async Task The_model_rate_is_the_size_of_the_real_hific_file()
     {
         var images = MakeImages();
