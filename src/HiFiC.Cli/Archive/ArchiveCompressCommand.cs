@@ -25,11 +25,12 @@ public sealed class ArchiveCompressCommand : Command
     private readonly Option<bool> verify = CommonOptions.Verify();
     private readonly Option<bool> redo = CommonOptions.Redo();
     private readonly Option<double> splitAbove = CommonOptions.SplitAbove();
+    private readonly Option<int> refine = CommonOptions.Refine();
     private readonly Option<int> instances = new("--instances") { Description = "Model instances in the silo (default: cores / --threads)." };
 
     public ArchiveCompressCommand(CliContext cli) : base("compress", "Recompress every image under a folder into an archive folder, with live progress and a summary.")
     {
-        Add(source); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(instances);
+        Add(source); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(instances);
         CommonOptions.RateOrBpp(this, rate, bpp);
         SetAction((r, ct) => ExecuteAsync(cli, r, ct));
     }
@@ -56,6 +57,7 @@ public sealed class ArchiveCompressCommand : Command
             Verify = r.GetValue(verify),
             SkipExisting = !r.GetValue(redo),
             SplitAbovePixels = (long)(r.GetValue(splitAbove) * 1e6),
+            RefineSteps = r.GetValue(refine),
             ModelInstances = r.GetValue(instances),
             ThreadsPerInstance = Math.Max(1, TorchSharp.torch.get_num_threads()),
             Models = new RegistryModelSource(cli.Models),

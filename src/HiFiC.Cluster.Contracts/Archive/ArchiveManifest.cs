@@ -25,6 +25,8 @@ public sealed record ArchiveManifest
     public required string ModelDigest { get; init; }
     public required double Rate { get; init; }
     public required int TileSize { get; init; }
+    /// <summary>Encoder-side latent refinement steps the file was written with (0 = none).</summary>
+    public int RefineSteps { get; init; }
     public required int Width { get; init; }
     public required int Height { get; init; }
     public required int Tiles { get; init; }

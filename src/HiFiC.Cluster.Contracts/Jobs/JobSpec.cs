@@ -25,4 +25,9 @@ public sealed record JobSpec
     [Id(7)] public int MaxAttempts { get; init; } = 3;
     /// <summary>Images with more pixels than this are split into tile items encoded in parallel by any silo (0 = never split).</summary>
     [Id(8)] public long SplitAbovePixels { get; init; } = 16L << 20;
+    /// <summary>
+    /// Steps of encoder-side latent refinement per tile (0 = off): better quality at about the same
+    /// size for more encode time. Cheap on GPU silos, slow on CPUs. Any decoder reads the result.
+    /// </summary>
+    [Id(9)] public int RefineSteps { get; init; }
 }

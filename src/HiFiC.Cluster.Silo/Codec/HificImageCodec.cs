@@ -22,7 +22,7 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
             LoadedImage loaded;
             try { loaded = ImageIO.Load(new MemoryStream(input, writable: false)); }
             catch (ImageInputException e) { throw new CodecInputException(e.Message, e); }
-            var options = new CompressOptions { Rate = request.Rate, TileSize = request.TileSize };
+            var options = request.Options;
             try { options.Validate(model.Preset.RateLevels); }
             catch (ArgumentException e) { throw new CodecInputException(e.Message, e); }
 
@@ -87,7 +87,7 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
             var loaded = Load(input, model, request);
             var encoder = session.Encoder(model);
             var header = encoder.Header(loaded, request.Rate, request.TileSize);
-            var encoded = encoder.EncodeTile(loaded, header, tile);
+            var encoded = encoder.EncodeTile(loaded, header, tile, CompressOptions.DefaultEncoderMargin, request.RefineSteps, token);
             return TilePart.Write(new HificTilePayload(encoded.ZStream, encoded.YStream));
         }, ct);
     }
@@ -118,7 +118,7 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
     {
         try
         {
-            new CompressOptions { Rate = request.Rate, TileSize = request.TileSize }.Validate(model.Preset.RateLevels);
+            request.Options.Validate(model.Preset.RateLevels);
             return ImageIO.Load(new MemoryStream(input, writable: false));
         }
         catch (ImageInputException e) { throw new CodecInputException(e.Message, e); }

@@ -15,6 +15,8 @@ public sealed record ArchiveRunOptions
     public int MaxAttempts { get; init; } = 3;
     /// <summary>Images above this many pixels are split into tile items (0 = never).</summary>
     public long SplitAbovePixels { get; init; } = 16L << 20;
+    /// <summary>Encoder-side latent refinement steps per tile (0 = off).</summary>
+    public int RefineSteps { get; init; }
     /// <summary>Model instances in the embedded silo (0 = by cores).</summary>
     public int ModelInstances { get; init; }
     public int ThreadsPerInstance { get; init; } = 2;

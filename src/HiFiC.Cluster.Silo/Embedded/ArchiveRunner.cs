@@ -36,6 +36,7 @@ public static class ArchiveRunner
             SkipExisting = options.SkipExisting,
             MaxAttempts = options.MaxAttempts,
             SplitAbovePixels = options.SplitAbovePixels,
+            RefineSteps = options.RefineSteps,
         });
         bool cancelled = false;
         while (!status.Phase.IsTerminal())

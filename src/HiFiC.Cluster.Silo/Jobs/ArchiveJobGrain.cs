@@ -1,3 +1,4 @@
+using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Jobs;
@@ -65,6 +66,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             throw new InvalidOperationException($"Job '{JobId}' already exists with a different spec.");
         }
         if (spec.MaxAttempts < 1) throw new ArgumentException("MaxAttempts must be at least 1.");
+        if (spec.RefineSteps < 0 || spec.RefineSteps > CompressOptions.MaxRefineSteps)
+            throw new ArgumentException($"RefineSteps must be between 0 and {CompressOptions.MaxRefineSteps}.");
         // May call the storage service: off the grain's scheduler thread.
         await Task.Run(() => blobs.CheckJobLocations(spec.Source, spec.Destination));
         var model = await codec.ResolveModelAsync(spec.Model, CancellationToken.None);
@@ -207,7 +210,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     {
         var spec = S.Spec!;
         return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, spec.Rate, spec.TileSize, spec.Verify,
-            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles);
+            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps);
     }
 
     private void EnsureTimer()

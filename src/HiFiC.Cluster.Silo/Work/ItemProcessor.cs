@@ -120,7 +120,7 @@ public sealed class ItemProcessor(
         var destination = blobs.OpenStore(item.Destination);
         var original = await source.TryReadAllAsync(item.SourcePath, ct)
             ?? throw new CodecInputException($"source vanished: {item.SourcePath}");
-        var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, item.Verify);
+        var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, item.Verify, item.RefineSteps);
 
         switch (item.Part)
         {
@@ -171,6 +171,7 @@ public sealed class ItemProcessor(
             ModelDigest = result.ModelDigest,
             Rate = item.Rate,
             TileSize = item.TileSize,
+            RefineSteps = item.RefineSteps,
             Width = result.Width,
             Height = result.Height,
             Tiles = result.Tiles,

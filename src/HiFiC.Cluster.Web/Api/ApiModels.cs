@@ -19,6 +19,8 @@ public sealed record JobRequest
     public bool? SkipExisting { get; init; }
     public int? MaxAttempts { get; init; }
     public long? SplitAbovePixels { get; init; }
+    /// <summary>Encoder-side latent refinement steps per tile (0 = off; slow without GPU silos).</summary>
+    public int? RefineSteps { get; init; }
 }
 
 /// <summary>A job as the API shows it: the coordinator's status plus what the dashboard derives from it.</summary>

@@ -1,3 +1,4 @@
+using HiFiC.Codec.Coding;
 using System.Text.RegularExpressions;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Control;
@@ -69,12 +70,15 @@ public static partial class HificApi
         if (attempts < 1 || attempts > 20) Err("maxAttempts", "must be between 1 and 20");
         var split = request.SplitAbovePixels ?? 16L << 20;
         if (split < 0 || split > 1L << 36) Err("splitAbovePixels", "must be between 0 and 2^36");
+        var refine = request.RefineSteps ?? 0;
+        if (refine < 0 || refine > CompressOptions.MaxRefineSteps) Err("refineSteps", $"must be between 0 and {CompressOptions.MaxRefineSteps}");
         if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid job");
 
         var spec = new JobSpec
         {
             Source = source, Destination = destination, Model = request.Model, Rate = rate, TileSize = tile,
             Verify = request.Verify ?? false, SkipExisting = request.SkipExisting ?? true, MaxAttempts = attempts, SplitAbovePixels = split,
+            RefineSteps = refine,
         };
         var job = grains.GetGrain<IArchiveJobGrain>(id);
         var existing = await job.GetStatusAsync();

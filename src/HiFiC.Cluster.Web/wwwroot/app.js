@@ -139,7 +139,7 @@ $('#silos').addEventListener('click', async ev => {
 $('#submit').addEventListener('submit', async ev => {
   ev.preventDefault();
   const f = new FormData(ev.target), msg = $('#submit-msg');
-  const body = { source: f.get('source'), destination: f.get('destination'), rate: Number(f.get('rate')), tileSize: Number(f.get('tileSize')), verify: f.get('verify') === 'on' };
+  const body = { source: f.get('source'), destination: f.get('destination'), rate: Number(f.get('rate')), tileSize: Number(f.get('tileSize')), refineSteps: Number(f.get('refineSteps') || 0), verify: f.get('verify') === 'on' };
   if (f.get('model')) body.model = f.get('model');
   msg.className = 'msg'; msg.textContent = 'starting…';
   try {
