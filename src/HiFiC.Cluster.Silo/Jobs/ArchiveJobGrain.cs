@@ -68,6 +68,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         if (spec.MaxAttempts < 1) throw new ArgumentException("MaxAttempts must be at least 1.");
         if (spec.RefineSteps < 0 || spec.RefineSteps > CompressOptions.MaxRefineSteps)
             throw new ArgumentException($"RefineSteps must be between 0 and {CompressOptions.MaxRefineSteps}.");
+        if (spec.RefineSteps > 0 && spec.TileSize > CompressOptions.MaxRefineTileSize)
+            throw new ArgumentException($"Refinement needs tiles of at most {CompressOptions.MaxRefineTileSize} px; the job asks for {spec.TileSize}.");
         // May call the storage service: off the grain's scheduler thread.
         await Task.Run(() => blobs.CheckJobLocations(spec.Source, spec.Destination));
         var model = await codec.ResolveModelAsync(spec.Model, CancellationToken.None);

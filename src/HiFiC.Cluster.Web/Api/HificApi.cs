@@ -72,6 +72,7 @@ public static partial class HificApi
         if (split < 0 || split > 1L << 36) Err("splitAbovePixels", "must be between 0 and 2^36");
         var refine = request.RefineSteps ?? 0;
         if (refine < 0 || refine > CompressOptions.MaxRefineSteps) Err("refineSteps", $"must be between 0 and {CompressOptions.MaxRefineSteps}");
+        else if (refine > 0 && tile > CompressOptions.MaxRefineTileSize) Err("refineSteps", $"needs tileSize {CompressOptions.MaxRefineTileSize} or less");
         if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid job");
 
         var spec = new JobSpec

@@ -17,6 +17,12 @@ public sealed record CompressOptions
     /// </summary>
     public int RefineSteps { get; init; }
     public const int MaxRefineSteps = 1000;
+    /// <summary>
+    /// Refinement back-propagates through the generator over a whole tile context, so its memory grows
+    /// with the tile: about 1.5 GB at 1024 px (1152 px with margins) for the lite preset, four times
+    /// that at 2048. Larger tiles are refused rather than risking an out-of-memory kill mid-archive.
+    /// </summary>
+    public const int MaxRefineTileSize = 1024;
 
     public void Validate(int rateLevels)
     {
@@ -26,6 +32,8 @@ public sealed record CompressOptions
             throw new ArgumentException($"Rate must be between 0 and {rateLevels - 1} (got {Rate}).");
         if (RefineSteps < 0 || RefineSteps > MaxRefineSteps)
             throw new ArgumentException($"Refinement steps must be between 0 and {MaxRefineSteps} (got {RefineSteps}).");
+        if (RefineSteps > 0 && TileSize > MaxRefineTileSize)
+            throw new ArgumentException($"Refinement needs tiles of at most {MaxRefineTileSize} px (its memory grows with the tile); got {TileSize}.");
         if (EncoderMargin < 0 || EncoderMargin % 16 != 0)
             throw new ArgumentException("Encoder margin must be a non-negative multiple of 16.");
     }

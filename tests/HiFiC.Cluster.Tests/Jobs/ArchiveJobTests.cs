@@ -50,6 +50,7 @@ public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
             Assert.NotEqual(plain.ToArray(), File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Bitstream(path))));
         }
         await Assert.ThrowsAsync<ArgumentException>(() => Job("refine-bad").StartAsync(Spec(src, temp.Sub("dst2")) with { RefineSteps = -1 }));
+        await Assert.ThrowsAsync<ArgumentException>(() => Job("refine-big").StartAsync(Spec(src, temp.Sub("dst3")) with { RefineSteps = 5, TileSize = 2048 }));
     }
 
     [Fact]

@@ -82,6 +82,15 @@ public class LatentRefinerTests
     }
 
     [Fact]
+    public void Refinement_refuses_tiles_whose_back_propagation_would_not_fit()
+    {
+        new CompressOptions { RefineSteps = 5, TileSize = CompressOptions.MaxRefineTileSize }.Validate(3);
+        new CompressOptions { RefineSteps = 0, TileSize = 4096 }.Validate(3);
+        var e = Assert.Throws<ArgumentException>(() => new CompressOptions { RefineSteps = 5, TileSize = 2048 }.Validate(3));
+        Assert.Contains("tiles of at most 1024", e.Message);
+    }
+
+    [Fact]
     public void The_rate_weight_follows_the_trainers_levels_and_interpolates_geometrically()
     {
         Assert.Equal(6, LatentRefiner.RateWeight(0, 3), 12);
