@@ -49,7 +49,11 @@ public sealed class TrainingLog
 
     public static string F(double v) => v.ToString("0.#####", CultureInfo.InvariantCulture);
 
-    /// <summary>Three panels (bpp, PSNR, MS-SSIM against step, one line per level) stacked in one PNG.</summary>
+    /// <summary>
+    /// Three panels (bpp, PSNR, MS-SSIM against step, one line per level) stacked in one PNG. MS-SSIM is
+    /// drawn in dB, -10·log10(1 - MS-SSIM): on the raw scale everything after the first thousand steps
+    /// is a flat line near 0.9, and the slope that matters cannot be read.
+    /// </summary>
     public void Plot()
     {
         if (!File.Exists(TrainCsv)) return;
@@ -58,21 +62,24 @@ public sealed class TrainingLog
             ? File.ReadAllLines(MonitorCsv).Skip(1).Select(l => l.Split(',')).Where(c => c.Length >= 5).ToList()
             : new List<string[]>();
         var panels = new List<byte[]>();
-        foreach (var (column, monitorColumn, title) in new[] { (3, 2, "bpp"), (4, 3, "PSNR (dB)"), (5, 4, "MS-SSIM") })
+        static double Same(double v) => v;
+        static double Db(double ms) => -10 * Math.Log10(Math.Max(1 - ms, 1e-10));
+        foreach (var (column, monitorColumn, title, map) in new (int, int, string, Func<double, double>)[]
+                     { (3, 2, "bpp", Same), (4, 3, "PSNR (dB)", Same), (5, 4, "MS-SSIM (dB: -10 log10(1 - MS-SSIM))", Db) })
         {
             var plot = new ScottPlot.Plot();
             foreach (var level in rows.Select(r => r[2]).Distinct().Order())
             {
                 var series = rows.Where(r => r[2] == level).ToList();
                 var xs = series.Select(r => double.Parse(r[0], CultureInfo.InvariantCulture)).ToArray();
-                var ys = Smooth(series.Select(r => double.Parse(r[column], CultureInfo.InvariantCulture)).ToArray(), 20);
+                var ys = Smooth(series.Select(r => map(double.Parse(r[column], CultureInfo.InvariantCulture))).ToArray(), 20);
                 var line = plot.Add.ScatterLine(xs, ys);
                 line.LegendText = $"train level {level}";
                 var mon = monitor.Where(r => r[1] == level).ToList();
                 if (mon.Count > 0)
                 {
                     var m = plot.Add.ScatterPoints(mon.Select(r => double.Parse(r[0], CultureInfo.InvariantCulture)).ToArray(),
-                        mon.Select(r => double.Parse(r[monitorColumn], CultureInfo.InvariantCulture)).ToArray());
+                        mon.Select(r => map(double.Parse(r[monitorColumn], CultureInfo.InvariantCulture))).ToArray());
                     m.LegendText = $"eval crops level {level}";
                 }
             }
