@@ -50,6 +50,19 @@ public class LatentRefinerTests
         Assert.True(after < before, $"objective {before:F4} -> {after:F4}");
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 2)]
+    [InlineData(17, 9)]
+    public void Tiny_images_refine_and_decode(int w, int h)
+    {
+        var img = TestModels.Photo(w, h, seed: 6);
+        var (file, result) = Compress(TestModels.Tiny, img, new CompressOptions { RefineSteps = 3 });
+        var decoded = new HificDecoder(TestModels.Tiny).Decompress(new MemoryStream(file));
+        Assert.Equal((w, h), (decoded.Image.Width, decoded.Image.Height));
+        Assert.Equal(result.LatentHash, decoded.LatentHash);
+    }
+
     [Fact]
     public void Refinement_changes_no_weight_and_leaves_no_gradients()
     {
