@@ -21,9 +21,10 @@ public static class Checkpoint
 
     private const string LatestFile = "latest";
     public const string AverageFile = "model-average.bin";
+    private const string GainsOptimizerFile = "optimizer-gains.bin";
 
     public static void Save(string outDir, State state, HificModel model, Discriminator disc, OptimizerHelper optG, OptimizerHelper optD,
-        HificModel? average = null, int keep = 3)
+        HificModel? average = null, OptimizerHelper? optGains = null, int keep = 3)
     {
         var root = Path.Combine(outDir, "checkpoints");
         Directory.CreateDirectory(root);
@@ -36,6 +37,7 @@ public static class Checkpoint
         disc.save(Path.Combine(tmp, "discriminator.bin"));
         optG.save_state_dict(Path.Combine(tmp, "optimizer-g.bin"));
         optD.save_state_dict(Path.Combine(tmp, "optimizer-d.bin"));
+        optGains?.save_state_dict(Path.Combine(tmp, GainsOptimizerFile));
         File.WriteAllText(Path.Combine(tmp, "state.json"), JsonSerializer.Serialize(state));
         var final = Path.Combine(root, name);
         if (Directory.Exists(final)) Directory.Delete(final, true);
@@ -65,11 +67,15 @@ public static class Checkpoint
     public static void LoadShippable(string dir, HificModel model) =>
         model.load(Path.Combine(dir, HasAverage(dir) ? AverageFile : "model.bin"));
 
-    public static void LoadInto(string dir, HificModel model, Discriminator? disc = null, OptimizerHelper? optG = null, OptimizerHelper? optD = null)
+    /// <param name="optGains">Loaded when the checkpoint has its state; older checkpoints start it fresh.</param>
+    public static void LoadInto(string dir, HificModel model, Discriminator? disc = null, OptimizerHelper? optG = null, OptimizerHelper? optD = null,
+        OptimizerHelper? optGains = null)
     {
         model.load(Path.Combine(dir, "model.bin"));
         disc?.load(Path.Combine(dir, "discriminator.bin"));
         optG?.load_state_dict(Path.Combine(dir, "optimizer-g.bin"));
         optD?.load_state_dict(Path.Combine(dir, "optimizer-d.bin"));
+        if (optGains is not null && File.Exists(Path.Combine(dir, GainsOptimizerFile)))
+            optGains.load_state_dict(Path.Combine(dir, GainsOptimizerFile));
     }
 }

@@ -40,6 +40,10 @@ public sealed class Trainer
         var disc = new Discriminator(preset);
         var optG = optim.Adam(model.parameters(), o.LearningRate);
         var optD = optim.Adam(disc.parameters(), o.LearningRate);
+        // The gains get a second Adam step on the same gradients, so they move GainLearningRateMultiplier
+        // times as fast as the rest (see TrainerOptions). A separate optimizer, not a parameter group of
+        // optG: checkpoints from before keep their optimizer state, and this one starts fresh there.
+        var optGains = o.GainLearningRateMultiplier > 1 ? optim.Adam(model.Gains.parameters(), o.LearningRate) : null;
         long step = 0;
         double trainedSeconds = 0;
         var latest = Checkpoint.Latest(o.OutDir);
@@ -48,7 +52,7 @@ public sealed class Trainer
             var state = Checkpoint.ReadState(latest);
             if (state.Preset != preset.Name)
                 throw new InvalidOperationException($"{o.OutDir} holds a '{state.Preset}' run; asked for '{preset.Name}'.");
-            Checkpoint.LoadInto(latest, model, disc, optG, optD);
+            Checkpoint.LoadInto(latest, model, disc, optG, optD, optGains);
             step = state.Step;
             trainedSeconds = state.TrainingSeconds;
             trainLog.TruncateAfter(step);
@@ -94,6 +98,8 @@ public sealed class Trainer
                 double lr = !gan ? o.RdLearningRate : step >= o.LearningRateDecayStep ? o.LearningRate / 10 : o.LearningRate;
                 foreach (var g in optG.ParamGroups) g.LearningRate = lr;
                 foreach (var g in optD.ParamGroups) g.LearningRate = lr;
+                if (optGains is not null)
+                    foreach (var g in optGains.ParamGroups) g.LearningRate = lr * (o.GainLearningRateMultiplier - 1);
 
                 var x = data.Batch(o.BatchSize, o.CropSize, rng);
                 var f = model.Forward(x, level);
@@ -104,6 +110,7 @@ public sealed class Trainer
                 terms.Total.backward();
                 nn.utils.clip_grad_norm_(model.parameters(), 1.0);
                 optG.step();
+                optGains?.step();
                 average?.Update();
                 if (gan)
                 {
@@ -155,7 +162,7 @@ public sealed class Trainer
                         string.Join("  ", shipped.Select(m => $"L{m.Level} {m.Bpp:F3} bpp {m.Psnr:F2} dB {m.MsSsim:F4}")),
                         raw is null ? "" : " | raw weights: " + string.Join("  ", raw.Select(m => $"L{m.Level} {m.Bpp:F3} bpp {m.Psnr:F2} dB {m.MsSsim:F4}")));
                 }
-                Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds, step > o.GanStartStep ? "gan" : "rd", o.DataDir, o.Describe()), model, disc, optG, optD, average?.Model);
+                Checkpoint.Save(o.OutDir, new Checkpoint.State(step, preset.Name, DateTime.UtcNow, trainedSeconds, step > o.GanStartStep ? "gan" : "rd", o.DataDir, o.Describe()), model, disc, optG, optD, average?.Model, optGains);
                 try { trainLog.Plot(); } catch (Exception e) { log.LogWarning("Plot failed: {Message}", e.Message); }
                 log.LogInformation("Checkpoint at step {Step}", step);
             }

@@ -98,6 +98,24 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_gains_learn_faster_by_their_multiplier()
+    {
+        var data = MakeData();
+        var seeded = Values(HificModel.CreateSeeded(HificPreset.Tiny, new TrainerOptions().Seed));
+        string key = seeded.Keys.Single(k => k.EndsWith("logGain"));
+        double Moved(string run, double multiplier)
+        {
+            new Trainer(Options(data, Path.Combine(root, run), 1) with { GainLearningRateMultiplier = multiplier, GanStartStep = 100 },
+                NullLogger.Instance).Run(CancellationToken.None);
+            var after = Weights(Path.Combine(root, run))[key];
+            return after.Zip(seeded[key], (a, b) => Math.Abs(a - b)).Max();
+        }
+        double slow = Moved("gains-1", 1), fast = Moved("gains-10", 10);
+        // Adam's first step moves every parameter by about its learning rate.
+        Assert.InRange(fast / slow, 9, 11);
+    }
+
+    [Fact]
     public void The_average_moves_by_one_minus_decay_towards_the_weights()
     {
         torch.random.manual_seed(3);
