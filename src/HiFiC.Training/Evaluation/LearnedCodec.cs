@@ -44,6 +44,12 @@ public sealed class LearnedCodec : IRdCodec, IDisposable
     public string SettingName => "t";
     public IReadOnlyList<double> Settings { get; }
 
+    /// <summary>How it was run, for the report.</summary>
+    public string Notes =>
+        $"`HificEncoder.Compress` at rate t, tiles of {tileSize} px" +
+        (refineSteps > 0 ? $", {refineSteps} steps of encoder-side latent refinement (`LatentRefiner`)" : "") +
+        ", then `HificDecoder`; bpp = the real .hific file";
+
     public string FormatSetting(double setting) => setting.ToString("0.##", CultureInfo.InvariantCulture);
 
     public async Task<CodecRun> RunAsync(ReferenceImage reference, double setting, string workDir, CancellationToken ct)

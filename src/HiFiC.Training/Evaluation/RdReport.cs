@@ -99,7 +99,7 @@ public static class RdReport
             var (command, version) = c switch
             {
                 ClassicCodec cc => (cc.Notes, versions.GetValueOrDefault(cc.Name, "?")),
-                _ when c.Kind == RdPoint.LearnedKind => ("`HificEncoder.Compress` at rate t, then `HificDecoder`; bpp = the real .hific file", "this build"),
+                LearnedCodec lc => (lc.Notes, "this build"),
                 _ => (c.GetType().Name, ""),
             };
             sb.Append($"| {c.Label} | {c.SettingName} | {string.Join(", ", c.Settings.Select(c.FormatSetting))} | {command} | {version} |\n");
