@@ -16,8 +16,9 @@ namespace HiFiC.Training;
 public static class Checkpoint
 {
     /// <param name="Settings">The loss weights, rate targets and learning rates in force when it was saved (<see cref="TrainerOptions.Describe"/>).</param>
+    /// <param name="WarmupEnd">The step at which the learning-rate warm-up of the last optimizer restart ends (see TrainerOptions.WarmupSteps).</param>
     public sealed record State(long Step, string Preset, DateTime SavedUtc, double TrainingSeconds, string? Phase = null, string? DataDir = null,
-        string? Settings = null);
+        string? Settings = null, long? WarmupEnd = null);
 
     private const string LatestFile = "latest";
     public const string AverageFile = "model-average.bin";
@@ -67,15 +68,22 @@ public static class Checkpoint
     public static void LoadShippable(string dir, HificModel model) =>
         model.load(Path.Combine(dir, HasAverage(dir) ? AverageFile : "model.bin"));
 
+    /// <summary>
+    /// Loads what <paramref name="dir"/> holds. Optimizer states are loaded where their files exist;
+    /// a checkpoint imported from a GPU run (tools/gpu-train) has none, and the optimizers then start
+    /// fresh. Returns whether the main optimizer's state was restored.
+    /// </summary>
     /// <param name="optGains">Loaded when the checkpoint has its state; older checkpoints start it fresh.</param>
-    public static void LoadInto(string dir, HificModel model, Discriminator? disc = null, OptimizerHelper? optG = null, OptimizerHelper? optD = null,
+    public static bool LoadInto(string dir, HificModel model, Discriminator? disc = null, OptimizerHelper? optG = null, OptimizerHelper? optD = null,
         OptimizerHelper? optGains = null)
     {
         model.load(Path.Combine(dir, "model.bin"));
         disc?.load(Path.Combine(dir, "discriminator.bin"));
-        optG?.load_state_dict(Path.Combine(dir, "optimizer-g.bin"));
-        optD?.load_state_dict(Path.Combine(dir, "optimizer-d.bin"));
+        bool restored = File.Exists(Path.Combine(dir, "optimizer-g.bin"));
+        if (restored) optG?.load_state_dict(Path.Combine(dir, "optimizer-g.bin"));
+        if (File.Exists(Path.Combine(dir, "optimizer-d.bin"))) optD?.load_state_dict(Path.Combine(dir, "optimizer-d.bin"));
         if (optGains is not null && File.Exists(Path.Combine(dir, GainsOptimizerFile)))
             optGains.load_state_dict(Path.Combine(dir, GainsOptimizerFile));
+        return restored;
     }
 }

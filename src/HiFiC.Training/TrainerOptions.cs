@@ -82,6 +82,11 @@ public sealed record TrainerOptions
     /// and mi and hi stayed at 0.35 and 0.49 while free to rise. 10 from step 10,007 on.
     /// </summary>
     public double GainLearningRateMultiplier { get; init; } = 10;
+    /// <summary>
+    /// Steps over which the learning rate ramps up linearly whenever training starts without optimizer
+    /// state (a fresh run, --init from shipped weights, a checkpoint imported from tools/gpu-train).
+    /// </summary>
+    public int WarmupSteps { get; init; } = 500;
     public int LogEvery { get; init; } = 10;
     public int CheckpointEvery { get; init; } = 200;
     public int Threads { get; init; } = 2;
@@ -104,6 +109,7 @@ public sealed record TrainerOptions
         if (Steps < 1) throw new ArgumentException("Steps must be positive.");
         if (WeightAverageDecay is < 0 or >= 1) throw new ArgumentException("The weight-average decay must be in [0, 1).");
         if (KM < 0 || KP < 0) throw new ArgumentException("k_M and k_P must not be negative.");
+        if (WarmupSteps < 0) throw new ArgumentException("Warm-up steps must not be negative.");
         if (GainLearningRateMultiplier < 1) throw new ArgumentException("The gains' learning-rate multiplier must be at least 1.");
     }
 }

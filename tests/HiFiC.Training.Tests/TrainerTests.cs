@@ -182,6 +182,33 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_warm_up_ramps_the_learning_rate_linearly_to_full()
+    {
+        Assert.Equal(1.0 / 500, Trainer.WarmupFactor(100, 600, 500), 12);
+        Assert.Equal(250.0 / 500, Trainer.WarmupFactor(349, 600, 500), 12);
+        Assert.Equal(1.0, Trainer.WarmupFactor(599, 600, 500), 12);
+        Assert.Equal(1.0, Trainer.WarmupFactor(600, 600, 500), 12);
+        Assert.Equal(1.0, Trainer.WarmupFactor(5, 600, 0), 12);
+    }
+
+    [Fact]
+    public void A_checkpoint_without_optimizer_state_resumes_with_fresh_moments_and_a_warm_up()
+    {
+        // What tools/gpu-train/import_run.py writes: weights, average, discriminator and state, no optimizer files.
+        var data = MakeData();
+        var run = Path.Combine(root, "imported");
+        new Trainer(Options(data, run, 2) with { GanStartStep = 100 }, NullLogger.Instance).Run(CancellationToken.None);
+        var latest = Checkpoint.Latest(run)!;
+        Assert.Equal(500, Checkpoint.ReadState(latest).WarmupEnd);
+        foreach (var f in Directory.GetFiles(latest, "optimizer-*.bin")) File.Delete(f);
+        var messages = new List<string>();
+        Assert.Equal(4, new Trainer(Options(data, run, 4) with { GanStartStep = 100, WarmupSteps = 10 }, new CallbackLogger(messages.Add))
+            .Run(CancellationToken.None));
+        Assert.Contains(messages, m => m.Contains("no optimizer state, fresh moments with warm-up"));
+        Assert.Equal(12, Checkpoint.ReadState(Checkpoint.Latest(run)!).WarmupEnd);
+    }
+
+    [Fact]
     public void An_empty_data_folder_is_a_clear_error()
     {
         var empty = Directory.CreateDirectory(Path.Combine(root, "empty")).FullName;
