@@ -25,6 +25,7 @@ public sealed class TrainCommand : Command
     private readonly Option<double> rdLearningRate = new("--rd-lr") { Description = "Adam learning rate of the rate-distortion phase.", DefaultValueFactory = _ => Defaults.RdLearningRate };
     private readonly Option<double> kp = new("--kp") { Description = "k_P: weight of the perceptual distortion 1 - MS-SSIM.", DefaultValueFactory = _ => Defaults.KP };
     private readonly Option<double> km = new("--km") { Description = "k_M: weight of the MSE (on 0..255).", DefaultValueFactory = _ => Defaults.KM };
+    private readonly Option<double> beta = new("--beta") { Description = "Weight of the generator's adversarial loss in the GAN phase.", DefaultValueFactory = _ => Defaults.Beta };
     private readonly Option<int> warmup = new("--warmup") { Description = "Steps of linear learning-rate warm-up after a start without optimizer state (fresh run, --init, an imported GPU checkpoint).", DefaultValueFactory = _ => Defaults.WarmupSteps };
     private readonly Option<double> averageDecay = new("--average-decay") { Description = "Decay of the moving average of the weights that is monitored and exported (0: the raw weights).", DefaultValueFactory = _ => Defaults.WeightAverageDecay };
     private readonly Option<int> checkpointEvery = new("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => Defaults.CheckpointEvery };
@@ -34,7 +35,7 @@ public sealed class TrainCommand : Command
     public TrainCommand(CliContext cli) : base("train", "Train a HiFiC model (resumes the run in --out; Ctrl+C saves a checkpoint and exits 0).")
     {
         Add(data); Add(monitor); Add(output); Add(preset); Add(steps); Add(ganStart); Add(batch); Add(crop); Add(learningRate); Add(rdLearningRate); Add(init);
-        Add(kp); Add(km); Add(averageDecay); Add(warmup);
+        Add(kp); Add(km); Add(averageDecay); Add(warmup); Add(beta);
         Add(checkpointEvery); Add(logEvery); Add(seed);
         Add(new TrainExportCommand(cli));
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
@@ -63,6 +64,7 @@ public sealed class TrainCommand : Command
             KM = r.GetValue(km),
             WeightAverageDecay = r.GetValue(averageDecay),
             WarmupSteps = r.GetValue(warmup),
+            Beta = r.GetValue(beta),
             CheckpointEvery = r.GetValue(checkpointEvery),
             LogEvery = r.GetValue(logEvery),
             Threads = TorchSharp.torch.get_num_threads(),
