@@ -87,7 +87,7 @@ def gaussian_likelihood(y, mean, scale):
 def generator(P, y_hat):
     h = channel_norm(conv_reflect(channel_norm(y_hat, P, G + 'inputNorm'), P, G + 'head'), P, G + 'headNorm')
     r = h
-    for i in range(BLOCKS):
+    for i in range(residual_blocks(P)):
         b = G + f'blocks.block{i}.'
         t = F.relu(channel_norm(conv_reflect(r, P, b + 'conv1'), P, b + 'norm1'))
         r = r + channel_norm(conv_reflect(t, P, b + 'conv2'), P, b + 'norm2')
@@ -99,7 +99,9 @@ def generator(P, y_hat):
     return conv_reflect(h, P, G + 'toRgb')
 
 
-BLOCKS = 6
+def residual_blocks(P):
+    """The preset's generator depth, read from the weights (lite 6, paper 9, tiny 1)."""
+    return sum(1 for k in P if k.startswith(G + 'blocks.block') and k.endswith('.conv1.weight'))
 
 
 def forward(P, x01, level, noisy):
@@ -199,7 +201,7 @@ def main():
     ap.add_argument('--warmup', type=int, default=500, help='steps of linear learning-rate warm-up: the Adam moments start fresh')
     ap.add_argument('--discriminator', help='TorchSharp state dict of the discriminator (needed with --gan)')
     ap.add_argument('--gan', action='store_true', help='the GAN phase: adds the conditional discriminator (use --lr 1e-4, the paper\'s)')
-    ap.add_argument('--beta', type=float, default=0.15)
+    ap.add_argument('--beta', type=float, default=0.6)
     ap.add_argument('--data', required=True)
     ap.add_argument('--monitor', help='.npy of [N,3,S,S] uint8 fixed crops, evaluated at each snapshot')
     ap.add_argument('--out', required=True)
@@ -221,6 +223,8 @@ def main():
     ap.add_argument('--workers', type=int, default=8)
     ap.add_argument('--seed', type=int, default=20201)
     a = ap.parse_args()
+    if a.gan and not a.discriminator:
+        ap.error('--gan needs --discriminator (prepare.sh writes .gpu/discriminator16.bin)')
     t0 = time.time()
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     torch.backends.cudnn.benchmark = True
