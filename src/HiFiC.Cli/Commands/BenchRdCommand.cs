@@ -24,8 +24,8 @@ public sealed class BenchRdCommand : Command
     private readonly Option<int?> limit = CommonOptions.Limit("images");
     private readonly Option<string?> cropImage = new("--crop-image") { Description = "Image (file name) for the side-by-side crop sheet. Default: the first." };
     private readonly Option<double?> cropBpp = new("--crop-bpp") { Description = "Bpp the crop sheet matches each codec to. Default: the first model at t=1, else 0.25." };
-    private readonly Option<string> cache = new("--cache") { Description = "Folder of the classic-codec point cache (points reused when pixels, command lines and tool versions match).", DefaultValueFactory = _ => ClassicPointCache.DefaultDirectory() };
-    private readonly Option<bool> noCache = new("--no-cache") { Description = "Measure every classic-codec point afresh (the cache is neither read nor written)." };
+    private readonly Option<string> cache = new("--cache") { Description = "Folder of the point cache (points reused when the pixels and everything that determines the codec's output match: command lines and tool versions, or model digest, refinement, tiles and codec build).", DefaultValueFactory = _ => RdPointCache.DefaultDirectory() };
+    private readonly Option<bool> noCache = new("--no-cache") { Description = "Measure every point afresh (the cache is neither read nor written)." };
     private readonly Option<int> refine = new("--refine") { Description = "Also sweep every model with this many steps of encoder-side latent refinement (a curve of its own; tiles of 1024 px).", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> refineRates = new("--refine-rates") { Description = "Rates t of the refined sweep, comma-separated (default: --rates). Refinement is slow on CPUs." };
     private readonly Option<int> workers = new("--workers") { Description = "Images coded in parallel (1 or 2).", DefaultValueFactory = _ => RdBenchmarkOptions.MaxWorkers };

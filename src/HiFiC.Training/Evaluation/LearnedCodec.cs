@@ -38,6 +38,21 @@ public sealed class LearnedCodec : IRdCodec, IDisposable
         decoder = new HificDecoder(model, latentCodec);
     }
 
+    /// <summary>
+    /// Everything that determines this codec's points besides the image and the rate: the weights'
+    /// digest, refinement steps, tile size, and the codec library's build (a SHA-256 of
+    /// HiFiC.Codec.dll; builds are deterministic, so it changes exactly when the code does).
+    /// </summary>
+    public string CacheIdentity => $"{model.Digest}|refine {refineSteps}|tile {tileSize}|codec {CodecBuild.Value}";
+
+    private static readonly Lazy<string> CodecBuild = new(() =>
+    {
+        var assembly = typeof(HificEncoder).Assembly;
+        // A single-file publish has no path: its module version id differs per build, so nothing stale is reused.
+        if (string.IsNullOrEmpty(assembly.Location)) return assembly.ManifestModule.ModuleVersionId.ToString();
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(assembly.Location)));
+    });
+
     public string Name => refineSteps > 0 ? $"{model.Id}+refine{refineSteps}" : model.Id;
     public string Label => refineSteps > 0 ? $"HiFiC {model.Id}, {refineSteps} refinement steps" : $"HiFiC {model.Id}";
     public string Kind => RdPoint.LearnedKind;

@@ -89,13 +89,13 @@ public static class RdBenchmark
         }
     }
 
-    private static ClassicPointCache? OpenCache(RdBenchmarkOptions options, ILogger logger)
+    private static RdPointCache? OpenCache(RdBenchmarkOptions options, ILogger logger)
     {
         if (options.CacheDir is null) return null;
         try
         {
-            var cache = ClassicPointCache.Open(options.CacheDir);
-            logger.LogInformation("Classic-codec points are cached in {File}", cache.FilePath);
+            var cache = RdPointCache.Open(options.CacheDir);
+            logger.LogInformation("Points are cached in {File}", cache.FilePath);
             return cache;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -123,7 +123,7 @@ public static class RdBenchmark
     }
 
     private static async Task<(List<RdPoint> Points, List<string> Failures)> MeasureAsync(IReadOnlyList<string> images,
-        IReadOnlyList<IRdCodec> codecs, string workRoot, RdBenchmarkOptions options, ClassicPointCache? cache,
+        IReadOnlyList<IRdCodec> codecs, string workRoot, RdBenchmarkOptions options, RdPointCache? cache,
         IReadOnlyDictionary<string, string> versions, ILogger logger, CancellationToken ct)
     {
         var results = new ConcurrentDictionary<int, List<RdPoint>>();
@@ -138,14 +138,13 @@ public static class RdBenchmark
             try
             {
                 var reference = ReferenceImage.Create(images[i], workDir);
-                string? pixelHash = cache is null ? null : ClassicPointCache.PixelHash(reference);
+                string? pixelHash = cache is null ? null : RdPointCache.PixelHash(reference);
                 foreach (var codec in codecs)
                     foreach (var setting in codec.Settings)
                     {
                         try
                         {
-                            string? key = pixelHash is not null && codec is ClassicCodec cc
-                                ? ClassicPointCache.Key(pixelHash, cc, setting, versions.GetValueOrDefault(cc.Name, "?")) : null;
+                            string? key = pixelHash is null ? null : RdPointCache.KeyFor(pixelHash, codec, setting, versions);
                             if (key is not null && cache!.TryGet(key, out var hit))
                             {
                                 points.Add(Point(reference, codec, setting, hit.Bytes, hit.Psnr, hit.MsSsim, hit.EncodeSeconds, hit.DecodeSeconds));
@@ -154,7 +153,7 @@ public static class RdBenchmark
                             var point = (await MeasureOneAsync(reference, codec, setting, workDir, token).ConfigureAwait(false)).Point;
                             points.Add(point);
                             if (key is not null)
-                                cache!.Add(key, new ClassicPointCache.Entry(point.Bytes, point.Psnr, point.MsSsim, point.EncodeSeconds, point.DecodeSeconds));
+                                cache!.Add(key, new RdPointCache.Entry(point.Bytes, point.Psnr, point.MsSsim, point.EncodeSeconds, point.DecodeSeconds));
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {

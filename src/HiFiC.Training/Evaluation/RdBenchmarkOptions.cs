@@ -41,7 +41,7 @@ public sealed record RdBenchmarkOptions
     /// <summary>Edge of the square crop shown per codec (pixels, at 1:1).</summary>
     public int CropSize { get; init; } = 256;
     /// <summary>
-    /// Folder of the classic-codec point cache (<see cref="ClassicPointCache"/>); null measures everything afresh.
+    /// Folder of the point cache (<see cref="RdPointCache"/>); null measures everything afresh.
     /// </summary>
     public string? CacheDir { get; init; }
     /// <summary>Images coded in parallel (1..<see cref="MaxWorkers"/>).</summary>

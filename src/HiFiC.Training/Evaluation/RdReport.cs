@@ -86,7 +86,7 @@ public static class RdReport
         var imageNames = s.Points.Select(p => p.Image).Distinct().ToList();
         sb.Append(Inv, $"{s.Images} images{(imageDir is null ? "" : $" from `{imageDir}`")}, {s.Points.Count} coded points; ")
           .Append(Inv, $"generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; took {s.Elapsed:h\\:mm\\:ss} ({measuring:h\\:mm\\:ss} coding and measuring)")
-          .Append(s.ReusedPoints > 0 ? string.Create(Inv, $"; {s.ReusedPoints} classic-codec points were reused from earlier runs (same pixels, command lines and tool versions)") : "")
+          .Append(s.ReusedPoints > 0 ? string.Create(Inv, $"; {s.ReusedPoints} points were reused from earlier runs (same pixels, and the same command lines and tool versions, or the same weights, refinement, tiles and codec build)") : "")
           .Append(".\n\n");
         sb.Append("Every codec codes the same 8-bit RGB pixels (the source decoded once and rewritten as a plain PNG/PPM). ")
           .Append("**bpp** = compressed file bytes × 8 / pixels, counting the whole file as written (container and headers included). ")

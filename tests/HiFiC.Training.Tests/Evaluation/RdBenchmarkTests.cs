@@ -133,9 +133,9 @@ public sealed class RdBenchmarkTests : IDisposable
         var first = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
         Assert.Equal(0, first.ReusedPoints);
 
-        File.AppendAllText(Path.Combine(cacheDir, ClassicPointCache.FileName), "garbage line\nabc\t1\t2\n");
+        File.AppendAllText(Path.Combine(cacheDir, RdPointCache.FileName), "garbage line\nabc\t1\t2\n");
         var second = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
-        Assert.Equal(4, second.ReusedPoints);
+        Assert.Equal(4 + 2, second.ReusedPoints); // jpeg's and the tiny model's
         Assert.Equal(first.Points.Select(p => (p.Image, p.Codec, p.Setting, p.Bytes, p.Psnr, p.MsSsim)),
                      second.Points.Select(p => (p.Image, p.Codec, p.Setting, p.Bytes, p.Psnr, p.MsSsim)));
         Assert.Contains("reused from earlier runs", File.ReadAllText(Path.Combine(options.OutDir, RdReport.MarkdownFile)));
@@ -148,7 +148,7 @@ public sealed class RdBenchmarkTests : IDisposable
         }
         var third = await RdBenchmark.RunAsync(options with { Sweeps = new Dictionary<string, IReadOnlyList<double>> { ["jpeg"] = [20, 50, 70] } },
             NullLogger.Instance, CancellationToken.None);
-        Assert.Equal(2, third.ReusedPoints); // img0 at 20 and 50
+        Assert.Equal(3, third.ReusedPoints); // img0: jpeg at 20 and 50, the model
 
         // Without a cache folder nothing is reused.
         var fresh = await RdBenchmark.RunAsync(options with { CacheDir = null }, NullLogger.Instance, CancellationToken.None);
@@ -156,16 +156,37 @@ public sealed class RdBenchmarkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_run_reuses_a_models_points_until_its_weights_or_refinement_change()
+    {
+        var images = MakeImages();
+        var options = Options(images) with { ModelRates = [0, 2], CacheDir = Path.Combine(root, "cache") };
+        var first = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(0, first.ReusedPoints);
+        var second = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(4, second.ReusedPoints);
+        Assert.Equal(first.Points.Select(p => (p.Image, p.Codec, p.Setting, p.Bytes, p.Psnr, p.MsSsim)),
+                     second.Points.Select(p => (p.Image, p.Codec, p.Setting, p.Bytes, p.Psnr, p.MsSsim)));
+
+        // Other weights, or refinement, are other points.
+        using var other = CodecModel.FromNetwork(HificModel.CreateSeeded(HificPreset.Tiny, 2), "tiny");
+        var otherWeights = await RdBenchmark.RunAsync(options with { LoadedModels = [other] }, NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(0, otherWeights.ReusedPoints);
+        var refined = await RdBenchmark.RunAsync(options with { RefineSteps = 2 }, NullLogger.Instance, CancellationToken.None);
+        Assert.Equal(4, refined.ReusedPoints); // the plain curve; the refined one is measured
+        Assert.Equal(8, refined.Points.Count);
+    }
+
+    [Fact]
     public void The_cache_key_changes_with_pixels_setting_command_and_tool_version()
     {
         var jpeg = ClassicCodecs.Jpeg;
-        string key = ClassicPointCache.Key("aa", jpeg, 50, "v1");
-        Assert.Equal(key, ClassicPointCache.Key("aa", jpeg, 50, "v1"));
-        Assert.NotEqual(key, ClassicPointCache.Key("ab", jpeg, 50, "v1"));
-        Assert.NotEqual(key, ClassicPointCache.Key("aa", jpeg, 51, "v1"));
-        Assert.NotEqual(key, ClassicPointCache.Key("aa", jpeg, 50, "v2"));
+        string key = RdPointCache.Key("aa", jpeg, 50, "v1");
+        Assert.Equal(key, RdPointCache.Key("aa", jpeg, 50, "v1"));
+        Assert.NotEqual(key, RdPointCache.Key("ab", jpeg, 50, "v1"));
+        Assert.NotEqual(key, RdPointCache.Key("aa", jpeg, 51, "v1"));
+        Assert.NotEqual(key, RdPointCache.Key("aa", jpeg, 50, "v2"));
         var baseline = jpeg with { EncodeArgs = (q, i, o) => ["-quality", q.ToString(System.Globalization.CultureInfo.InvariantCulture), "-baseline", "-outfile", o, i] };
-        Assert.NotEqual(key, ClassicPointCache.Key("aa", baseline, 50, "v1"));
+        Assert.NotEqual(key, RdPointCache.Key("aa", baseline, 50, "v1"));
     }
 
     [Fact]

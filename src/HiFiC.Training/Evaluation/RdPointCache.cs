@@ -5,16 +5,21 @@ using System.Text;
 namespace HiFiC.Training.Evaluation;
 
 /// <summary>
-/// Measurements of classic codecs kept between benchmark runs. A point is reused only when
-/// everything that determines it is unchanged: the reference pixels (hashed), the encoder and
-/// decoder command lines at that setting, and the tools' version strings. The classic half of a
-/// full run on the eval set is about four minutes of CPU that training needs more.
+/// Measurements kept between benchmark runs. A point is reused only when everything that
+/// determines it is unchanged. Classic codecs: the reference pixels (hashed), the encoder and
+/// decoder command lines at that setting, and the tools' version strings. Our models: the pixels,
+/// the model's weights digest, refinement steps, tile size and the codec library's build
+/// (<see cref="LearnedCodec.CacheIdentity"/>), so any change to the encoder's code measures afresh.
+/// The classic half of a full run on the eval set is about four minutes of CPU, a refined model's
+/// curve about twenty-five, that training needs more.
 /// One line per point: key, bytes, PSNR, MS-SSIM, encode and decode seconds, tab-separated,
 /// appended as points are measured, so an interrupted run keeps what it measured.
 /// </summary>
-public sealed class ClassicPointCache
+public sealed class RdPointCache
 {
-    public const string FileName = "rd-classic-points.tsv";
+    public const string FileName = "rd-points-cache.tsv";
+    /// <summary>The file's name while it held classic codecs only; its lines are still valid and it is renamed on open.</summary>
+    private const string LegacyFileName = "rd-classic-points.tsv";
     private const int Fields = 6;
     private readonly string path;
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
@@ -25,7 +30,7 @@ public sealed class ClassicPointCache
     public int Hits { get; private set; }
     public string FilePath => path;
 
-    private ClassicPointCache(string path) => this.path = path;
+    private RdPointCache(string path) => this.path = path;
 
     /// <summary>The default folder: $HIFIC_CACHE, else $XDG_CACHE_HOME/hific, else ~/.cache/hific.</summary>
     public static string DefaultDirectory()
@@ -38,10 +43,12 @@ public sealed class ClassicPointCache
     }
 
     /// <summary>Opens (or starts) the cache in <paramref name="directory"/>; unreadable lines are ignored, never fatal.</summary>
-    public static ClassicPointCache Open(string directory)
+    public static RdPointCache Open(string directory)
     {
         Directory.CreateDirectory(directory);
-        var cache = new ClassicPointCache(Path.Combine(directory, FileName));
+        var cache = new RdPointCache(Path.Combine(directory, FileName));
+        var legacy = Path.Combine(directory, LegacyFileName);
+        if (!File.Exists(cache.path) && File.Exists(legacy)) File.Move(legacy, cache.path);
         if (!File.Exists(cache.path)) return cache;
         foreach (var line in File.ReadLines(cache.path))
         {
@@ -74,6 +81,20 @@ public sealed class ClassicPointCache
             setting.ToString("R", CultureInfo.InvariantCulture));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
+
+    public static string Key(string pixelHash, LearnedCodec codec, double setting)
+    {
+        var text = string.Join('\n', pixelHash, "learned", codec.CacheIdentity, setting.ToString("R", CultureInfo.InvariantCulture));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>The cache key of a point, or null for codecs whose results cannot be keyed (test doubles).</summary>
+    public static string? KeyFor(string pixelHash, IRdCodec codec, double setting, IReadOnlyDictionary<string, string> versions) => codec switch
+    {
+        ClassicCodec c => Key(pixelHash, c, setting, versions.GetValueOrDefault(c.Name, "?")),
+        LearnedCodec l => Key(pixelHash, l, setting),
+        _ => null,
+    };
 
     public bool TryGet(string key, out Entry entry)
     {
