@@ -28,10 +28,19 @@ public static class BdRateTable
                         .Where(double.IsFinite)
                         .ToList();
                     result.Add(new BdRateEntry(metric, test.Codec, anchor.Codec, mean,
-                        perImage.Count > 0 ? perImage.Average() : double.NaN, perImage.Count));
+                        Median(perImage), perImage.Count));
                 }
         }
         return result;
+    }
+
+    /// <summary>The median (mean of the middle two for an even count); NaN for none.</summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToList();
+        int mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     private static IEnumerable<(double Rate, double Quality)> Samples(RdCurve c, string metric) =>

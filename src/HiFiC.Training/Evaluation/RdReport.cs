@@ -52,13 +52,13 @@ public static class RdReport
 
     public static string BdRateCsv(IEnumerable<BdRateEntry> entries)
     {
-        var sb = new StringBuilder("metric,test,anchor,bd_rate_mean_curve_pct,bd_rate_per_image_mean_pct,images\n");
+        var sb = new StringBuilder("metric,test,anchor,bd_rate_mean_curve_pct,bd_rate_per_image_median_pct,images\n");
         foreach (var e in entries)
-            sb.Append(Inv, $"{e.Metric},{Csv(e.Test)},{Csv(e.Anchor)},{Num(e.MeanCurve)},{Num(e.PerImageMean)},{e.Images}\n");
+            sb.Append(Inv, $"{e.Metric},{Csv(e.Test)},{Csv(e.Anchor)},{Num(e.MeanCurve)},{Num(e.PerImageMedian)},{e.Images}\n");
         return sb.ToString();
     }
 
-    /// <summary>Rows: every codec; columns: the anchors. Cell: mean-curve BD-rate (mean of per-image BD-rates).</summary>
+    /// <summary>Rows: every codec; columns: the anchors. Cell: mean-curve BD-rate (median of per-image BD-rates).</summary>
     public static string BdRateMarkdown(IReadOnlyList<BdRateEntry> entries, string metric, IReadOnlyList<RdCurve> curves, IReadOnlyList<string> anchors)
     {
         var label = curves.ToDictionary(c => c.Codec, c => c.Label);
@@ -72,7 +72,7 @@ public static class RdReport
             foreach (var a in present)
             {
                 var e = entries.FirstOrDefault(x => x.Metric == metric && x.Test == c.Codec && x.Anchor == a);
-                sb.Append(e is null ? " — |" : $" {Pct(e.MeanCurve)} ({Pct(e.PerImageMean)}) |");
+                sb.Append(e is null ? " — |" : $" {Pct(e.MeanCurve)} ({Pct(e.PerImageMedian)}) |");
             }
             sb.Append('\n');
         }
@@ -116,7 +116,7 @@ public static class RdReport
         sb.Append("\n## BD-rate against each classic codec\n\n")
           .Append("Bjøntegaard delta rate (VCEG-M33: cubic fit of log-rate against quality, averaged over the quality range both curves cover). ")
           .Append("Negative = the row codec needs fewer bits than the column codec for the same quality. ")
-          .Append("First number: on the dataset-mean curves; in brackets: mean of the per-image BD-rates.\n\n");
+          .Append("First number: on the dataset-mean curves; in brackets: median of the per-image BD-rates.\n\n");
         sb.Append("### PSNR\n\n").Append(BdRateMarkdown(s.BdRates, BdRateEntry.Psnr, s.Curves, anchors));
         sb.Append("\n### MS-SSIM (fitted in dB, −10·log10(1 − MS-SSIM))\n\n").Append(BdRateMarkdown(s.BdRates, BdRateEntry.MsSsim, s.Curves, anchors));
 

@@ -33,6 +33,14 @@ public sealed class RdReportTests : IDisposable
     }
 
     [Fact]
+    public void The_per_image_summary_is_the_median_so_one_runaway_image_does_not_dominate()
+    {
+        Assert.Equal(-10, BdRateTable.Median([-12, -10, 272328]), 12);
+        Assert.Equal(-11, BdRateTable.Median([-12, -10, 5000, -40]), 12);
+        Assert.True(double.IsNaN(BdRateTable.Median([])));
+    }
+
+    [Fact]
     public void A_codec_with_half_the_bits_at_equal_quality_is_minus_50_percent_on_both_metrics_and_per_image()
     {
         var points = SyntheticPoints.Make();
@@ -43,7 +51,7 @@ public sealed class RdReportTests : IDisposable
         {
             Assert.Equal(("ours", "jpeg"), (e.Test, e.Anchor));
             Assert.Equal(-50, e.MeanCurve, 6);
-            Assert.Equal(-50, e.PerImageMean, 6);
+            Assert.Equal(-50, e.PerImageMedian, 6);
             Assert.Equal(2, e.Images);
         }
         var md = RdReport.BdRateMarkdown(table, BdRateEntry.Psnr, curves, ["jpeg"]);
@@ -94,7 +102,7 @@ public sealed class RdReportTests : IDisposable
         Assert.Contains("![PSNR vs bpp](rd-psnr.png)", md);
         Assert.Contains("boom", md);
         var bdCsv = File.ReadAllLines(Path.Combine(dir, RdReport.BdRateFile));
-        Assert.Equal("metric,test,anchor,bd_rate_mean_curve_pct,bd_rate_per_image_mean_pct,images", bdCsv[0]);
+        Assert.Equal("metric,test,anchor,bd_rate_mean_curve_pct,bd_rate_per_image_median_pct,images", bdCsv[0]);
         Assert.Contains("PSNR,ours,jpeg,-50,-50,2", bdCsv);
         Assert.Equal(1 + 8, File.ReadAllLines(Path.Combine(dir, RdReport.CurvesFile)).Length);
     }
