@@ -4,10 +4,15 @@
 # weights (float16, xz) and the trainer. See tools/gpu-train/README.md for the whole routine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-run=${RUN:-runs/lite}
+run=${RUN:-runs/lite-gan}
 data=${DATA:-../shared/datasets/train}
 eval=${EVAL:-../shared/datasets/eval}
 py=/usr/bin/python3
+# The CPU trainer's later steps would be thrown away by the import, and it deletes old checkpoints
+# (it keeps three), among them the one the GPU run starts from, which import_run.py reads.
+if pgrep -f 'hific train' >/dev/null; then
+  echo "stop the CPU trainer first: pkill -TERM -f 'hific-train-bin/hific train'" >&2; exit 1
+fi
 $py -c 'import numpy, PIL' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-pil; }
 command -v jpegtran >/dev/null && command -v cwebp >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjpeg-turbo-progs webp
 grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
