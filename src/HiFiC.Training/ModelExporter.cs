@@ -32,6 +32,9 @@ public static class ModelExporter
             state.Phase ?? "rd", "HiFiC (Mentzer et al. 2020) with d_P = 1 - MS-SSIM; variable rate by per-level gains (Cui et al. 2021); see src/HiFiC.Training"
             + (state.Settings is null ? "" : $". At export: {state.Settings}"));
         var model = CodecModel.Export(network, o.OutDir, o.Id, rates, training, o.Description, CalibrationImages(state.DataDir, log));
+        // Redrawn first: logs imported from elsewhere (tools/gpu-train) are not in the last plot the trainer drew.
+        try { new TrainingLog(o.RunDir).Plot(); }
+        catch (Exception e) when (e is IOException or FormatException or InvalidOperationException) { log.LogWarning("Curves not redrawn: {Message}", e.Message); }
         TrainingSnapshot.Save(o.OutDir, o.RunDir, checkpoint);
         log.LogInformation("Exported step {Step} of {Run} to {Out} (digest {Digest})", state.Step, o.RunDir, o.OutDir, model.Digest[..16]);
         if (o.EvalDir is null) return model;

@@ -20,6 +20,12 @@ public sealed class TrainTests(TestModelFolder models) : CliTestBase(models)
         var png = TestImages.Png(In("a.png"), 64, 64);
         var compress = Run("compress", png, "--model", In("exported", "tiny-test"));
         Assert.True(compress.ExitCode == 0, compress.ToString());
+
+        File.Delete(In("run", "curves.png"));
+        var plot = Run("train", "plot", "--run", In("run"));
+        Assert.True(plot.ExitCode == 0, plot.ToString());
+        Assert.True(new FileInfo(In("run", "curves.png")).Length > 1000);
+        Assert.Equal(ExitCodes.Usage, Run("train", "plot", "--run", In("no-such-run")).ExitCode);
     }
 
     [Fact]
