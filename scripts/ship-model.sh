@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 run=${RUN:-runs/lite-gan}
 id=${ID:-hific-lite-gan}
 case "$id" in
-  *gan*) default_description="HiFiC lite after the GAN phase (conditional discriminator, beta 0.15): sharper texture at the same rate; variable rate (lo/mi/hi)" ;;
+  *gan*) default_description="HiFiC lite in the GAN phase (conditional discriminator; where and how: training.recipe), variable rate (lo/mi/hi)" ;;
   *) default_description="HiFiC lite, variable rate (lo/mi/hi), trained with this repository's trainers (where and how: training.recipe)" ;;
 esac
 description=${DESCRIPTION:-$default_description}
