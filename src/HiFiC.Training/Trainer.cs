@@ -50,6 +50,7 @@ public sealed class Trainer
         // three such steps cost the lite model 1.6 dB on the eval crops. So after a start without
         // optimizer state the learning rate ramps up over WarmupSteps while the moments settle.
         bool freshOptimizer = true;
+        long? savedWarmupEnd = null;
         var latest = Checkpoint.Latest(o.OutDir);
         if (latest is not null)
         {
@@ -57,6 +58,7 @@ public sealed class Trainer
             if (state.Preset != preset.Name)
                 throw new InvalidOperationException($"{o.OutDir} holds a '{state.Preset}' run; asked for '{preset.Name}'.");
             freshOptimizer = !Checkpoint.LoadInto(latest, model, disc, optG, optD, optGains);
+            savedWarmupEnd = state.WarmupEnd;
             step = state.Step;
             trainedSeconds = state.TrainingSeconds;
             trainLog.TruncateAfter(step);
@@ -86,7 +88,7 @@ public sealed class Trainer
         if (o.MonitorDir is not null && Directory.Exists(o.MonitorDir))
             monitor = TrainingData.Load(o.MonitorDir, o.CropSize, int.MaxValue).CentreCrops(o.CropSize, MonitorCrops);
 
-        long warmupEnd = freshOptimizer ? step + o.WarmupSteps : latest is null ? step : Checkpoint.ReadState(latest).WarmupEnd ?? step;
+        long warmupEnd = freshOptimizer ? step + o.WarmupSteps : savedWarmupEnd ?? step;
         var window = new Dictionary<int, List<LossTerms>>();
         double lossDSum = 0; int lossDCount = 0;
         var clock = Stopwatch.StartNew();
