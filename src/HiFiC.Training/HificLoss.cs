@@ -6,7 +6,10 @@ using static TorchSharp.torch.nn;
 namespace HiFiC.Training;
 
 /// <summary>The terms of HiFiC's objective for one batch.</summary>
-public sealed record LossTerms(Tensor Total, double Bpp, double Mse255, double MsSsim, double Lambda, double Adversarial);
+public sealed record LossTerms(Tensor Total, double Bpp, double Mse255, double MsSsim, double Lambda, double Adversarial)
+{
+    public bool IsFinite => double.IsFinite(Bpp) && double.IsFinite(Mse255) && double.IsFinite(MsSsim) && double.IsFinite(Adversarial);
+}
 
 public static class HificLoss
 {

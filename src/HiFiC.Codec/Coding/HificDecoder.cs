@@ -1,5 +1,6 @@
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -133,6 +134,7 @@ public sealed class HificDecoder
             latent.narrow(2, overlap.Y - rect.Y, overlap.Height).narrow(3, overlap.X - rect.X, overlap.Width).copy_(src);
         }
         var image = model.Network.Synthesize(latent.to(model.Device), rate);
+        NumericFault.ThrowIfNotFinite(image, "generator");
         // The tile's pixels inside the image and the requested region.
         var corePx = layout.Core(t);
         var visible = corePx.Intersect(new PixelRect(0, 0, layout.Width, layout.Height)).Intersect(target);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -84,6 +85,7 @@ public sealed class HificEncoder
             y = LatentRefiner.Refine(model.Network, x, y, rate, refineSteps,
                 (inside.X - context.X, inside.Y - context.Y, inside.Width, inside.Height), ct);
         }
+        NumericFault.ThrowIfNotFinite(y, "encoder");
         var yCore = y.narrow(2, (core.Y - context.Y) / 16, core.Height / 16)
                      .narrow(3, (core.X - context.X) / 16, core.Width / 16);
         return latentCodec.Encode(yCore.contiguous());

@@ -17,6 +17,9 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
     private readonly ModuleList<SpectralNormConv2d> convs = new();
     private readonly Conv2d toLogits;
 
+    // Before any kernel runs: see TorchRuntime.PrepareNative.
+    static Discriminator() => TorchRuntime.PrepareNative();
+
     public Discriminator(HificPreset p) : base(nameof(Discriminator))
     {
         latentProjection = nn.Conv2d(p.LatentChannels, ConditionChannels, 3, padding: 1);

@@ -28,6 +28,9 @@ public sealed class HificModel : nn.Module
     public RateGains Gains { get; }
     public Generator Generator { get; }
 
+    // Before any kernel runs: see TorchRuntime.PrepareNative.
+    static HificModel() => TorchRuntime.PrepareNative();
+
     public HificModel(HificPreset preset) : base("HificModel")
     {
         Preset = preset;

@@ -9,9 +9,12 @@ namespace HiFiC.Codec.Model;
 public static partial class TorchRuntime
 {
     public const string WaitPolicyVariable = "OMP_WAIT_POLICY";
+    /// <summary>The widest instruction set oneDNN (LibTorch's CPU convolutions) may use.</summary>
+    public const string DnnlIsaVariable = "DNNL_MAX_CPU_ISA";
     /// <summary>cpu, cuda or cuda:N forces the compute device; unset or "auto" picks CUDA when present.</summary>
     public const string DeviceVariable = "HIFIC_DEVICE";
     private static int configured;
+    private static int nativeEnvironment;
     private static readonly Lazy<torch.Device> device = new(ChooseDevice);
 
     /// <summary>
@@ -47,13 +50,36 @@ public static partial class TorchRuntime
     /// </summary>
     public static void Configure(int threads)
     {
-        if (Interlocked.Exchange(ref configured, 1) == 0 && OperatingSystem.IsLinux()
-            && Environment.GetEnvironmentVariable(WaitPolicyVariable) is null)
+        if (Interlocked.Exchange(ref configured, 1) == 0)
         {
-            try { SetEnv(WaitPolicyVariable, "PASSIVE", 0); }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+            if (Environment.GetEnvironmentVariable(WaitPolicyVariable) is null) TrySetNative(WaitPolicyVariable, "PASSIVE");
+            PrepareNative();
         }
         torch.set_num_threads(Math.Max(1, threads));
+    }
+
+    /// <summary>
+    /// Caps oneDNN at AVX2 unless the user set <see cref="DnnlIsaVariable"/>. On an AMD EPYC with
+    /// AVX-512 (Zen 5, 2026-11-26) LibTorch 2.10's oneDNN AVX-512 convolutions returned NaN for
+    /// some inputs, at random from run to run, with finite weights and inputs: training died
+    /// within a few steps and the codec could have written garbage. Capped at AVX2, 30 of 30 lite
+    /// forward passes on training crops were finite (against NaN from the 1st to the 7th before);
+    /// training still met an occasional non-finite step (the trainer skips those), and the codec
+    /// checks every network output (<see cref="NumericFault"/>). oneDNN reads the variable when it
+    /// first dispatches a kernel, so this runs before any network exists (model constructors call it).
+    /// </summary>
+    public static void PrepareNative()
+    {
+        if (Interlocked.Exchange(ref nativeEnvironment, 1) != 0) return;
+        if (Environment.GetEnvironmentVariable(DnnlIsaVariable) is null) TrySetNative(DnnlIsaVariable, "AVX2");
+    }
+
+    /// <summary>Sets a variable in the native environment (.NET's own setter does not reach getenv on Linux).</summary>
+    private static void TrySetNative(string name, string value)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { SetEnv(name, value, 0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
