@@ -91,6 +91,7 @@ public sealed class Trainer
         long warmupEnd = freshOptimizer ? step + o.WarmupSteps : savedWarmupEnd ?? step;
         var window = new Dictionary<int, List<LossTerms>>();
         double lossDSum = 0; int lossDCount = 0;
+        long skipped = 0; int skippedInARow = 0;
         var clock = Stopwatch.StartNew();
         long windowStart = step;
         model.train(); disc.train();
@@ -100,7 +101,7 @@ public sealed class Trainer
             {
                 // Everything random in a step is derived from (seed, step): exact resume.
                 random.manual_seed(o.Seed * 1_000_003 + step);
-                var rng = new Random(HashCode.Combine(o.Seed, step));
+                var rng = new Random(StepSeed(o.Seed, step));
                 int level = rng.Next(preset.RateLevels);
                 bool gan = step >= o.GanStartStep;
                 double lr = !gan ? o.RdLearningRate : step >= o.LearningRateDecayStep ? o.LearningRate / 10 : o.LearningRate;
@@ -116,23 +117,50 @@ public sealed class Trainer
                 var fakeLogits = gan ? disc.forward(HificModel.ToModelRange(f.Reconstruction), f.LatentHat.detach()) : null;
                 var terms = HificLoss.Generator(o, level, x, f.Reconstruction, bpp, fakeLogits);
                 optG.zero_grad();
-                terms.Total.backward();
-                nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-                optG.step();
-                optGains?.step();
-                average?.Update();
-                if (gan)
+                // A step whose loss or gradients are not finite is skipped, not applied: one such update
+                // would turn every weight into NaN (see TorchRuntime.PrepareNative for where they came from).
+                bool finite = terms.IsFinite;
+                if (finite)
                 {
-                    var latent = f.LatentHat.detach();
-                    var real = disc.forward(HificModel.ToModelRange(x), latent);
-                    var fake = disc.forward(HificModel.ToModelRange(f.Reconstruction.detach()), latent);
-                    var lossD = HificLoss.Discriminator(real, fake);
-                    optD.zero_grad();
-                    lossD.backward();
-                    optD.step();
-                    lossDSum += lossD.item<float>(); lossDCount++;
+                    terms.Total.backward();
+                    finite = double.IsFinite(nn.utils.clip_grad_norm_(model.parameters(), 1.0));
                 }
-                (window.TryGetValue(level, out var list) ? list : window[level] = new()).Add(terms with { Total = null! });
+                if (!finite)
+                {
+                    optG.zero_grad();
+                    if (++skippedInARow > MaxSkippedInARow)
+                        throw new InvalidOperationException($"{skippedInARow} steps in a row had non-finite losses or gradients (last at step {step}): the weights or the native kernels are broken.");
+                    skipped++;
+                    log.LogWarning("Step {Step}: non-finite loss or gradients, skipped ({Skipped} so far)", step, skipped);
+                }
+                else
+                {
+                    skippedInARow = 0;
+                    optG.step();
+                    optGains?.step();
+                    average?.Update();
+                    if (gan)
+                    {
+                        var latent = f.LatentHat.detach();
+                        var real = disc.forward(HificModel.ToModelRange(x), latent);
+                        var fake = disc.forward(HificModel.ToModelRange(f.Reconstruction.detach()), latent);
+                        var lossD = HificLoss.Discriminator(real, fake);
+                        optD.zero_grad();
+                        double lossDValue = lossD.item<float>();
+                        if (double.IsFinite(lossDValue))
+                        {
+                            lossD.backward();
+                            // Measures (never clips: the bound is out of reach) so that a non-finite gradient is caught.
+                            if (double.IsFinite(nn.utils.clip_grad_norm_(disc.parameters(), 1e12)))
+                            {
+                                optD.step();
+                                lossDSum += lossDValue; lossDCount++;
+                            }
+                            else optD.zero_grad();
+                        }
+                    }
+                    (window.TryGetValue(level, out var list) ? list : window[level] = new()).Add(terms with { Total = null! });
+                }
                 f.Dispose();
             }
             step++;
@@ -179,6 +207,20 @@ public sealed class Trainer
         return step;
     }
 
+    private const int MaxSkippedInARow = 20;
+
+    /// <summary>
+    /// The data stream's seed for a step: the same in every process (HashCode.Combine, used before,
+    /// is randomised per process, so a resumed run drew other crops than the run it continued).
+    /// </summary>
+    public static int StepSeed(long seed, long step)
+    {
+        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)step);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)(z ^ (z >> 31));
+    }
+
     /// <summary>Linear ramp from 1/warmupSteps to 1 over the steps before <paramref name="warmupEnd"/>.</summary>
     public static double WarmupFactor(long step, long warmupEnd, int warmupSteps) =>
         step >= warmupEnd || warmupSteps <= 0 ? 1.0 : Math.Max(0, warmupSteps - (warmupEnd - step) + 1) / (double)warmupSteps;
@@ -192,13 +234,18 @@ public sealed class Trainer
         {
             for (int level = 0; level < model.Preset.RateLevels; level++)
             {
-                using var scope = NewDisposeScope();
-                var f = model.Forward(crops, level);
-                var recon = f.Reconstruction.clamp(0, 1);
-                double bpp = f.Bpp((long)o.CropSize * o.CropSize).mean().item<float>();
-                double mse = (recon - crops).mul(255).square().mean().item<float>();
-                double ms = MsSsim.Compute(recon, crops, 1.0).mean().item<float>();
-                result.Add((level, bpp, Psnr.FromMse(mse), ms));
+                // A non-finite result is measured again (a faulty kernel, TorchRuntime.PrepareNative), then left out.
+                for (int attempt = 1; attempt <= 3; attempt++)
+                {
+                    using var scope = NewDisposeScope();
+                    var f = model.Forward(crops, level);
+                    var recon = f.Reconstruction.clamp(0, 1);
+                    double bpp = f.Bpp((long)o.CropSize * o.CropSize).mean().item<float>();
+                    double mse = (recon - crops).mul(255).square().mean().item<float>();
+                    double ms = MsSsim.Compute(recon, crops, 1.0).mean().item<float>();
+                    if (double.IsFinite(bpp) && double.IsFinite(mse) && double.IsFinite(ms)) { result.Add((level, bpp, Psnr.FromMse(mse), ms)); break; }
+                    log.LogWarning("Monitor: level {Level} gave non-finite values (attempt {Attempt} of 3)", level, attempt);
+                }
             }
         }
         if (training) model.train();
