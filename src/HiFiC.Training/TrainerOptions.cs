@@ -72,8 +72,13 @@ public sealed record TrainerOptions
     /// by c is the same objective as dividing beta by c, so with k_M ×4 the paper's balance between the
     /// adversarial term and the distortions is beta ×4. At the first GAN steps of the lite run (step
     /// 28,240) the distortion terms summed to about 2.5 and beta·adversarial to 0.10 with beta 0.15.
+    /// Then 1.5 rather than 0.6 from step 31,019: the paper's k_P term is LPIPS, which itself rewards
+    /// texture; our d_P is MS-SSIM, which does not, so the adversarial term carries all of that push.
+    /// Side by side on a GPU (6,400 batch-16 steps each from step 31,019), beta 1.5 kept 37% of the
+    /// originals' high-frequency energy on the monitor crops against 30% with 0.6 (15% for the
+    /// rate-distortion model) for 0.15 dB less PSNR and no visible artefacts.
     /// </remarks>
-    public double Beta { get; init; } = 0.6;
+    public double Beta { get; init; } = 1.5;
     /// <summary>
     /// Decay of the exponential moving average of the weights that is monitored and shipped
     /// (<see cref="WeightAverage"/>); 0 ships the raw weights. 0.998 averages over about the last

@@ -201,7 +201,7 @@ def main():
     ap.add_argument('--warmup', type=int, default=500, help='steps of linear learning-rate warm-up: the Adam moments start fresh')
     ap.add_argument('--discriminator', help='TorchSharp state dict of the discriminator (needed with --gan)')
     ap.add_argument('--gan', action='store_true', help='the GAN phase: adds the conditional discriminator (use --lr 1e-4, the paper\'s)')
-    ap.add_argument('--beta', type=float, default=0.6)
+    ap.add_argument('--beta', type=float, default=1.5, help='as TrainerOptions.Beta')
     ap.add_argument('--data', required=True)
     ap.add_argument('--monitor', help='.npy of [N,3,S,S] uint8 fixed crops, evaluated at each snapshot')
     ap.add_argument('--out', required=True)
@@ -222,6 +222,7 @@ def main():
     ap.add_argument('--kp', type=float, default=10.0)
     ap.add_argument('--workers', type=int, default=8)
     ap.add_argument('--seed', type=int, default=20201)
+    ap.add_argument('--no-raw', action='store_true', help='snapshot only the averaged weights (half the bytes to bring back; import_run.py then starts the raw weights from them)')
     a = ap.parse_args()
     if a.gan and not a.discriminator:
         ap.error('--gan needs --discriminator (prepare.sh writes .gpu/discriminator16.bin)')
@@ -289,7 +290,7 @@ def main():
 
     def snapshot(step, reason):
         ts = time.time()
-        for kind, W in (('raw', P), ('average', A)):
+        for kind, W in ((('average', A),) if a.no_raw else (('raw', P), ('average', A))):
             arrays = {k: W[k].detach().to('cpu', torch.float16).numpy() for k in names}
             # Two files per set: the device returns files of at most 16 MiB each.
             half = len(names) // 2
@@ -298,7 +299,7 @@ def main():
                 sdio.save(path + '.tmp', {k: arrays[k] for k in keys})
                 os.replace(path + '.tmp', path)
         state = {'step': step, 'start_step': a.start_step, 'gpu_seconds': round(time.time() - t_train, 1), 'reason': reason,
-                 'device': torch.cuda.get_device_name(0) if dev.type == 'cuda' else 'cpu', 'batch': a.batch, 'lr': a.lr}
+                 'device': torch.cuda.get_device_name(0) if dev.type == 'cuda' else 'cpu', 'batch': a.batch, 'lr': a.lr, 'beta': a.beta}
         if D is not None:
             sdio.save(os.path.join(a.out, 'discriminator.bin.tmp'), {k: v.detach().cpu().numpy() for k, v in D.items()})
             os.replace(os.path.join(a.out, 'discriminator.bin.tmp'), os.path.join(a.out, 'discriminator.bin'))

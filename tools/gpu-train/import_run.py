@@ -7,7 +7,7 @@ usage: import_run.py RUN_DIR BASE_STEP GPU_OUT [GPU_OUT ...]
 The run's CSV logs lose their lines after BASE_STEP (CPU steps the GPU branch replaces) and gain the
 GPU runs' lines; checkpoints after BASE_STEP are removed for the same reason.
 """
-import datetime, json, os, re, shutil, sys
+import ast, datetime, json, os, re, shutil, sys
 import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sdio
@@ -16,6 +16,15 @@ import sdio
 def state_lines(folder):
     with open(os.path.join(folder, 'gpu-train.log')) as f:
         return [json.loads(l.split('STATE ', 1)[1]) for l in f if 'STATE ' in l]
+
+
+def args_of(folder):
+    """The run's arguments, from the log's first line ("... args {...}")."""
+    with open(os.path.join(folder, 'gpu-train.log')) as f:
+        for l in f:
+            if ' args {' in l:
+                return ast.literal_eval(l.split(' args ', 1)[1].strip())
+    return {}
 
 
 def truncate_csv(path, after):
@@ -43,6 +52,9 @@ def main():
     os.makedirs(tmp)
     last = outs[-1]
     for kind, name in (('raw', 'model.bin'), ('average', 'model-average.bin')):
+        # Runs with --no-raw (variants.sh) bring back the averaged weights only: training resumes from them.
+        if kind == 'raw' and not os.path.exists(os.path.join(last, 'raw-0.bin')):
+            kind = 'average'
         arrays = {}
         for part in (0, 1):
             arrays.update(sdio.load(os.path.join(last, f'{kind}-{part}.bin')))
@@ -56,7 +68,8 @@ def main():
     state['TrainingSeconds'] = state['TrainingSeconds'] + gpu_seconds
     state['Settings'] = (state.get('Settings') or '') + (
         f'; steps {base_step}-{step} on a GPU ({final["device"]}, {gpu_seconds / 60:.0f} min, tools/gpu-train) '
-        f'at batch {final["batch"]}x256px, lr {final["lr"]} after a warm-up')
+        f'at batch {final["batch"]}x256px, lr {final["lr"]}'
+        + (f', beta {args_of(last).get("beta")}' if state['Phase'] == 'gan' else '') + ' after a warm-up')
     with open(os.path.join(tmp, 'state.json'), 'w') as f:
         json.dump(state, f)
     for d in os.listdir(root):

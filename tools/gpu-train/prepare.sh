@@ -15,6 +15,11 @@ if pgrep -f 'hific train' >/dev/null; then
 fi
 $py -c 'import numpy, PIL' 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-pil; }
 command -v jpegtran >/dev/null && command -v cwebp >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjpeg-turbo-progs webp
+# A fresh checkout has no runs/ (not in git): seed the run from the shipped model it was exported to.
+if [ ! -f "$run/checkpoints/latest" ]; then
+  from=${FROM:-models/hific-lite-gan}; [ "$run" = runs/lite ] && from=${FROM:-models/hific-lite}
+  $py tools/gpu-train/seed_run.py "$from" "$run"
+fi
 grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
 rm -rf .gpu && mkdir -p .gpu/data
 # Lossless only: JPEGs get optimised Huffman tables (same pixels, EXIF kept), PNGs become lossless WebP.
@@ -25,7 +30,7 @@ for f in "$data"/*; do
     *.webp|*.bmp|*.tif|*.tiff) cp "$f" .gpu/data/ ;;
   esac
 done
-cp tools/gpu-train/hific_gpu.py tools/gpu-train/sdio.py .gpu/
+cp tools/gpu-train/hific_gpu.py tools/gpu-train/sdio.py tools/gpu-train/variants.sh .gpu/
 checkpoint="$run/checkpoints/$(cat "$run/checkpoints/latest")"
 $py - "$checkpoint" "$eval" <<'PY'
 import json, os, sys
