@@ -35,7 +35,8 @@ def main():
         'SavedUtc': datetime.datetime.now(datetime.timezone.utc).isoformat(),
         'TrainingSeconds': float(training.get('hours', 0)) * 3600,
         'Phase': training.get('phase'), 'DataDir': training.get('data'),
-        'Settings': f"seeded from {model} ({card.get('digest', '')[:12]}): {training.get('recipe', '')}",
+        # The card's recipe is "<what the method is>. At export: <settings>"; checkpoints keep the settings.
+        'Settings': f"{training.get('recipe', '').split('At export: ', 1)[-1]} (continued from {model} {card.get('digest', '')[:12]})",
         'WarmupEnd': None,
     }
     with open(os.path.join(tmp, 'state.json'), 'w') as f:
