@@ -21,7 +21,7 @@ public static class HificLoss
     {
         var bppMean = bpp.mean();
         double bppValue = bppMean.item<float>();
-        double lambda = bppValue > o.RateTargets[level] ? o.LambdaA[level] : o.LambdaB;
+        double lambda = bppValue > o.RateTargets[level] ? o.LambdaA[level] : o.LambdaB[level];
         var mse = (reconstruction - x).mul(255).square().mean();
         var msssim = MsSsim.Compute(reconstruction, x, 1.0).mean();
         var total = bppMean * lambda + mse * o.KM + (1 - msssim) * o.KP;

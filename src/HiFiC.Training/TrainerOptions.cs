@@ -47,8 +47,15 @@ public sealed record TrainerOptions
     /// 0.26 bpp, far above target (the rate falls about 0.07 bpp per doubling of lambda here), so 6.
     /// </remarks>
     public double[] LambdaA { get; init; } = [6, 1.25, 0.625];
-    /// <summary>lambda_b: the rate weight once below target (lambda_a much greater than lambda_b).</summary>
-    public double LambdaB { get; init; } = 1.25 / 16;
+    /// <summary>lambda_b per level: the rate weight once below target (lambda_a much greater than lambda_b).</summary>
+    /// <remarks>
+    /// 1.25/16 for every level up to step 39,633. hi then sat at 0.55 bpp on crops, under its 0.64
+    /// target, so every hi batch was in the lambda_b regime and the level settled at 0.40 bpp on the
+    /// eval photos instead of 0.45: its rate was set by lambda_b against the distortion, not by the
+    /// target. Halved for hi (the rate moves about 0.07 bpp on crops per doubling of lambda here).
+    /// lo and mi reach their targets, so their lambda_b only matters below them.
+    /// </remarks>
+    public double[] LambdaB { get; init; } = [1.25 / 16, 1.25 / 16, 1.25 / 32];
     /// <summary>k_M: MSE weight, MSE measured on 0..255.</summary>
     /// <remarks>
     /// 4x the paper's 0.075·2^-5. The paper pairs k_M with LPIPS; our d_P is MS-SSIM, whose
@@ -108,15 +115,15 @@ public sealed record TrainerOptions
     /// <summary>The settings that shape the weights, for checkpoints and model cards.</summary>
     public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"k_M {KM:0.#####}, k_P {KP:0.###}, crop-bpp targets {string.Join('/', RateTargets)}, lambda_a {string.Join('/', LambdaA)}, " +
-        $"lambda_b {LambdaB:0.####}, batch {BatchSize}x{CropSize}px, RD lr {RdLearningRate:0.#####}, GAN lr {LearningRate:0.#####} from step {GanStartStep} " +
+        $"lambda_b {string.Join('/', LambdaB.Select(b => b.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)))}, batch {BatchSize}x{CropSize}px, RD lr {RdLearningRate:0.#####}, GAN lr {LearningRate:0.#####} from step {GanStartStep} " +
         $"(beta {Beta:0.###}), gains lr x{GainLearningRateMultiplier:0.##}, weight average {(WeightAverageDecay > 0 ? WeightAverageDecay.ToString("0.#####", System.Globalization.CultureInfo.InvariantCulture) : "off")}");
 
     public void Validate()
     {
         if (BatchSize < 1) throw new ArgumentException("Batch size must be at least 1.");
         if (CropSize < 64 || CropSize % 64 != 0) throw new ArgumentException("Crop size must be a multiple of 64, at least 64.");
-        if (RateTargets.Length == 0 || RateTargets.Length != LambdaA.Length)
-            throw new ArgumentException("Give one lambda_a per rate target.");
+        if (RateTargets.Length == 0 || RateTargets.Length != LambdaA.Length || RateTargets.Length != LambdaB.Length)
+            throw new ArgumentException("Give one lambda_a and one lambda_b per rate target.");
         if (Steps < 1) throw new ArgumentException("Steps must be positive.");
         if (WeightAverageDecay is < 0 or >= 1) throw new ArgumentException("The weight-average decay must be in [0, 1).");
         if (KM < 0 || KP < 0 || Beta < 0) throw new ArgumentException("k_M, k_P and beta must not be negative.");

@@ -17,6 +17,6 @@ public static class NumericFault
         if (!finite.item<bool>())
             throw new NumericFaultException(
                 $"The {stage} produced NaN or infinite values: a LibTorch CPU kernel fault on this processor or damaged weights. " +
-                $"Nothing was written. If {TorchRuntime.DnnlIsaVariable} is set, try {TorchRuntime.DnnlIsaVariable}=AVX2.");
+                $"Nothing was written. Try again with {TorchRuntime.DnnlIsaVariable}=SSE41 (slower, safe kernels).");
     }
 }

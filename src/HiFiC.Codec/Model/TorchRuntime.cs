@@ -59,19 +59,48 @@ public static partial class TorchRuntime
     }
 
     /// <summary>
-    /// Caps oneDNN at AVX2 unless the user set <see cref="DnnlIsaVariable"/>. On an AMD EPYC with
-    /// AVX-512 (Zen 5, 2026-11-26) LibTorch 2.10's oneDNN AVX-512 convolutions returned NaN for
-    /// some inputs, at random from run to run, with finite weights and inputs: training died
-    /// within a few steps and the codec could have written garbage. Capped at AVX2, 30 of 30 lite
-    /// forward passes on training crops were finite (against NaN from the 1st to the 7th before);
-    /// training still met an occasional non-finite step (the trainer skips those), and the codec
-    /// checks every network output (<see cref="NumericFault"/>). oneDNN reads the variable when it
-    /// first dispatches a kernel, so this runs before any network exists (model constructors call it).
+    /// The instruction set oneDNN was capped at by <see cref="PrepareNative"/>, or null where it was not.
+    /// </summary>
+    public static string? CappedIsa { get; private set; }
+
+    /// <summary>
+    /// Caps oneDNN at SSE4.1 on AMD processors with AVX-512, unless the user set
+    /// <see cref="DnnlIsaVariable"/>. On an AMD EPYC with AVX-512 (2026-11-26) LibTorch 2.10's oneDNN
+    /// convolutions returned NaN at random, with finite weights and inputs: with AVX-512 kernels in
+    /// forward passes (the 1st to the 7th lite forward on training crops), with AVX2 kernels in
+    /// backward passes (training steps, latent refinement; tests of both failed), never with SSE4.1
+    /// (the whole test suite passed, training ran clean). SSE4.1 costs speed there (lite 512²: encode
+    /// 0.51 against 0.63 MP/s, decode 0.31 against 0.92), a price for correct output. Other
+    /// processors keep oneDNN's choice: no fault was seen on them, and legacy files (float
+    /// hyper-synthesis) decode exactly only with the kernels that wrote them. The codec checks every
+    /// network output anyway (<see cref="NumericFault"/>) and the trainer skips non-finite steps.
+    /// oneDNN reads the variable when it first dispatches a kernel, so this runs before any network
+    /// exists (model constructors call it).
     /// </summary>
     public static void PrepareNative()
     {
         if (Interlocked.Exchange(ref nativeEnvironment, 1) != 0) return;
-        if (Environment.GetEnvironmentVariable(DnnlIsaVariable) is null) TrySetNative(DnnlIsaVariable, "AVX2");
+        if (Environment.GetEnvironmentVariable(DnnlIsaVariable) is null && IsAmdWithAvx512())
+        {
+            TrySetNative(DnnlIsaVariable, "SSE41");
+            CappedIsa = "SSE41";
+        }
+    }
+
+    private static bool IsAmdWithAvx512()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/cpuinfo")) return false;
+        try
+        {
+            bool amd = false, avx512 = false;
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.StartsWith("vendor_id", StringComparison.Ordinal)) amd = line.Contains("AuthenticAMD", StringComparison.Ordinal);
+                else if (line.StartsWith("flags", StringComparison.Ordinal)) { avx512 = line.Contains(" avx512f", StringComparison.Ordinal); break; }
+            }
+            return amd && avx512;
+        }
+        catch (IOException) { return false; }
     }
 
     /// <summary>Sets a variable in the native environment (.NET's own setter does not reach getenv on Linux).</summary>
