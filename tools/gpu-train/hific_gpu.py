@@ -217,7 +217,7 @@ def main():
     ap.add_argument('--average-decay', type=float, default=0.998)
     ap.add_argument('--targets', default='0.20,0.43,0.64')
     ap.add_argument('--lambda-a', default='6,1.25,0.625')
-    ap.add_argument('--lambda-b', type=float, default=1.25 / 16)
+    ap.add_argument('--lambda-b', default=f'{1.25 / 16},{1.25 / 16},{1.25 / 32}', help='per level, as TrainerOptions.LambdaB')
     ap.add_argument('--km', type=float, default=4 * 0.075 / 32)
     ap.add_argument('--kp', type=float, default=10.0)
     ap.add_argument('--workers', type=int, default=8)
@@ -233,6 +233,7 @@ def main():
     torch.backends.cudnn.allow_tf32 = True
     targets = [float(v) for v in a.targets.split(',')]
     lambda_a = [float(v) for v in a.lambda_a.split(',')]
+    lambda_b = [float(v) for v in a.lambda_b.split(',')]
     os.makedirs(a.out, exist_ok=True)
     log = open(os.path.join(a.out, 'gpu-train.log'), 'a')
 
@@ -342,7 +343,7 @@ def main():
         ms = ms_ssim(x_hat, x).mean()
         # lambda_a while the batch is above its level's target, lambda_b below (HificLoss.Generator).
         above = (bpp_mean.detach() > targets[level]).float()
-        lam = above * lambda_a[level] + (1 - above) * a.lambda_b
+        lam = above * lambda_a[level] + (1 - above) * lambda_b[level]
         loss = bpp_mean * lam + mse * a.km + (1 - ms) * a.kp
         adv = torch.zeros((), device=dev)
         if D is not None:
