@@ -30,7 +30,6 @@ public sealed class Trainer
     public long Run(CancellationToken ct)
     {
         TorchRuntime.Configure(o.Threads);
-        TorchRuntime.PrepareNative();
         if (TorchRuntime.CappedIsa is not null)
             log.LogInformation("oneDNN capped at {Isa} on this processor (TorchRuntime.PrepareNative): slower, but its wider kernels returned NaN here", TorchRuntime.CappedIsa);
         var preset = HificPreset.ByName(o.Preset);
