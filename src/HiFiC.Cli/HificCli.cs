@@ -59,7 +59,12 @@ public static class HificCli
         {
             // Help and --version must work even where libtorch cannot load.
             if (parse.Action is not HelpAction && parse.CommandResult.Command is not RootCommand)
+            {
+                // Decoding runs the networks forward only, which may use faster kernels on some processors.
+                if (parse.CommandResult.Command is DecompressCommand or Archive.ArchiveRestoreCommand)
+                    HiFiC.Codec.Model.TorchRuntime.PrepareNative(inferenceOnly: true);
                 HiFiC.Codec.Model.TorchRuntime.Configure(parse.GetValue(threads));
+            }
             var config = new InvocationConfiguration
             {
                 Output = output,

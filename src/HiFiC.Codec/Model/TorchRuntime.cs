@@ -64,28 +64,32 @@ public static partial class TorchRuntime
     public static string? CappedIsa { get; private set; }
 
     /// <summary>
-    /// Caps oneDNN at SSE4.1 on AMD processors with AVX-512, unless the user set
-    /// <see cref="DnnlIsaVariable"/>. On an AMD EPYC with AVX-512 (2026-11-26) LibTorch 2.10's oneDNN
-    /// convolutions returned NaN at random, with finite weights and inputs: with AVX-512 kernels in
-    /// forward passes (the 1st to the 7th lite forward on training crops), with AVX2 kernels in
-    /// backward passes (training steps, latent refinement; tests of both failed), never with SSE4.1
-    /// (the whole test suite passed, training ran clean). SSE4.1 costs speed there (lite 512²: encode
-    /// 0.51 against 0.63 MP/s, decode 0.31 against 0.92), a price for correct output. Other
-    /// processors keep oneDNN's choice: no fault was seen on them, and legacy files (float
+    /// Caps oneDNN on AMD processors with AVX-512, unless the user set <see cref="DnnlIsaVariable"/>.
+    /// On an AMD EPYC with AVX-512 (2026-11-26) LibTorch 2.10's oneDNN convolutions returned NaN at
+    /// random, with finite weights and inputs: with AVX-512 kernels in forward passes (the 1st to the
+    /// 7th lite forward on training crops), with AVX2 kernels in backward passes (training steps,
+    /// latent refinement; tests of both failed), never with SSE4.1 (the whole test suite passed,
+    /// training ran clean). AVX2 forward passes never faulted there (30 of 30 on training crops,
+    /// over 500 whole-photo encodes and decodes). So a process that only runs the networks forward
+    /// (<paramref name="inferenceOnly"/>: decompressing, restoring) gets AVX2, any other SSE4.1,
+    /// which costs speed there (lite 512²: encode 0.51 against 0.63 MP/s, decode 0.31 against 0.92).
+    /// Other processors keep oneDNN's choice: no fault was seen on them, and legacy files (float
     /// hyper-synthesis) decode exactly only with the kernels that wrote them. The codec checks every
     /// network output anyway (<see cref="NumericFault"/>) and the trainer skips non-finite steps.
-    /// oneDNN reads the variable when it first dispatches a kernel, so this runs before any network
-    /// exists (model constructors call it).
+    /// oneDNN reads the variable when it first dispatches a kernel, so the first call decides, before
+    /// any network exists (model constructors call it; the CLI calls it first for decoding commands).
     /// </summary>
-    public static void PrepareNative()
+    public static void PrepareNative(bool inferenceOnly = false)
     {
         if (Interlocked.Exchange(ref nativeEnvironment, 1) != 0) return;
-        if (Environment.GetEnvironmentVariable(DnnlIsaVariable) is null && IsAmdWithAvx512())
-        {
-            TrySetNative(DnnlIsaVariable, "SSE41");
-            CappedIsa = "SSE41";
-        }
+        if (Environment.GetEnvironmentVariable(DnnlIsaVariable) is not null) return;
+        CappedIsa = CapFor(IsAmdWithAvx512(), inferenceOnly);
+        if (CappedIsa is not null) TrySetNative(DnnlIsaVariable, CappedIsa);
     }
+
+    /// <summary>The oneDNN cap for a processor (see <see cref="PrepareNative"/>); null: none.</summary>
+    public static string? CapFor(bool amdWithAvx512, bool inferenceOnly) =>
+        !amdWithAvx512 ? null : inferenceOnly ? "AVX2" : "SSE41";
 
     private static bool IsAmdWithAvx512()
     {

@@ -21,6 +21,15 @@ public partial class NumericFaultTests
     }
 
     [Fact]
+    public void Only_amd_avx512_processors_are_capped_and_inference_only_processes_less()
+    {
+        Assert.Null(TorchRuntime.CapFor(amdWithAvx512: false, inferenceOnly: false));
+        Assert.Null(TorchRuntime.CapFor(amdWithAvx512: false, inferenceOnly: true));
+        Assert.Equal("SSE41", TorchRuntime.CapFor(amdWithAvx512: true, inferenceOnly: false));
+        Assert.Equal("AVX2", TorchRuntime.CapFor(amdWithAvx512: true, inferenceOnly: true));
+    }
+
+    [Fact]
     public void A_nan_anywhere_in_a_tensor_is_a_numeric_fault()
     {
         using var fine = ones(1, 3, 4, 4);
