@@ -60,8 +60,8 @@ public static class HificCli
             // Help and --version must work even where libtorch cannot load.
             if (parse.Action is not HelpAction && parse.CommandResult.Command is not RootCommand)
             {
-                // Decoding runs the networks forward only, which may use faster kernels on some processors.
-                if (parse.CommandResult.Command is DecompressCommand or Archive.ArchiveRestoreCommand)
+                // Forward passes only may use faster kernels on some processors; decided before any model loads.
+                if (parse.CommandResult.Command is IForwardOnlyCommand f && f.ForwardOnly(parse))
                     HiFiC.Codec.Model.TorchRuntime.PrepareNative(inferenceOnly: true);
                 HiFiC.Codec.Model.TorchRuntime.Configure(parse.GetValue(threads));
             }

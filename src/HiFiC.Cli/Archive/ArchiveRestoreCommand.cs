@@ -12,8 +12,10 @@ namespace HiFiC.Cli.Archive;
 /// manifest) back to PNG under DIR, same relative paths ("a.jpg" comes back as "a.jpg.png").
 /// Each file is decoded with the exact model its header names (by digest).
 /// </summary>
-public sealed class ArchiveRestoreCommand : Command
+public sealed class ArchiveRestoreCommand : Command, HiFiC.Cli.Commands.IForwardOnlyCommand
 {
+    public bool ForwardOnly(ParseResult parse) => true;
+
     private readonly Argument<string> archive = new("archive") { Description = "Archive folder written by `hific archive compress`." };
     private readonly Option<string> output = ArchiveCommand.Out("Folder for the restored PNGs (created).");
     private readonly Option<int> instances = new("--instances") { Description = "Model instances in the silo (default: cores / --threads)." };

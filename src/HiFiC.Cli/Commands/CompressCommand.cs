@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace HiFiC.Cli.Commands;
 
 /// <summary>`hific compress IN [-o OUT]`: images to .hific, one file or a whole folder tree.</summary>
-public sealed class CompressCommand : Command
+public sealed class CompressCommand : Command, IForwardOnlyCommand
 {
     private readonly Argument<string> input = new("input") { Description = "Image file, or folder of images searched recursively (png jpg jpeg webp bmp tif tiff gif)." };
     private readonly Option<string?> output = CommonOptions.Output("Output file, or folder for a folder input (mirrors its structure). Default: beside each input, extension .hific.");
@@ -29,6 +29,8 @@ public sealed class CompressCommand : Command
         CommonOptions.RateOrBpp(this, rate, bpp);
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
     }
+
+    public bool ForwardOnly(ParseResult parse) => parse.GetValue(refine) == 0;
 
     private int Execute(CliContext cli, ParseResult r, CancellationToken ct)
     {

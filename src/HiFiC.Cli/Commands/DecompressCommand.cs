@@ -17,8 +17,10 @@ namespace HiFiC.Cli.Commands;
 /// exact model that wrote it (by the weights digest in its header), so an archive mixing model
 /// versions restores correctly.
 /// </summary>
-public sealed class DecompressCommand : Command
+public sealed class DecompressCommand : Command, IForwardOnlyCommand
 {
+    public bool ForwardOnly(ParseResult parse) => true;
+
     private readonly Argument<string> input = new("input") { Description = ".hific file, or folder of .hific files searched recursively." };
     private readonly Option<string?> output = CommonOptions.Output("Output PNG, or folder for a folder input (mirrors its structure). Default: beside each input, extension .png.");
     private readonly Option<string?> model = new("--model", "-m")
