@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HiFiC.Cli.Commands;
 using HiFiC.Cli.Output;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Silo.Codec;
@@ -12,7 +13,7 @@ namespace HiFiC.Cli.Archive;
 /// manifest) back to PNG under DIR, same relative paths ("a.jpg" comes back as "a.jpg.png").
 /// Each file is decoded with the exact model its header names (by digest).
 /// </summary>
-public sealed class ArchiveRestoreCommand : Command, HiFiC.Cli.Commands.IForwardOnlyCommand
+public sealed class ArchiveRestoreCommand : Command, IForwardOnlyCommand
 {
     public bool ForwardOnly(ParseResult parse) => true;
 
