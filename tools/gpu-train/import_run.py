@@ -19,7 +19,7 @@ def state_lines(folder):
 
 
 def args_of(folder):
-    """The run's arguments, from the log's first line ("... args {...}")."""
+    """The run's arguments, from the log's first line ("... args {...}"): runs from before STATE lines named beta."""
     with open(os.path.join(folder, 'gpu-train.log')) as f:
         for l in f:
             if ' args {' in l:
@@ -69,7 +69,7 @@ def main():
     state['Settings'] = (state.get('Settings') or '') + (
         f'; steps {base_step}-{step} on a GPU ({final["device"]}, {gpu_seconds / 60:.0f} min, tools/gpu-train) '
         f'at batch {final["batch"]}x256px, lr {final["lr"]}'
-        + (f', beta {args_of(last).get("beta")}' if state['Phase'] == 'gan' else '') + ' after a warm-up')
+        + (f', beta {final.get("beta", args_of(last).get("beta"))}' if state['Phase'] == 'gan' else '') + ' after a warm-up')
     with open(os.path.join(tmp, 'state.json'), 'w') as f:
         json.dump(state, f)
     for d in os.listdir(root):
