@@ -11,8 +11,9 @@ public sealed record ExportOptions(string RunDir, string OutDir, string Id, stri
 
 /// <summary>
 /// Turns a run's latest checkpoint into a shipped model folder: its averaged weights in float16, entropy tables
-/// built from exactly those weights, and a card whose rate points are measured by really
-/// compressing the eval images at every level (so --bpp maps to real file sizes).
+/// built from exactly those weights, and a card whose named rate points are placed on their target
+/// bpp and measured by really compressing the eval images (<see cref="RateCalibrator"/>: --rate lo
+/// means about 0.14 bpp, and --bpp maps to real file sizes).
 /// </summary>
 public static class ModelExporter
 {
@@ -39,36 +40,17 @@ public static class ModelExporter
         log.LogInformation("Exported step {Step} of {Run} to {Out} (digest {Digest})", state.Step, o.RunDir, o.OutDir, model.Digest[..16]);
         if (o.EvalDir is null) return model;
 
-        var files = Directory.EnumerateFiles(o.EvalDir).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            .Order(StringComparer.Ordinal).Take(o.MaxEvalImages ?? int.MaxValue).ToList();
-        var images = files.Select(f => ImageIO.Load(f)).ToList();
-        var encoder = new HificEncoder(model);
-        var decoder = new HificDecoder(model);
-        var measured = new List<RatePoint>();
-        foreach (var r in rates)
-        {
-            double bits = 0, pixels = 0, psnr = 0, msssim = 0;
-            foreach (var image in images)
-            {
-                ct.ThrowIfCancellationRequested();
-                var ms = new MemoryStream();
-                var result = encoder.Compress(image, ms, new CompressOptions { Rate = r.Rate }, ct);
-                ms.Position = 0;
-                var decoded = decoder.Decompress(ms, null, ct);
-                bits += result.Bytes * 8.0;
-                pixels += (double)result.Width * result.Height;
-                psnr += Psnr.Compute(image.Rgb, decoded.Image);
-                msssim += MsSsim.Compute(image.Rgb, decoded.Image);
-            }
-            var point = r with { EvalBpp = Math.Round(bits / pixels, 4), EvalPsnr = Math.Round(psnr / images.Count, 3), EvalMsSsim = Math.Round(msssim / images.Count, 5) };
-            log.LogInformation("Rate {Name}: {Bpp:F4} bpp, {Psnr:F2} dB, MS-SSIM {Ms:F4} on {Count} images", r.Name, point.EvalBpp, point.EvalPsnr, point.EvalMsSsim, images.Count);
-            measured.Add(point);
-        }
-        var card = model.Card with { Rates = measured };
-        File.WriteAllText(Path.Combine(o.OutDir, CodecModel.CardFile), card.ToJson());
+        var images = EvalImages(o.EvalDir, o.MaxEvalImages);
+        var measured = RateCalibrator.Calibrate(model, images, rates, log, ct);
+        RateCalibrator.WriteCard(o.OutDir, model.Card, measured);
         model.Dispose();
         return CodecModel.Load(o.OutDir);
     }
+
+    /// <summary>The images of an eval folder, in name order, at most <paramref name="limit"/>.</summary>
+    public static IReadOnlyList<LoadedImage> EvalImages(string dir, int? limit) =>
+        Directory.EnumerateFiles(dir).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Order(StringComparer.Ordinal).Take(limit ?? int.MaxValue).Select(f => ImageIO.Load(f)).ToList();
 
     /// <summary>
     /// Up to <see cref="CalibrationImageCount"/> training images, each cut to its central 512x512

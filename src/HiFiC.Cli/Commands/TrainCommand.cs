@@ -38,6 +38,7 @@ public sealed class TrainCommand : Command
         Add(kp); Add(km); Add(averageDecay); Add(warmup); Add(beta);
         Add(checkpointEvery); Add(logEvery); Add(seed);
         Add(new TrainExportCommand(cli));
+        Add(new TrainCalibrateCommand(cli));
         Add(new TrainPlotCommand(cli));
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
     }

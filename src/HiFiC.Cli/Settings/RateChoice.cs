@@ -1,4 +1,5 @@
 using System.Globalization;
+using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.Cli.Settings;
@@ -26,8 +27,8 @@ public sealed record RateChoice(string? Rate, double? Bpp)
                 : (levels - 1) / 2.0;
         if (double.TryParse(Rate, NumberStyles.Float, CultureInfo.InvariantCulture, out var t))
         {
-            if (double.IsNaN(t) || t < 0 || t > levels - 1)
-                throw new UsageException($"--rate {Rate} is outside model '{model.Id}''s range 0..{levels - 1}.");
+            if (!RateGains.InRange(t, levels))
+                throw new UsageException($"--rate {Rate} is outside model '{model.Id}''s range {RateGains.RangeText(levels)}.");
             return t;
         }
         try

@@ -7,6 +7,7 @@ using HiFiC.Cluster.Contracts.Monitoring;
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Storage;
 using HiFiC.Cluster.Web.Hosting;
+using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
@@ -63,7 +64,8 @@ public static partial class HificApi
         if (!locations.TryResolve(request.Destination, out var destination, out var e2)) Err("destination", "destination " + e2);
         if (request.Model is not null && !ModelName().IsMatch(request.Model)) Err("model", "must be a model id or digest (A-Z a-z 0-9 . _ -)");
         var rate = request.Rate ?? 1.0;
-        if (!double.IsFinite(rate) || rate < 0 || rate > 2) Err("rate", "must be between 0 and 2");
+        // The model (and its levels) is resolved on a silo, which checks the rate again; every shipped model has 3.
+        if (!RateGains.InRange(rate, 3)) Err("rate", $"must be within {RateGains.RangeText(3)}");
         var tile = request.TileSize ?? 512;
         if (tile < 64 || tile > 4096 || tile % 64 != 0) Err("tileSize", "must be a multiple of 64 between 64 and 4096");
         var attempts = request.MaxAttempts ?? 3;

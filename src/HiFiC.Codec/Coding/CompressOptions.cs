@@ -1,3 +1,5 @@
+using HiFiC.Codec.Model;
+
 namespace HiFiC.Codec.Coding;
 
 /// <summary>How to compress one image.</summary>
@@ -29,8 +31,8 @@ public sealed record CompressOptions
     {
         if (TileSize < 64 || TileSize > 4096 || TileSize % 64 != 0)
             throw new ArgumentException($"Tile size must be a multiple of 64 between 64 and 4096 (got {TileSize}).");
-        if (double.IsNaN(Rate) || Rate < 0 || Rate > rateLevels - 1)
-            throw new ArgumentException($"Rate must be between 0 and {rateLevels - 1} (got {Rate}).");
+        if (!RateGains.InRange(Rate, rateLevels))
+            throw new ArgumentException($"Rate must be within {RateGains.RangeText(rateLevels)} (got {Rate}).");
         if (RefineSteps < 0 || RefineSteps > MaxRefineSteps)
             throw new ArgumentException($"Refinement steps must be between 0 and {MaxRefineSteps} (got {RefineSteps}).");
         if (RefineSteps > 0 && TileSize > MaxRefineTileSize)

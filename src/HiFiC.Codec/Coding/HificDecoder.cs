@@ -43,8 +43,8 @@ public sealed class HificDecoder
                 $"but the model given is '{model.Id}' (digest {model.Digest[..16]}…).");
         if (header.LatentChannels != model.Preset.LatentChannels || header.HyperChannels != model.Preset.HyperLatentChannels)
             throw new HificFormatException($"File declares {header.LatentChannels}/{header.HyperChannels} latent/hyper channels; model '{model.Id}' has {model.Preset.LatentChannels}/{model.Preset.HyperLatentChannels}.");
-        if (header.Rate < 0 || header.Rate > model.Preset.RateLevels - 1 || float.IsNaN(header.Rate))
-            throw new HificFormatException($"File's rate {header.Rate} is outside model '{model.Id}''s range 0..{model.Preset.RateLevels - 1}.");
+        if (!RateGains.InRange(header.Rate, model.Preset.RateLevels))
+            throw new HificFormatException($"File's rate {header.Rate} is outside model '{model.Id}''s range {RateGains.RangeText(model.Preset.RateLevels)}.");
     }
 
     public DecodedImage Decompress(Stream input, PixelRect? region = null, CancellationToken ct = default)

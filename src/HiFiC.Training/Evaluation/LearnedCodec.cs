@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using HiFiC.Codec.Coding;
+using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.Training.Evaluation;
@@ -29,10 +30,10 @@ public sealed class LearnedCodec : IRdCodec, IDisposable
         this.model = model;
         this.refineSteps = refineSteps;
         this.tileSize = tileSize;
-        int last = model.Preset.RateLevels - 1;
-        Settings = rates.Where(r => r <= last).Distinct().Order().ToList();
+        int levels = model.Preset.RateLevels;
+        Settings = rates.Where(r => RateGains.InRange(r, levels)).Distinct().Order().ToList();
         if (Settings.Count == 0)
-            throw new ArgumentException($"None of the rates {string.Join(", ", rates)} is within model {model.Id}'s range 0..{last}.");
+            throw new ArgumentException($"None of the rates {string.Join(", ", rates)} is within model {model.Id}'s range {RateGains.RangeText(levels)}.");
         latentCodec = new LatentCodec(model);
         encoder = new HificEncoder(model, latentCodec);
         decoder = new HificDecoder(model, latentCodec);

@@ -89,9 +89,11 @@ public class CodecRoundTripTests
     }
 
     [Theory]
+    [InlineData(-0.5)]
     [InlineData(0.0)]
     [InlineData(0.5)]
     [InlineData(2.0)]
+    [InlineData(2.5)]
     public void Every_rate_in_range_round_trips(double rate)
     {
         var (file, result) = Compress(TestModels.Photo(64, 64), new CompressOptions { Rate = rate });
@@ -105,7 +107,9 @@ public class CodecRoundTripTests
     {
         var img = TestModels.Loaded(TestModels.Photo(64, 64));
         var encoder = new HificEncoder(TestModels.Tiny);
-        Assert.Throws<ArgumentException>(() => encoder.Compress(img, new MemoryStream(), new CompressOptions { Rate = 2.5 }));
+        Assert.Throws<ArgumentException>(() => encoder.Compress(img, new MemoryStream(), new CompressOptions { Rate = 2.51 }));
+        Assert.Throws<ArgumentException>(() => encoder.Compress(img, new MemoryStream(), new CompressOptions { Rate = -0.51 }));
+        Assert.Throws<ArgumentException>(() => encoder.Compress(img, new MemoryStream(), new CompressOptions { Rate = double.NaN }));
         Assert.Throws<ArgumentException>(() => encoder.Compress(img, new MemoryStream(), new CompressOptions { TileSize = 100 }));
     }
 
