@@ -10,12 +10,15 @@ namespace HiFiC.Cli.Commands;
 /// (Debian's cjpeg, cwebp, avifenc, heif-enc), each swept over its quality; writes the CSV,
 /// BD-rate tables, RD plots and a crop sheet (see <see cref="RdBenchmark"/>).
 /// </summary>
-public sealed class BenchRdCommand : Command
+public sealed class BenchRdCommand : Command, IForwardOnlyCommand
 {
+    /// <summary>Without refinement the networks only run forward.</summary>
+    public bool ForwardOnly(ParseResult parse) => parse.GetValue(refine) == 0;
+
     private readonly Argument<string> dir = new("dir") { Description = "Folder of images to benchmark (e.g. ../shared/datasets/eval)." };
     private readonly Option<string> outDir = new("--out") { Description = "Report folder: rd-report.md, rd-points.csv, rd-curves.csv, rd-bd-rate.csv, rd-psnr.png, rd-msssim.png, rd-crops.png.", Required = true };
     private readonly Option<string[]> models = new("--model", "-m") { Description = "Model id, digest prefix or folder; repeat for several. None: classic codecs only." };
-    private readonly Option<string> rates = new("--rates") { Description = "Rates t each model is swept over, comma-separated.", DefaultValueFactory = _ => "0,0.5,1,1.5,2" };
+    private readonly Option<string> rates = new("--rates") { Description = "Rates t each model is swept over, comma-separated; rates outside a model's range are skipped. Default: every half level of a 3-level model's range, trained levels and extrapolated ends.", DefaultValueFactory = _ => "-0.5,0,0.5,1,1.5,2,2.5" };
     private readonly Option<string> codecs = new("--codecs")
     {
         Description = $"Classic codecs, comma-separated, from: {string.Join(", ", ClassicCodecs.All.Select(c => c.Name))} (heic = HEVC intra, as in BPG).",

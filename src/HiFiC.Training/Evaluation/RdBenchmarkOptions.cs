@@ -56,8 +56,9 @@ public sealed record RdBenchmarkOptions
         if (CropSize < 16) throw new ArgumentException($"CropSize must be at least 16 (got {CropSize}).");
         if (CropTargetBpp is <= 0) throw new ArgumentException($"CropTargetBpp must be positive (got {CropTargetBpp}).");
         if (Threads < 1) throw new ArgumentException($"Threads must be at least 1 (got {Threads}).");
-        if (ModelRates.Any(r => double.IsNaN(r) || r < 0) || (RefineRates?.Any(r => double.IsNaN(r) || r < 0) ?? false))
-            throw new ArgumentException("Model rates must be non-negative.");
+        // Each model keeps the rates inside its own range (LearnedCodec) and refuses when none is.
+        if (ModelRates.Any(r => !double.IsFinite(r)) || (RefineRates?.Any(r => !double.IsFinite(r)) ?? false))
+            throw new ArgumentException("Model rates must be finite numbers.");
         if (RefineSteps < 0 || RefineSteps > HiFiC.Codec.Coding.CompressOptions.MaxRefineSteps)
             throw new ArgumentException($"Refinement steps must be between 0 and {HiFiC.Codec.Coding.CompressOptions.MaxRefineSteps} (got {RefineSteps}).");
         if (Codecs.Count == 0 && Models.Count == 0 && LoadedModels.Count == 0 && AdditionalCodecs.Count == 0)

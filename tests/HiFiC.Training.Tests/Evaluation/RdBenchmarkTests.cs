@@ -52,7 +52,7 @@ public sealed class RdBenchmarkTests : IDisposable
 
         Assert.Equal(2, summary.Images);
         Assert.Empty(summary.Failures);
-        // Rate 7 is beyond the tiny model's levels (0..2) and is skipped.
+        // Rate 7 is beyond the tiny model's range (-0.5..2.5) and is skipped.
         Assert.Equal(2 * (3 + 5), summary.Points.Count);
         Assert.Equal(["img0", "img1"], summary.Points.Select(p => p.Image).Distinct());
         Assert.All(summary.Points, p => Assert.Equal(p.Bytes * 8.0 / (64 * 64), p.Bpp, 12));
