@@ -49,13 +49,15 @@ public sealed record TrainerOptions
     public double[] LambdaA { get; init; } = [6, 1.25, 0.625];
     /// <summary>lambda_b per level: the rate weight once below target (lambda_a much greater than lambda_b).</summary>
     /// <remarks>
-    /// 1.25/16 for every level up to step 39,633. hi then sat at 0.55 bpp on crops, under its 0.64
-    /// target, so every hi batch was in the lambda_b regime and the level settled at 0.40 bpp on the
-    /// eval photos instead of 0.45: its rate was set by lambda_b against the distortion, not by the
-    /// target. Halved for hi (the rate moves about 0.07 bpp on crops per doubling of lambda here).
-    /// lo and mi reach their targets, so their lambda_b only matters below them.
+    /// 1.25/16 for every level. hi sits at 0.55 bpp on crops, under its 0.64 target, so its rate is
+    /// set by lambda_b against the distortion. For about 700 CPU steps after 39,633 hi's lambda_b was
+    /// halved to raise it from "0.40 bpp" on the eval photos, but that figure was total bits over
+    /// total pixels; as a mean over images, like every other number, hi was already at 0.444. And
+    /// past mi the lite autoencoder, not the rate, limits fidelity (docs/results/capacity.md): bits
+    /// added at hi buy almost nothing. The named rates are placed on their targets after training
+    /// (RateCalibrator), so the levels need only bracket them.
     /// </remarks>
-    public double[] LambdaB { get; init; } = [1.25 / 16, 1.25 / 16, 1.25 / 32];
+    public double[] LambdaB { get; init; } = [1.25 / 16, 1.25 / 16, 1.25 / 16];
     /// <summary>k_M: MSE weight, MSE measured on 0..255.</summary>
     /// <remarks>
     /// 4x the paper's 0.075·2^-5. The paper pairs k_M with LPIPS; our d_P is MS-SSIM, whose

@@ -217,7 +217,7 @@ def main():
     ap.add_argument('--average-decay', type=float, default=0.998)
     ap.add_argument('--targets', default='0.20,0.43,0.64')
     ap.add_argument('--lambda-a', default='6,1.25,0.625')
-    ap.add_argument('--lambda-b', default=f'{1.25 / 16},{1.25 / 16},{1.25 / 32}', help='per level, as TrainerOptions.LambdaB')
+    ap.add_argument('--lambda-b', default=f'{1.25 / 16},{1.25 / 16},{1.25 / 16}', help='per level, as TrainerOptions.LambdaB')
     ap.add_argument('--km', type=float, default=4 * 0.075 / 32)
     ap.add_argument('--kp', type=float, default=10.0)
     ap.add_argument('--workers', type=int, default=8)
