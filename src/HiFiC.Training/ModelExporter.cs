@@ -1,6 +1,4 @@
-using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Metrics;
 using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 using Microsoft.Extensions.Logging;
