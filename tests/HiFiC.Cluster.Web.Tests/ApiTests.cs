@@ -51,6 +51,11 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", Job(model: "no-such-model")), HttpStatusCode.BadRequest, "model");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", Job(model: "../../etc")), HttpStatusCode.BadRequest, "model");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", Job(rate: 7)), HttpStatusCode.BadRequest, "rate");
+        await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", rate = 1, rateName = "lo" }), HttpStatusCode.BadRequest, "rateName");
+        await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", rateName = "../x" }), HttpStatusCode.BadRequest, "rateName");
+        // A well-formed name the model's card lacks: refused by the silo that resolves it.
+        var ultra = await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive-ultra", rateName = "ultra" });
+        await AssertProblem(ultra, HttpStatusCode.BadRequest, "rateName");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", Job(tile: 100)), HttpStatusCode.BadRequest, "tileSize");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", Job(tile: 1 << 20)), HttpStatusCode.BadRequest, "tileSize");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", maxAttempts = 100000 }), HttpStatusCode.BadRequest, "maxAttempts");
@@ -120,6 +125,9 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
             job = await Json(await host.Client.GetAsync("/api/jobs/api-job"));
         } while (job["status"]!["phase"]!.GetValue<string>() != "Done" && DateTime.UtcNow < deadline);
         Assert.Equal("Done", job["status"]!["phase"]!.GetValue<string>());
+        // No rate given: the card's default name, resolved by the silo (the test card's mi is t = 1).
+        Assert.Equal("mi", job["status"]!["spec"]!["rateName"]!.GetValue<string>());
+        Assert.Equal(1.0, job["status"]!["rate"]!.GetValue<double>());
         Assert.Equal(6, job["status"]!["done"]!.GetValue<long>());
         // A file with an image extension that does not decode fails with the codec's reason; a
         // file of another kind (evil.svg) is skipped, as sidecar files are.

@@ -36,7 +36,7 @@ public sealed class JobSubmitCommand : JobClientCommand
 
     protected override async Task<int> ExecuteAsync(CliContext cli, ParseResult r, IClusterClient client, CancellationToken ct)
     {
-        var (modelRef, t) = ResolveModel(cli, r);
+        var (modelRef, t, rateName) = ResolveModel(cli, r);
         var jobId = r.GetValue(id) ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
         var status = await client.GetGrain<IArchiveJobGrain>(jobId).StartAsync(new JobSpec
         {
@@ -44,6 +44,7 @@ public sealed class JobSubmitCommand : JobClientCommand
             Destination = Location(r.GetValue(output)!),
             Model = modelRef,
             Rate = t,
+            RateName = rateName,
             TileSize = r.GetValue(tile),
             Verify = r.GetValue(verify),
             SkipExisting = !r.GetValue(redo),
@@ -58,9 +59,10 @@ public sealed class JobSubmitCommand : JobClientCommand
 
     /// <summary>
     /// Pins the model's digest and turns --rate names or --bpp into t when the model is installed
-    /// here too (as `hific archive compress` does); otherwise the silos resolve --model and a numeric --rate.
+    /// here too (as `hific archive compress` does); otherwise the silos resolve --model and --rate
+    /// (a number, or a name from the card: default mi). Only --bpp needs the model here.
     /// </summary>
-    private (string? Model, double Rate) ResolveModel(CliContext cli, ParseResult r)
+    private (string? Model, double Rate, string? RateName) ResolveModel(CliContext cli, ParseResult r)
     {
         var choice = new RateChoice(r.GetValue(rate), r.GetValue(bpp));
         try
@@ -68,13 +70,18 @@ public sealed class JobSubmitCommand : JobClientCommand
             var codec = cli.Models.Load(r.GetValue(model));
             double t = choice.Resolve(codec);
             cli.Info($"model {codec.Id}, rate {choice.Describe(codec, t)}");
-            return (codec.Digest, t);
+            return (codec.Digest, t, null);
         }
-        catch (ModelNotFoundException) when (choice.Bpp is null && (choice.Rate is null || double.TryParse(choice.Rate, System.Globalization.CultureInfo.InvariantCulture, out _)))
+        catch (ModelNotFoundException) when (choice.Bpp is null)
         {
-            double t = choice.Rate is null ? 1.0 : double.Parse(choice.Rate, System.Globalization.CultureInfo.InvariantCulture);
-            cli.Info($"model {r.GetValue(model) ?? "(default)"} is not installed here; the silos resolve it (rate t={t})");
-            return (r.GetValue(model), t);
+            if (choice.Rate is { } given && double.TryParse(given, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var t))
+            {
+                cli.Info($"model {r.GetValue(model) ?? "(default)"} is not installed here; the silos resolve it (rate t={t})");
+                return (r.GetValue(model), t, null);
+            }
+            var name = choice.Rate ?? CodecModel.DefaultRateName;
+            cli.Info($"model {r.GetValue(model) ?? "(default)"} is not installed here; the silos resolve it and its rate {name}");
+            return (r.GetValue(model), 1.0, name);
         }
     }
 

@@ -11,8 +11,6 @@ namespace HiFiC.Cli.Settings;
 /// </summary>
 public sealed record RateChoice(string? Rate, double? Bpp)
 {
-    public const string DefaultLevelName = "mi";
-
     public double Resolve(CodecModel model)
     {
         int levels = model.Preset.RateLevels;
@@ -21,10 +19,7 @@ public sealed record RateChoice(string? Rate, double? Bpp)
             if (!(bpp > 0) || double.IsInfinity(bpp)) throw new UsageException($"--bpp must be a positive number (got {bpp}).");
             return model.Card.RateForBpp(bpp);
         }
-        if (Rate is null)
-            return model.Card.Rates.Any(r => string.Equals(r.Name, DefaultLevelName, StringComparison.OrdinalIgnoreCase))
-                ? model.Card.RateByName(DefaultLevelName)
-                : (levels - 1) / 2.0;
+        if (Rate is null) return model.RateNamed(CodecModel.DefaultRateName);
         if (double.TryParse(Rate, NumberStyles.Float, CultureInfo.InvariantCulture, out var t))
         {
             if (!RateGains.InRange(t, levels))

@@ -13,7 +13,7 @@ public sealed record JobSpec
     [Id(1)] public required string Destination { get; init; }
     /// <summary>Model id, digest (prefix of 8+ hex digits) or folder; null picks the default model.</summary>
     [Id(2)] public string? Model { get; init; }
-    /// <summary>Continuous rate t: 0 = lo, 1 = mi, 2 = hi for three-level models.</summary>
+    /// <summary>Continuous rate t: the trained levels are 0, 1, 2 for three-level models (-0.5..2.5 accepted). Ignored when <see cref="RateName"/> is set.</summary>
     [Id(3)] public double Rate { get; init; } = 1.0;
     /// <summary>Tile edge in pixels (multiple of 64).</summary>
     [Id(4)] public int TileSize { get; init; } = 512;
@@ -30,4 +30,10 @@ public sealed record JobSpec
     /// size for more encode time. Cheap on GPU silos, slow on CPUs. Any decoder reads the result.
     /// </summary>
     [Id(9)] public int RefineSteps { get; init; }
+    /// <summary>
+    /// A rate name from the model's card (lo, mi, hi), resolved to t by the silo that starts the job,
+    /// once the model is known: the names are placed per model (hific-lite's mi is t = 0.86).
+    /// The status reports the t it became.
+    /// </summary>
+    [Id(10)] public string? RateName { get; init; }
 }

@@ -48,6 +48,8 @@ public sealed record JobStatus
     /// <summary>Images split into tile items, and tiles encoded so far.</summary>
     [Id(29)] public long SplitImages { get; init; }
     [Id(30)] public long TilesDone { get; init; }
+    /// <summary>The rate t the job codes at (its spec's rate name resolved on the model's card, or its rate).</summary>
+    [Id(31)] public double? Rate { get; init; }
 
     public long Finished => Done + Failed + Skipped + Cancelled;
 }

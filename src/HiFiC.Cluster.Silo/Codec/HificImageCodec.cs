@@ -4,6 +4,7 @@ using HiFiC.Codec.Entropy;
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
 using HiFiC.Codec.Metrics;
+using HiFiC.Codec.Models;
 
 namespace HiFiC.Cluster.Silo.Codec;
 
@@ -140,7 +141,9 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
         Task.Run(() =>
         {
             var m = models.Get(model);
-            return new ModelInfo(m.Id, m.Digest);
+            var names = m.Card.Rates.ToDictionary(r => r.Name, r => r.Rate, StringComparer.OrdinalIgnoreCase);
+            names.TryAdd(CodecModel.DefaultRateName, m.RateNamed(CodecModel.DefaultRateName));
+            return new ModelInfo(m.Id, m.Digest, names);
         }, ct);
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;

@@ -73,22 +73,28 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         // May call the storage service: off the grain's scheduler thread.
         await Task.Run(() => blobs.CheckJobLocations(spec.Source, spec.Destination));
         var model = await codec.ResolveModelAsync(spec.Model, CancellationToken.None);
+        // Names are placed per model (hific-lite's mi is t = 0.86), so only the silo that knows the model resolves them.
+        double rate = spec.RateName is { } name ? model.RateNamed(name) : spec.Rate;
 
         var now = DateTime.UtcNow;
         S.Spec = spec;
         S.ModelId = model.Id;
         S.ModelDigest = model.Digest;
+        S.Rate = rate;
         S.Phase = JobPhase.Enumerating;
         S.StartedUtc = now;
         S.ActiveSinceUtc = now;
         await SaveAsync();
-        logger.LogInformation("Job {Job} started: {Source} -> {Destination}, model {Model}", JobId, spec.Source, spec.Destination, model.Id);
+        logger.LogInformation("Job {Job} started: {Source} -> {Destination}, model {Model}, rate {Rate}", JobId, spec.Source, spec.Destination, model.Id, rate);
         EnsureTimer();
         await KeepAliveAsync(true);
         return Snapshot();
     }
 
     public Task<JobStatus> GetStatusAsync() => Task.FromResult(Snapshot());
+
+    /// <summary>The rate t items are coded at (jobs persisted before rate names have no resolved rate: their spec's).</summary>
+    private double Rate => S.Rate ?? S.Spec!.Rate;
 
     public Task<JobPhase> GetPhaseAsync() => Task.FromResult(S.Phase);
 
@@ -211,7 +217,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private WorkItem Item(string path, long size, WorkPart part = WorkPart.Whole, int tile = 0, int tiles = 0)
     {
         var spec = S.Spec!;
-        return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, spec.Rate, spec.TileSize, spec.Verify,
+        return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify,
             spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps);
     }
 
@@ -321,7 +327,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                 try
                 {
                     var m = ArchiveManifest.FromJson(json);
-                    if (m.SourceSize == chunk[i].Size && m.ModelDigest == S.ModelDigest && m.Rate == spec.Rate && m.TileSize == spec.TileSize)
+                    if (m.SourceSize == chunk[i].Size && m.ModelDigest == S.ModelDigest && m.Rate == Rate && m.TileSize == spec.TileSize)
                         done.Add(chunk[i].Path);
                 }
                 catch (System.Text.Json.JsonException) { /* a damaged manifest: archive again */ }
@@ -391,6 +397,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             ActiveTime = active,
             ModelId = S.ModelId,
             ModelDigest = S.ModelDigest,
+            Rate = S.Spec is null ? null : Rate,
             Error = S.Error,
             HostSilo = hostSilo,
             Outstanding = S.InFlight.Count,

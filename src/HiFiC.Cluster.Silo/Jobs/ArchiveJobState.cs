@@ -41,6 +41,8 @@ public sealed class ArchiveJobState
     [Id(23)] public Dictionary<string, int> TilesLeft { get; set; } = new(StringComparer.Ordinal);
     [Id(24)] public long SplitImages { get; set; }
     [Id(25)] public long TilesDone { get; set; }
+    /// <summary>The rate t the job codes at: the spec's, or its rate name resolved on the model's card. Null in jobs started before names.</summary>
+    [Id(26)] public double? Rate { get; set; }
 
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

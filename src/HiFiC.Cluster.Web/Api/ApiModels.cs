@@ -13,7 +13,10 @@ public sealed record JobRequest
     public string? Destination { get; init; }
     /// <summary>Model id or digest (8+ hex digits); null = the default model.</summary>
     public string? Model { get; init; }
+    /// <summary>Continuous rate t, -0.5..2.5 for the shipped models. Not with <see cref="RateName"/>.</summary>
     public double? Rate { get; init; }
+    /// <summary>A name from the model's card (lo, mi, hi), resolved by the silo. Neither this nor Rate: "mi".</summary>
+    public string? RateName { get; init; }
     public int? TileSize { get; init; }
     public bool? Verify { get; init; }
     public bool? SkipExisting { get; init; }

@@ -5,6 +5,7 @@ using HiFiC.Cluster.Contracts.Control;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Monitoring;
 using HiFiC.Cluster.Contracts.Restore;
+using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Cluster.Silo.Storage;
 using HiFiC.Cluster.Web.Hosting;
 using HiFiC.Codec.Model;
@@ -20,6 +21,7 @@ public static partial class HificApi
 {
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")] private static partial Regex JobId();
     [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")] private static partial Regex ModelName();
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")] private static partial Regex RateName();
     /// <summary>A silo address as the silos report it (SiloAddress.ToString(): "S10.0.0.5:11111:154641916", IPv6 in brackets).</summary>
     [GeneratedRegex(@"^S?[A-Za-z0-9.:\[\]_-]{1,120}$")] private static partial Regex SiloId();
 
@@ -66,6 +68,10 @@ public static partial class HificApi
         var rate = request.Rate ?? 1.0;
         // The model (and its levels) is resolved on a silo, which checks the rate again; every shipped model has 3.
         if (!RateGains.InRange(rate, 3)) Err("rate", $"must be within {RateGains.RangeText(3)}");
+        if (request.Rate is not null && request.RateName is not null) Err("rateName", "give rate or rateName, not both");
+        else if (request.RateName is not null && !RateName().IsMatch(request.RateName)) Err("rateName", "must be a rate name from the model's card, e.g. lo, mi or hi");
+        // Without either, the card's default name: the same default as `hific compress`.
+        var rateName = request.RateName ?? (request.Rate is null ? CodecModel.DefaultRateName : null);
         var tile = request.TileSize ?? 512;
         if (tile < 64 || tile > 4096 || tile % 64 != 0) Err("tileSize", "must be a multiple of 64 between 64 and 4096");
         var attempts = request.MaxAttempts ?? 3;
@@ -79,7 +85,7 @@ public static partial class HificApi
 
         var spec = new JobSpec
         {
-            Source = source, Destination = destination, Model = request.Model, Rate = rate, TileSize = tile,
+            Source = source, Destination = destination, Model = request.Model, Rate = rate, RateName = rateName, TileSize = tile,
             Verify = request.Verify ?? false, SkipExisting = request.SkipExisting ?? true, MaxAttempts = attempts, SplitAbovePixels = split,
             RefineSteps = refine,
         };
@@ -95,6 +101,10 @@ public static partial class HificApi
         catch (ModelNotFoundException)
         {
             return Invalid("model", request.Model is null ? "the silos have no default model (install one, or name one)" : $"unknown model '{request.Model}'");
+        }
+        catch (ArgumentException e) when (e.Data[ModelInfo.FieldKey] is "rateName")
+        {
+            return Invalid("rateName", e.Message);
         }
         catch (ArgumentException e)
         {

@@ -139,7 +139,10 @@ $('#silos').addEventListener('click', async ev => {
 $('#submit').addEventListener('submit', async ev => {
   ev.preventDefault();
   const f = new FormData(ev.target), msg = $('#submit-msg');
-  const body = { source: f.get('source'), destination: f.get('destination'), rate: Number(f.get('rate')), tileSize: Number(f.get('tileSize')), refineSteps: Number(f.get('refineSteps') || 0), verify: f.get('verify') === 'on' };
+  const body = { source: f.get('source'), destination: f.get('destination'), tileSize: Number(f.get('tileSize')), refineSteps: Number(f.get('refineSteps') || 0), verify: f.get('verify') === 'on' };
+  // A name from the model's card (lo, mi, hi) or a number t; empty leaves the card's default (mi).
+  const rate = String(f.get('rate') || '').trim();
+  if (rate !== '' && Number.isFinite(Number(rate))) body.rate = Number(rate); else if (rate !== '') body.rateName = rate;
   if (f.get('model')) body.model = f.get('model');
   msg.className = 'msg'; msg.textContent = 'starting…';
   try {

@@ -18,6 +18,19 @@ public sealed class CodecModel : IDisposable
     public const string WeightsFile = "weights.bin";
     public const string TablesFile = "tables.bin";
 
+    /// <summary>The rate name used when none is given.</summary>
+    public const string DefaultRateName = "mi";
+
+    /// <summary>
+    /// The rate t a name from the card stands for (case-insensitive). <see cref="DefaultRateName"/>
+    /// on a card without it is the middle level; any other unknown name is an <see cref="ArgumentException"/>.
+    /// </summary>
+    public double RateNamed(string name) =>
+        !Card.Rates.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))
+        && string.Equals(name, DefaultRateName, StringComparison.OrdinalIgnoreCase)
+            ? (Preset.RateLevels - 1) / 2.0
+            : Card.RateByName(name);
+
     public ModelCard Card { get; }
     public HificModel Network { get; }
     public EntropyTables Tables { get; }

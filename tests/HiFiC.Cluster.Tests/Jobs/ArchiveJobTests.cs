@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Restore;
+using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Cluster.Tests.Infrastructure;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
@@ -51,6 +52,26 @@ public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
         }
         await Assert.ThrowsAsync<ArgumentException>(() => Job("refine-bad").StartAsync(Spec(src, temp.Sub("dst2")) with { RefineSteps = -1 }));
         await Assert.ThrowsAsync<ArgumentException>(() => Job("refine-big").StartAsync(Spec(src, temp.Sub("dst3")) with { RefineSteps = 5, TileSize = 2048 }));
+    }
+
+    [Fact]
+    public async Task A_rate_name_is_resolved_on_the_models_card_and_its_files_are_coded_at_that_rate()
+    {
+        var src = temp.Sub("src");
+        var dst = temp.Sub("dst");
+        var images = TestImages.WriteFolder(src, 1, withBadFiles: false);
+        double lo = TestModel.Tiny.Card.RateByName("lo");
+        var job = Job("named");
+
+        await job.StartAsync(Spec(src, dst) with { Rate = 2, RateName = "LO" });
+        var status = await job.WaitForEndAsync(Timeout);
+
+        Assert.True(status.Phase == JobPhase.Done, JobWaits.Describe(status));
+        Assert.Equal(lo, status.Rate);
+        var m = ArchiveManifest.FromJson(File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Manifest(images[0]))));
+        Assert.Equal(lo, m.Rate); // the name wins over the spec's number
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => Job("named-bad").StartAsync(Spec(src, temp.Sub("dst2")) with { RateName = "ultra" }));
+        Assert.Equal("rateName", e.Data[ModelInfo.FieldKey]); // carried across the Orleans boundary, unlike ParamName
     }
 
     [Fact]
