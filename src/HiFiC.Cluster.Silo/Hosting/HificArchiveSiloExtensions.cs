@@ -46,7 +46,8 @@ public static class HificArchiveSiloExtensions
         services.AddOptions<ServiceBusQueueOptions>();
         services.AddOptions<ModelPoolOptions>();
         services.AddOptions<WorkQueueOptions>();
-        services.AddOptions<JobOptions>();
+        services.AddOptions<JobOptions>().Validate(o => o.StuckAfter > TimeSpan.Zero && o.LossCheckInterval > TimeSpan.Zero,
+            $"{JobOptions.Section}:StuckAfter and :LossCheckInterval must be positive.");
         services.AddOptions<WorkerOptions>();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -75,6 +76,7 @@ public static class HificArchiveSiloExtensions
     private static IWorkQueue CreateQueue(IServiceProvider sp)
     {
         var o = sp.GetRequiredService<IOptions<WorkQueueOptions>>().Value;
+        o.Validate();
         switch (o.Provider.ToLowerInvariant())
         {
             case "inprocess":
@@ -82,7 +84,8 @@ public static class HificArchiveSiloExtensions
             case "azurestoragequeue":
                 var storage = sp.GetRequiredService<IOptions<AzureStorageOptions>>().Value.ConnectionString
                     ?? throw new InvalidOperationException($"The AzureStorageQueue provider needs {AzureStorageOptions.Section}:ConnectionString.");
-                return new AzureStorageWorkQueue(new QueueClient(storage, o.Name, AzureServiceVersions.Queue()));
+                return AzureStorageWorkQueue.Create(storage, o.Name, o.MessageTimeToLive,
+                    Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<AzureStorageWorkQueue>(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
             case "servicebus":
                 var bus = sp.GetRequiredService<IOptions<ServiceBusQueueOptions>>().Value.ConnectionString
                     ?? throw new InvalidOperationException($"The ServiceBus provider needs {ServiceBusQueueOptions.Section}:ConnectionString.");

@@ -36,6 +36,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private readonly ILogger<ArchiveJobGrain> logger;
     private readonly string hostSilo;
     private IGrainTimer? timer;
+    private readonly InFlightRecovery recovery = new();
 
     public ArchiveJobGrain(
         [PersistentState("job", ArchiveStorage.JobStore)] IPersistentState<ArchiveJobState> store,
@@ -117,6 +118,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             S.Phase = S.PausedFrom;
             S.ActiveSinceUtc = DateTime.UtcNow;
             await SaveAsync();
+            recovery.CheckSoon(); // a long pause may have outlived the queue's messages
             EnsureTimer();
             await KeepAliveAsync(true);
         }
@@ -154,6 +156,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             {
                 case OutcomeKind.Started:
                     if (!started) S.InFlight[key] = true;
+                    recovery.Started(key, DateTime.UtcNow);
                     break;
                 case OutcomeKind.Done:
                     S.InFlight.Remove(key);
@@ -202,6 +205,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         S.DuplicateReports += ignored;
         // Enqueued before the state that expects them is saved: a crash in between only duplicates them.
         if (fanOut.Count > 0) await queue.EnqueueAsync(fanOut, CancellationToken.None);
+        recovery.Sent(fanOut, DateTime.UtcNow);
         CheckCompletion();
         if (applied > 0 || ignored > 0) await SaveAsync();
         return new ProgressAck(applied, ignored);
@@ -239,6 +243,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         {
             if (S.Phase == JobPhase.Enumerating && S.InFlight.Count < options.MaxInFlight)
                 await ListNextPageAsync(ct);
+            if (S.Phase.IsActive()) await RecoverAsync(ct);
             if (CheckCompletion()) await SaveAsync();
         }
         catch (InconsistentStateException)
@@ -300,6 +305,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
 
         // Enqueue before saving the cursor: see the class comment.
         if (items.Count > 0) await queue.EnqueueAsync(items, ct);
+        recovery.Sent(items, DateTime.UtcNow);
         foreach (var i in items) S.InFlight[i.Key] = false;
         S.Queued += items.Count;
         S.Skipped += skip.Count;
@@ -310,6 +316,21 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         }
         else S.Cursor = page.Cursor;
         await SaveAsync();
+    }
+
+    /// <summary>Enqueues again the items in flight that the queue lost or a worker sits on (see <see cref="InFlightRecovery"/>).</summary>
+    private async Task RecoverAsync(CancellationToken ct)
+    {
+        var spec = S.Spec!;
+        var (items, why) = await recovery.DueAsync(JobId, S.InFlight, queue, options, DateTime.UtcNow, async key =>
+        {
+            var (path, part, tile) = InFlightRecovery.Parse(key);
+            int tiles = part == WorkPart.Whole ? 0 : await InFlightRecovery.TileCountAsync(blobs, codec, spec.Source, path, spec.TileSize, tile, ct);
+            return Item(path, 0, part, tile, tiles);
+        }, ct);
+        if (items.Count == 0) return;
+        await queue.EnqueueAsync(items, ct);
+        logger.LogWarning("Job {Job}: {Count} item(s) enqueued again: {Why}", JobId, items.Count, why);
     }
 
     /// <summary>Sources whose manifest says they were archived with this model, rate and tile size from a source of this size.</summary>

@@ -23,4 +23,10 @@ public sealed class JobOptions
 
     /// <summary>Failures kept with their reasons in the job's state (the count is always exact).</summary>
     public int MaxRecordedFailures { get; set; } = 1000;
+
+    /// <summary>An item started this long ago with no outcome is enqueued again (its worker may hang while renewing its lease). See InFlightRecovery.</summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the coordinator checks that the queue still holds its items (also on activation and resume). See InFlightRecovery.</summary>
+    public TimeSpan LossCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -8,7 +8,7 @@ namespace HiFiC.Cluster.Silo.Queue;
 /// in a priority queue keyed by the time they become visible; stale heap entries (completed or
 /// re-leased items) are skipped by comparing a per-entry version.
 /// </summary>
-public sealed class InProcessWorkQueue(TimeProvider time) : IWorkQueue
+public sealed class InProcessWorkQueue(TimeProvider time) : IWorkQueue, IJobCountingQueue
 {
     private sealed class Entry
     {
@@ -23,8 +23,12 @@ public sealed class InProcessWorkQueue(TimeProvider time) : IWorkQueue
     private readonly object gate = new();
     private readonly Dictionary<long, Entry> entries = new();
     private readonly PriorityQueue<(long Id, long Version), (DateTimeOffset VisibleAt, long Id)> heap = new();
+    private readonly List<(WorkItem Item, string Reason)> deadLetters = [];
     private long nextId;
     private TaskCompletionSource signal = NewSignal();
+
+    /// <summary>Items refused as unworkable (see <see cref="QueueEnvelope.Problem"/>), with why: this queue's poison list.</summary>
+    public IReadOnlyList<(WorkItem Item, string Reason)> DeadLetters { get { lock (gate) return deadLetters.ToList(); } }
 
     public InProcessWorkQueue() : this(TimeProvider.System) { }
 
@@ -54,6 +58,13 @@ public sealed class InProcessWorkQueue(TimeProvider time) : IWorkQueue
             {
                 heap.Dequeue();
                 if (!entries.TryGetValue(top.Id, out var e) || e.Version != top.Version) continue; // stale
+                if (QueueEnvelope.Problem(e.Item) is { } problem)
+                {
+                    // Would come back forever: out of the queue, into the poison list.
+                    entries.Remove(e.Id);
+                    deadLetters.Add((e.Item, problem));
+                    continue;
+                }
                 e.Deliveries++;
                 e.Leases++;
                 e.Version++;
@@ -118,6 +129,11 @@ public sealed class InProcessWorkQueue(TimeProvider time) : IWorkQueue
     public Task<long> CountAsync(CancellationToken ct)
     {
         lock (gate) return Task.FromResult((long)entries.Count);
+    }
+
+    public Task<long> CountAsync(string jobId, CancellationToken ct)
+    {
+        lock (gate) return Task.FromResult((long)entries.Values.Count(e => e.Item.JobId == jobId));
     }
 
     private static string Receipt(Entry e) => $"{e.Id}:{e.Leases}";

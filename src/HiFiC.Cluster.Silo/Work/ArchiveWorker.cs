@@ -1,3 +1,4 @@
+using HiFiC.Cluster.Contracts.Work;
 using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Cluster.Silo.Queue;
 using Microsoft.Extensions.Logging;
@@ -132,13 +133,24 @@ public sealed class ArchiveWorker(
                         await queue.ReleaseAsync(lease, TimeSpan.Zero, countsAsAttempt: false, CancellationToken.None);
                         continue;
                     }
+                    if (DeliveryPolicy.PoisonReason(lease) is { } poison)
+                    {
+                        // Checked before any work: the earlier deliveries never reported (their process died).
+                        logger.LogWarning("Item {Path} of job {Job} is poison: {Reason}", lease.Item.SourcePath, lease.Item.JobId, poison);
+                        reporter.Post(lease.Item.JobId, new ItemOutcome(lease.Item.Key, OutcomeKind.Failed, Reason: poison, Attempts: lease.DeliveryCount - 1), lease);
+                        continue;
+                    }
+                    logger.LogInformation("Item {Path} of job {Job}: delivery {Delivery} of at most {Max}", lease.Item.Key, lease.Item.JobId, lease.DeliveryCount, lease.Item.MaxAttempts);
                     try { await processor.ProcessAsync(lease, ct); }
                     catch (Exception e) when (!ct.IsCancellationRequested)
                     {
-                        // Not the item's fault (the coordinator is unreachable while its silo dies):
-                        // put it back without counting an attempt, or a silo's death would poison items.
-                        logger.LogWarning("Consumer {Index}: {Path} put back: {Error}", consumer.Index, lease.Item.SourcePath, e.Message);
-                        await queue.ReleaseAsync(lease, poll, countsAsAttempt: false, ct);
+                        // A coordinator unreachable while its silo dies is not the item's fault: no
+                        // attempt spent, or a silo's death would poison items. Anything else (storage,
+                        // the queue) counts, so a failure outside the codec cannot loop forever.
+                        bool counts = !DeliveryPolicy.IsCoordinatorUnreachable(e);
+                        logger.LogWarning("Consumer {Index}: {Path} put back ({Counts}): {Error}", consumer.Index, lease.Item.SourcePath,
+                            counts ? "an attempt" : "not an attempt", e.Message);
+                        await queue.ReleaseAsync(lease, counts ? workerOptions.Value.RetryDelay * lease.DeliveryCount : poll, countsAsAttempt: counts, ct);
                     }
                 }
             }

@@ -192,18 +192,28 @@ public sealed class ItemProcessor(
     private async Task RenewWhileWorkingAsync(LeaseHolder held, CancellationToken ct)
     {
         var visibility = queueOptions.Value.VisibilityTimeout;
+        var wait = visibility / 3;
         try
         {
             while (true)
             {
-                await Task.Delay(visibility / 3, ct);
-                // Not cancellable once sent: the new receipt must be recorded or the lease is orphaned.
-                var renewed = await queue.RenewAsync(held.Current, visibility, CancellationToken.None);
-                if (renewed is null) return; // lost: someone else has it now; our outcome still counts once
-                held.Current = renewed;
+                await Task.Delay(wait, ct);
+                try
+                {
+                    // Not cancellable once sent: the new receipt must be recorded or the lease is orphaned.
+                    var renewed = await queue.RenewAsync(held.Current, visibility, CancellationToken.None);
+                    if (renewed is null) return; // lost: someone else has it now; our outcome still counts once
+                    held.Current = renewed;
+                    wait = visibility / 3;
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    // A transient error (storage blip): try again soon, within the time the lease has left.
+                    logger.LogWarning("Renewing the lease of {Path} failed ({Error}); retrying", held.Current.Item.SourcePath, e.Message);
+                    wait = visibility / 10;
+                }
             }
         }
         catch (OperationCanceledException) { }
-        catch (Exception e) { logger.LogWarning("Renewing the lease of {Path} failed: {Error}", held.Current.Item.SourcePath, e.Message); }
     }
 }

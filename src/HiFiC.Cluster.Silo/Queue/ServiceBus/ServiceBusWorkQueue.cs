@@ -31,13 +31,23 @@ public sealed class ServiceBusWorkQueue(ServiceBusSender sender, ServiceBusRecei
             await sender.SendMessagesAsync(chunk.Select(ToMessage), ct);
     }
 
-    /// <summary>The broker message for an item. MessageId is derived from job and path so the entity's duplicate detection, if enabled, drops re-enqueued pages.</summary>
+    /// <summary>
+    /// The broker message for an item. MessageId is derived from the job, the item's key (path,
+    /// tile or assembly step) and the attempts made before this copy: the entity's duplicate
+    /// detection, if enabled, drops a re-enqueued page, but never one tile for another of the same
+    /// image, nor a delayed retry for the delivery it replaces.
+    /// </summary>
     public static ServiceBusMessage ToMessage(WorkItem item) => new(new QueueEnvelope(item).ToBinary())
     {
         ContentType = "application/json",
         Subject = item.JobId,
-        MessageId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(item.JobId + "\n" + item.SourcePath)))[..32],
+        MessageId = MessageIdOf(item, attemptsBefore: 0),
     };
+
+    /// <summary>Unique per job, item key (path + part + tile) and attempt.</summary>
+    public static string MessageIdOf(WorkItem item, int attemptsBefore) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            $"{item.JobId}\n{item.Key}\n{attemptsBefore}")))[..32];
 
     public async Task<IReadOnlyList<WorkLease>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken ct)
     {
@@ -45,7 +55,13 @@ public sealed class ServiceBusWorkQueue(ServiceBusSender sender, ServiceBusRecei
         var leases = new List<WorkLease>(messages.Count);
         foreach (var m in messages)
         {
-            var envelope = QueueEnvelope.From(m.Body);
+            if (!QueueEnvelope.TryFrom(m.Body, out var envelope, out var error))
+            {
+                // Never workable: to the dead-letter sub-queue with the reason, not back every lock duration.
+                try { await receiver.DeadLetterMessageAsync(m, "MalformedMessage", error, ct); }
+                catch (ServiceBusException e) when (e.Reason is ServiceBusFailureReason.MessageLockLost or ServiceBusFailureReason.MessageNotFound) { }
+                continue;
+            }
             int before = m.ApplicationProperties.TryGetValue(AttemptsBeforeProperty, out var v) ? Convert.ToInt32(v) : 0;
             held[m.LockToken] = m;
             leases.Add(new WorkLease(envelope.Item, before + m.DeliveryCount, m.MessageId, m.LockToken));
@@ -79,7 +95,11 @@ public sealed class ServiceBusWorkQueue(ServiceBusSender sender, ServiceBusRecei
             }
             // The copy's own DeliveryCount starts again at 1: carry the attempts made so far.
             var copy = new ServiceBusMessage(m);
-            copy.ApplicationProperties[AttemptsBeforeProperty] = countsAsAttempt ? lease.DeliveryCount : lease.DeliveryCount - 1;
+            int before = countsAsAttempt ? lease.DeliveryCount : lease.DeliveryCount - 1;
+            copy.ApplicationProperties[AttemptsBeforeProperty] = before;
+            // A new id: duplicate detection would otherwise drop the copy as the original's twin.
+            // A pause's copy has the attempt count of the delivery before it: it gets a random suffix.
+            copy.MessageId = MessageIdOf(lease.Item, before) + (countsAsAttempt ? "" : "-p" + Guid.NewGuid().ToString("N")[..8]);
             await sender.ScheduleMessageAsync(copy, time.GetUtcNow() + delay, ct);
             // Scheduled first, completed second: a crash in between duplicates the item, never loses it.
             await receiver.CompleteMessageAsync(m, ct);
