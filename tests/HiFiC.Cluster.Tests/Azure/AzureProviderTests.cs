@@ -15,7 +15,7 @@ public sealed class AzureProviderTests(AzuriteFixture azurite) : IClassFixture<A
     private static WorkItem Item(string path) => new("job", "src", "dst", path, 1, "digest", 1, 64, false, 3);
 
     private AzureStorageWorkQueue Queue() =>
-        new(new QueueClient(azurite.ConnectionString, "q" + Guid.NewGuid().ToString("N")[..20], AzureServiceVersions.Queue()));
+        AzureStorageWorkQueue.Create(azurite.ConnectionString, "q" + Guid.NewGuid().ToString("N")[..20]);
 
     [Fact]
     public async Task Storage_queue_hides_received_items_redelivers_them_after_the_timeout_and_honours_only_the_latest_receipt()

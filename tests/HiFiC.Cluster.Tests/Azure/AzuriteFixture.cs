@@ -59,7 +59,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static string FindAzurite()
+    internal static string FindAzurite()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
@@ -85,7 +85,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private static async Task<bool> CanConnectAsync(int port)
+    internal static async Task<bool> CanConnectAsync(int port)
     {
         try
         {
