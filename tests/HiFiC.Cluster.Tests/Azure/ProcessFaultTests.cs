@@ -217,7 +217,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IDisposable
                 .AppendLine("|---:|---:|---:|---|---:|---:|")
                 .AppendLine($"| {count} | {archived} | {kept} | {failed}{(failures.Count > 0 ? " (" + string.Join("; ", failures) + ")" : "")} | {duplicates} | {lost} |")
                 .AppendLine()
-                .AppendLine($"Job: phase {status["phase"]}, done {status["done"]}, redundant completions counted once (duplicateReports) {status["duplicateReports"]}, " +
+                .AppendLine($"Job: phase {PhaseName(status["phase"]!)}, done {status["done"]}, redundant completions counted once (duplicateReports) {status["duplicateReports"]}, " +
                             $"items re-enqueued by the coordinator {requeued}; silo b killed at {atKill}/{count} archived, storage stopped 5 s at {atBlip}/{count}; " +
                             $"entries failing their hash check {bad}; archive blobs {names.Count}.")
                 .ToString();
@@ -241,6 +241,9 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IDisposable
             watch?.Dispose();
         }
     }
+
+    private static string PhaseName(JsonNode phase) =>
+        phase.GetValueKind() == System.Text.Json.JsonValueKind.Number ? ((HiFiC.Cluster.Contracts.Jobs.JobPhase)phase.GetValue<int>()).ToString() : phase.ToString();
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 

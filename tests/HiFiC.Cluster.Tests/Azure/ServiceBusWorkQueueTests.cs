@@ -18,6 +18,7 @@ public sealed class ServiceBusWorkQueueTests
         public readonly List<(ServiceBusMessage Message, int Deliveries, DateTimeOffset VisibleAt)> Queue = [];
         public readonly Dictionary<string, ServiceBusMessage> Locked = new();
         public readonly List<string> Log = [];
+        public readonly List<(ServiceBusMessage Message, string Reason, string Description)> DeadLetters = [];
         public DateTimeOffset Now = DateTimeOffset.UnixEpoch;
         public bool LoseLocks;
 
@@ -76,6 +77,14 @@ public sealed class ServiceBusWorkQueueTests
         public override Task AbandonMessageAsync(ServiceBusReceivedMessage message, IDictionary<string, object>? propertiesToModify = null, CancellationToken ct = default)
         {
             broker.Settle(message, requeue: true);
+            return Task.CompletedTask;
+        }
+
+        public override Task DeadLetterMessageAsync(ServiceBusReceivedMessage message, string deadLetterReason, string? deadLetterErrorDescription = null, CancellationToken ct = default)
+        {
+            if (!broker.Locked.Remove(message.LockToken, out var original))
+                throw new ServiceBusException("lock lost", ServiceBusFailureReason.MessageLockLost);
+            broker.DeadLetters.Add((original, deadLetterReason, deadLetterErrorDescription ?? ""));
             return Task.CompletedTask;
         }
 
@@ -142,5 +151,38 @@ public sealed class ServiceBusWorkQueueTests
         await q.ReleaseAsync(third, TimeSpan.FromSeconds(1), countsAsAttempt: false, default);
         broker.Now += TimeSpan.FromSeconds(1);
         Assert.Equal(3, Assert.Single(await q.ReceiveAsync(1, TimeSpan.Zero, default)).DeliveryCount);
+    }
+
+    [Fact]
+    public async Task Message_ids_differ_per_tile_assembly_step_and_retry_copy_so_duplicate_detection_drops_none_of_them()
+    {
+        var (q, broker) = Make();
+        var whole = Item("big.png");
+        var tiles = Enumerable.Range(0, 3).Select(t => whole with { Part = WorkPart.Tile, Tile = t, TileCount = 3 }).ToList();
+        var assemble = whole with { Part = WorkPart.Assemble, TileCount = 3 };
+        await q.EnqueueAsync([whole, .. tiles, assemble], default);
+        var ids = broker.Queue.Select(e => e.Message.MessageId).ToList();
+        Assert.Equal(5, ids.Distinct().Count());
+
+        // A re-enqueued page keeps its ids (the broker may drop it); a delayed retry's copy gets a new one.
+        Assert.Equal(ids[1], ServiceBusWorkQueue.ToMessage(tiles[0]).MessageId);
+        var lease = (await q.ReceiveAsync(10, TimeSpan.Zero, default)).Single(l => l.Item == tiles[0]);
+        await q.ReleaseAsync(lease, TimeSpan.FromSeconds(2), countsAsAttempt: true, default);
+        var copy = broker.Queue.Single(e => e.VisibleAt > broker.Now).Message;
+        Assert.DoesNotContain(copy.MessageId, ids);
+        Assert.Equal(ServiceBusWorkQueue.MessageIdOf(tiles[0], 1), copy.MessageId);
+    }
+
+    [Fact]
+    public async Task A_malformed_message_is_dead_lettered_with_its_reason_and_the_good_one_beside_it_is_delivered()
+    {
+        var (q, broker) = Make();
+        await new FakeSender(broker).SendMessagesAsync([new ServiceBusMessage(BinaryData.FromString("not json")) { MessageId = "bad" }]);
+        await q.EnqueueAsync([Item("good.png")], default);
+        var lease = Assert.Single(await q.ReceiveAsync(10, TimeSpan.Zero, default));
+        Assert.Equal("good.png", lease.Item.SourcePath);
+        var dead = Assert.Single(broker.DeadLetters);
+        Assert.Equal(("bad", "MalformedMessage"), (dead.Message.MessageId, dead.Reason));
+        Assert.StartsWith("not a work item message", dead.Description);
     }
 }

@@ -75,4 +75,24 @@ public sealed class InProcessWorkQueueTests
         time.Now += TimeSpan.FromSeconds(5);
         Assert.Equal(2, Assert.Single(await q.ReceiveAsync(1, Visibility, default)).DeliveryCount);
     }
+
+    [Fact]
+    public async Task An_unworkable_item_goes_to_the_dead_letter_list_instead_of_coming_back()
+    {
+        var q = new InProcessWorkQueue();
+        await q.EnqueueAsync([Item("good.png"), Item("") , Item("x.png") with { MaxAttempts = 0 }], default);
+        var lease = Assert.Single(await q.ReceiveAsync(10, Visibility, default));
+        Assert.Equal("good.png", lease.Item.SourcePath);
+        Assert.Equal(["the item has no source path", "the item's MaxAttempts 0 is below 1"], q.DeadLetters.Select(d => d.Reason));
+        Assert.Equal(1, await q.CountAsync(default));
+    }
+
+    [Fact]
+    public async Task Per_job_counts_see_only_that_jobs_messages_visible_or_not()
+    {
+        var q = new InProcessWorkQueue();
+        await q.EnqueueAsync([Item("a"), Item("b"), Item("c") with { JobId = "other" }], default);
+        _ = await q.ReceiveAsync(1, Visibility, default);
+        Assert.Equal((2L, 1L, 0L), (await q.CountAsync("job", default), await q.CountAsync("other", default), await q.CountAsync("none", default)));
+    }
 }
