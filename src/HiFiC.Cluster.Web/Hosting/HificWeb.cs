@@ -2,6 +2,7 @@ using System.Net;
 using HiFiC.Cluster.Silo.Hosting;
 using HiFiC.Cluster.Silo.Jobs;
 using HiFiC.Cluster.Silo.Monitoring;
+using HiFiC.Cluster.Silo.Storage.Locations;
 using HiFiC.Cluster.Web.Api;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.FileProviders;
@@ -79,6 +80,15 @@ public static class HificWeb
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddSingleton<LocationPolicy>();
+        // Storage in this process (the embedded silo's jobs, restores, originals) is confined to the
+        // web's roots unless HiFiC:Storage:Roots names its own.
+        builder.Services.Configure<StorageRootsOptions>(builder.Configuration.GetSection(StorageRootsOptions.Section));
+        builder.Services.AddOptions<StorageRootsOptions>().PostConfigure<Microsoft.Extensions.Options.IOptions<WebOptions>, IHostEnvironment>((o, w, env) =>
+        {
+            if (o.Roots.Count > 0) return;
+            o.Roots.AddRange(LocationPolicy.RootsOf(w.Value).Select(r =>
+                r.Contains("://", StringComparison.Ordinal) ? r : Path.GetFullPath(r, env.ContentRootPath)));
+        });
         builder.Services.AddSingleton<ClusterMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
@@ -124,7 +134,8 @@ public static class HificWeb
         if (!web.PublicMetrics) metrics.AddEndpointFilter(new ApiKeyFilter(AccessLevel.Protected));
         app.MapHificApi();
         // Grain-level views; the browser sends the key as the dashboard's cookie (GET only).
-        if (web.OrleansDashboard != false) app.MapOrleansDashboard("/orleans").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Read));
+        // Always keyed, PublicReadOnly or not: it shows grain state and streams method traces (arguments included).
+        if (web.OrleansDashboard != false) app.MapOrleansDashboard("/orleans").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Protected));
         return app;
     }
 
