@@ -108,10 +108,10 @@ public static partial class HificApi
         {
             return Invalid("rateName", e.Message);
         }
-        catch (LocationRefusedException e)
+        catch (ArgumentException e) when (e.Data[LocationRefusedException.FieldKey] is string field)
         {
             // The silo's roots (HiFiC:Storage:Roots) may be narrower than the web's.
-            return Invalid(e.Field, e.Message);
+            return Invalid(field, e.Message);
         }
         catch (ArgumentException e)
         {

@@ -12,8 +12,8 @@ namespace HiFiC.Cluster.Silo.Storage.Locations;
 /// the decoded form, which holds no escape left to decode, so no component ever decodes twice.
 /// Whatever could mean something else to another component is refused rather than "fixed":
 /// encoded dots, separators or '%', double encoding, backslashes, drive letters, control
-/// characters (NUL), invisible formatting characters, and Unicode look-alikes of '.', '/', '\' or
-/// ':' (anything NFKC would change beyond canonical composition, e.g. U+FF0E, U+FF0F, U+2024).
+/// characters (NUL), invisible formatting characters, and Unicode look-alikes of '.', '/', '\',
+/// ':' or '%' (e.g. U+FF0E, U+FF0F, U+2024, U+2215: see <see cref="LookAlikes"/>).
 /// </summary>
 public static partial class LocationParser
 {
@@ -23,12 +23,23 @@ public static partial class LocationParser
     private static readonly string BlobScheme = AzureBlobLocation.Scheme + "://";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Look-alikes of '.', '/', '\' and ':' that NFKC leaves alone (the ones it folds are refused by the NFKC check).</summary>
-    private static readonly HashSet<char> LookAlikes =
+    /// <summary>
+    /// Look-alikes of '.', '/', '\', ':' and '%': those NFKC leaves alone (division slash, fraction
+    /// slash, ideographic full stop...) and every character whose NFKC form contains one of them
+    /// (U+2024 one dot leader, U+2488 "1.", U+FF0E fullwidth full stop, U+FE68...). A table rather
+    /// than string.Normalize: the build runs with invariant globalization, where normalisation
+    /// leaves non-ASCII text unchanged. The fullwidth and small-form blocks are refused whole.
+    /// </summary>
+    private static readonly HashSet<int> LookAlikes =
     [
-        '\u2215', '\u2044', '\u29F8', '\u29F9', '\u2216', '\u29F5', '\u2571', '\u2572', '\u27CB', '\u27CD', '\u1735', '\u0338',
-        '\u3002', '\u2236', '\uA789', '\u2024', '\u2025', '\u2026', '\uFE52', '\uFF0E', '\uFF0F', '\uFF3C', '\uFE68', '\uFF1A', '\uFF61',
+        0x2215, 0x2044, 0x29F8, 0x29F9, 0x2216, 0x29F5, 0x2571, 0x2572, 0x27CB, 0x27CD, 0x1735, 0x0338, 0x3002, 0x2236, 0xA789,
+        // NFKC contains '.', '/', '\', ':' or '%' (Unicode 14 data).
+        0x2024, 0x2025, 0x2026, 0x2100, 0x2101, 0x2105, 0x2106, 0x2488, 0x2489, 0x248A, 0x248B, 0x248C, 0x248D, 0x248E, 0x248F,
+        0x2490, 0x2491, 0x2492, 0x2493, 0x2494, 0x2495, 0x2496, 0x2497, 0x2498, 0x2499, 0x249A, 0x249B, 0x2A74, 0x33C2, 0x33C7,
+        0x33D8, 0xFE13, 0xFE19, 0xFE30, 0xFE52, 0xFE55, 0xFE68, 0xFE6A, 0xFF05, 0xFF0E, 0xFF0F, 0xFF1A, 0xFF3C, 0x1F100,
     ];
+
+    private static bool IsLookAlike(int cp) => LookAlikes.Contains(cp) || cp is >= 0xFF00 and <= 0xFFEF or >= 0xFE10 and <= 0xFE6F;
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")] private static partial Regex ContainerName();
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9+.-]*:")] private static partial Regex SchemeOrDrive();
@@ -102,23 +113,19 @@ public static partial class LocationParser
     private static bool CheckText(string s, out string error)
     {
         error = "";
-        foreach (var c in s)
+        for (int i = 0; i < s.Length;)
         {
-            if (char.IsControl(c)) { error = "must not contain control characters (NUL, line breaks)"; return false; }
+            if (Rune.DecodeFromUtf16(s.AsSpan(i), out var rune, out int used) != System.Buffers.OperationStatus.Done)
+            { error = "is not valid Unicode (a lone surrogate)"; return false; }
+            i += used;
+            int c = rune.Value;
+            if (Rune.IsControl(rune)) { error = "must not contain control characters (NUL, line breaks)"; return false; }
             if (c == '\\') { error = "must not contain '\\' (folders are separated by '/')"; return false; }
-            if (LookAlikes.Contains(c)) { error = $"must not contain U+{(int)c:X4}, a look-alike of '.', '/', '\\' or ':'"; return false; }
-            var cat = CharUnicodeInfo.GetUnicodeCategory(c);
+            if (IsLookAlike(c)) { error = $"must not contain U+{c:X4}, a look-alike of '.', '/', '\\', ':' or '%' (a compatibility form)"; return false; }
+            var cat = Rune.GetUnicodeCategory(rune);
             if (cat is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
-            { error = $"must not contain invisible formatting characters (U+{(int)c:X4})"; return false; }
+            { error = $"must not contain invisible formatting characters (U+{c:X4})"; return false; }
         }
-        try
-        {
-            // Canonical composition (é as one or two code points) is the file system's business;
-            // compatibility folding (fullwidth '．' to '.') would change what the path means.
-            if (s.Normalize(NormalizationForm.FormKC) != s.Normalize(NormalizationForm.FormC))
-            { error = "must not contain compatibility characters (fullwidth or look-alike forms; NFKC would change it)"; return false; }
-        }
-        catch (ArgumentException) { error = "is not valid Unicode"; return false; }
         return true;
     }
 
