@@ -18,6 +18,9 @@ namespace HiFiC.Cluster.Web.Hosting;
 /// </summary>
 public static class HificWeb
 {
+    /// <summary>Largest request body under /api (a job request is well under 1 KiB).</summary>
+    public const long MaxApiBodyBytes = 64 * 1024;
+
     public static WebApplicationBuilder CreateBuilder(string[] args, WebApplicationOptions? options = null)
     {
         var builder = WebApplication.CreateBuilder(options ?? new WebApplicationOptions { Args = args });
@@ -111,6 +114,10 @@ public static class HificWeb
         app.UseStatusCodePages();
         app.Use((context, next) =>
         {
+            // API bodies are small JSON: a large one is refused (413) before anything reads it.
+            if (context.Request.Path.StartsWithSegments("/api")
+                && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = MaxApiBodyBytes;
             context.Response.Headers.XContentTypeOptions = "nosniff";
             // Image bytes from storage are never a document: no script, no subresources, even if opened directly.
             if (context.Request.Path.StartsWithSegments("/api/images") || context.Request.Path.StartsWithSegments("/api/originals"))
