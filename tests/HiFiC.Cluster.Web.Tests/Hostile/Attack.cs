@@ -10,6 +10,8 @@ public enum KeyUse
     Longer,
     /// <summary>The right key in the dashboard's cookie (honoured for GET only).</summary>
     CookieOnPost,
+    /// <summary>8 KiB starting with the right key: compared as hashes, so its length changes nothing.</summary>
+    Huge,
 }
 
 /// <summary>

@@ -62,6 +62,7 @@ public static class Attacks
         new("wrong API key", Jobs, "POST", "/api/jobs", 401, Job("originals"), Key: KeyUse.Wrong),
         new("API key plus one character", Jobs, "POST", "/api/jobs", 401, Job("originals"), Key: KeyUse.Longer),
         new("API key in the cookie on a POST", Jobs, "POST", "/api/jobs", 401, Job("originals"), Key: KeyUse.CookieOnPost),
+        new("API key of 8 KiB", Jobs, "POST", "/api/jobs", 401, Job("originals"), Key: KeyUse.Huge),
 
         // Stored jobs and job ids.
         new("stored job whose source became a link out", JobGet, "GET", "/api/jobs/swapped", 403),

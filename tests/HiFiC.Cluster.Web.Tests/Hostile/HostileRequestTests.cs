@@ -58,6 +58,7 @@ public sealed class HostileRequestTests(HostileHostFixture host, ITestOutputHelp
             case KeyUse.Wrong: request.Headers.Add("X-Api-Key", "not-the-key"); break;
             case KeyUse.Longer: request.Headers.Add("X-Api-Key", WebHostFixture.Key + "0"); break;
             case KeyUse.CookieOnPost: request.Headers.Add("Cookie", $"hific-api-key={WebHostFixture.Key}"); break;
+            case KeyUse.Huge: request.Headers.Add("X-Api-Key", WebHostFixture.Key + new string('k', 8192 - WebHostFixture.Key.Length)); break;
         }
         // The trace stream never ends once allowed: read headers only, and a bounded start of the body.
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -104,6 +105,16 @@ public sealed class HostileRequestTests(HostileHostFixture host, ITestOutputHelp
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/jobs/cli-outside")).StatusCode);
         Assert.False(Directory.Exists(Path.Combine(host.Root, "cli-archive")));
         Assert.Equal(host.OutsideSnapshot, host.SnapshotOutside());
+    }
+
+    [Fact]
+    public async Task With_public_read_only_status_is_open_but_the_orleans_dashboard_still_needs_the_key()
+    {
+        using var anonymous = host.Client(key: false);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/jobs/good")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/orleans/")).StatusCode);
+        using var keyed = host.Client();
+        Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/orleans/")).StatusCode);
     }
 
     [Fact]
