@@ -35,7 +35,7 @@ public sealed class LocalFolderBlobStore : IBlobStore
             var items = new List<BlobInfo>(pageSize + 1);
             // One past the page tells whether this page is the last, so a caller never needs an
             // extra (empty) call to learn that the listing is over.
-            foreach (var info in Walk(root, "", cursor))
+            foreach (var info in Walk("", cursor))
             {
                 ct.ThrowIfCancellationRequested();
                 items.Add(info);
@@ -47,8 +47,12 @@ public sealed class LocalFolderBlobStore : IBlobStore
         }, ct);
     }
 
-    private IEnumerable<BlobInfo> Walk(string dir, string prefix, string? cursor) =>
-        Walk(dir, prefix, cursor, RealRoot(), [RealPath.Resolve(root)]);
+    /// <summary>Walks the real folder, so every folder on the way is known by its real path and a link back to one is seen as such.</summary>
+    private IEnumerable<BlobInfo> Walk(string prefix, string? cursor)
+    {
+        var realRoot = RealRoot();
+        return Walk(realRoot, prefix, cursor, realRoot, [realRoot]);
+    }
 
     private static IEnumerable<BlobInfo> Walk(string dir, string prefix, string? cursor, string realRoot, HashSet<string> walking)
     {

@@ -58,6 +58,15 @@ public sealed class LocalFolderBlobStoreLinkTests : IDisposable
         Assert.Equal([1, 2, 1, 2], all.Select(b => b.Size));
     }
 
+    [Fact]
+    public async Task A_store_whose_root_is_a_link_lists_its_target_and_nothing_above_it()
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(root, "also-b"), writable: false);
+        var page = await store.ListAsync(null, 100, default);
+        Assert.Equal(["c.png"], page.Items.Select(b => b.Path));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => store.TryReadAllAsync("up/anything.png", default));
+    }
+
     [Theory]
     [InlineData("secret.png")]
     [InlineData("out/x.png")]
