@@ -40,9 +40,11 @@ public static class HificArchiveSiloExtensions
             services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
             services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
             services.Configure<AzureStorageOptions>(configuration.GetSection(AzureStorageOptions.Section));
+            services.Configure<Storage.Locations.StorageRootsOptions>(configuration.GetSection(Storage.Locations.StorageRootsOptions.Section));
             services.Configure<ServiceBusQueueOptions>(configuration.GetSection(ServiceBusQueueOptions.Section));
         }
         services.AddOptions<AzureStorageOptions>();
+        services.AddOptions<Storage.Locations.StorageRootsOptions>();
         services.AddOptions<ServiceBusQueueOptions>();
         services.AddOptions<ModelPoolOptions>();
         services.AddOptions<WorkQueueOptions>();

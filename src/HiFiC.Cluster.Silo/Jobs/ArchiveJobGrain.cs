@@ -250,11 +250,11 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         {
             DeactivateOnIdle();
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or Storage.Locations.LocationRefusedException)
         {
             logger.LogError(e, "Job {Job} cannot list its source", JobId);
             S.Phase = JobPhase.Failed;
-            S.Error = $"cannot list the source: {e.Message}";
+            S.Error = $"cannot list the source: {FailureText.ForUser(e)}";
             S.FinishedUtc = DateTime.UtcNow;
             StopClock();
             await SaveAsync();

@@ -1,19 +1,27 @@
 using Azure.Storage.Blobs;
 using HiFiC.Cluster.Silo.Azure;
 using HiFiC.Cluster.Silo.Storage.AzureBlob;
+using HiFiC.Cluster.Silo.Storage.Locations;
 using Microsoft.Extensions.Options;
 
 namespace HiFiC.Cluster.Silo.Storage;
 
 /// <summary>
-/// Folder paths and file:// URIs (embedded default), and azblob://container/prefix in the account
-/// configured in HiFiC:AzureStorage. Other schemes fail with a message naming them.
+/// Folder paths and file:/// URIs (embedded default), and azblob://container/prefix in the account
+/// configured in HiFiC:AzureStorage. Every location goes through <see cref="StorageRoots"/> each
+/// time it is opened (canonical form, links resolved, inside HiFiC:Storage:Roots when set): a
+/// refused one throws <see cref="LocationRefusedException"/>.
 /// </summary>
-public sealed class BlobStoreFactory(IOptions<AzureStorageOptions> azure) : IBlobStoreFactory
+public sealed class BlobStoreFactory(IOptions<AzureStorageOptions> azure, IOptions<StorageRootsOptions> roots) : IBlobStoreFactory
 {
     private BlobServiceClient? service;
 
     public BlobStoreFactory() : this(Options.Create(new AzureStorageOptions())) { }
+
+    public BlobStoreFactory(IOptions<AzureStorageOptions> azure) : this(azure, Options.Create(new StorageRootsOptions())) { }
+
+    /// <summary>The roots every location is checked against.</summary>
+    public StorageRoots Roots { get; } = new(roots.Value.Roots, Directory.GetCurrentDirectory());
 
     public IBlobSource OpenSource(string location) => Open(location, writable: false);
 
@@ -21,50 +29,41 @@ public sealed class BlobStoreFactory(IOptions<AzureStorageOptions> azure) : IBlo
 
     private IBlobStore Open(string location, bool writable)
     {
-        if (AzureBlobLocation.TryParse(location, out var az))
+        var resolved = Roots.Resolve(location, "location");
+        if (resolved.Blob is { } az)
             return new AzureBlobStore(Service().GetBlobContainerClient(az.Container), az.Prefix, writable, location);
-        return new LocalFolderBlobStore(LocalPath(location), writable);
+        return new LocalFolderBlobStore(resolved.Folder!, writable);
     }
 
     public void CheckJobLocations(string source, string destination)
     {
-        bool srcAzure = AzureBlobLocation.TryParse(source, out var srcAz), dstAzure = AzureBlobLocation.TryParse(destination, out var dstAz);
-        if (srcAzure || dstAzure)
+        var src = Roots.Resolve(source, "source");
+        var dst = Roots.Resolve(destination, "destination");
+        if (src.Blob is { } srcAz)
         {
-            if (srcAzure && !Service().GetBlobContainerClient(srcAz.Container).Exists())
+            if (!Service().GetBlobContainerClient(srcAz.Container).Exists())
                 throw new ArgumentException($"Source container not found: {source}");
-            if (srcAzure && dstAzure && (srcAz.Contains(dstAz) || dstAz.Contains(srcAz)))
+            if (dst.Blob is { } dstAz && (srcAz.Contains(dstAz) || dstAz.Contains(srcAz)))
                 throw new ArgumentException($"The source {source} and destination {destination} overlap: the job would archive its own output.");
-            if (!srcAzure) CheckLocalSource(source);
             return;
         }
-        var src = CheckLocalSource(source);
-        var dst = Path.GetFullPath(LocalPath(destination)).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        if (dst.StartsWith(src, StringComparison.Ordinal))
+        var srcReal = CheckLocalSource(src.Folder!, source);
+        if (dst.Blob is not null) return;
+        // Compared where the links lead: a destination reached through a link into the source is still inside it.
+        var dstReal = RealPath.Resolve(dst.Folder!);
+        if (RealPath.IsWithin(dstReal, srcReal))
             throw new ArgumentException($"The destination {destination} lies inside the source {source}: the job would archive its own output.");
-        if (src.StartsWith(dst, StringComparison.Ordinal))
+        if (RealPath.IsWithin(srcReal, dstReal))
             throw new ArgumentException($"The source {source} lies inside the destination {destination}: outputs would mix with originals.");
     }
 
-    private static string CheckLocalSource(string source)
+    private static string CheckLocalSource(string folder, string source)
     {
-        var src = Path.GetFullPath(LocalPath(source)).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        if (!Directory.Exists(src)) throw new ArgumentException($"Source folder not found: {source}");
-        return src;
+        if (!Directory.Exists(folder)) throw new ArgumentException($"Source folder not found: {source}");
+        return RealPath.Resolve(folder);
     }
 
     private BlobServiceClient Service() => service ??= new BlobServiceClient(
         azure.Value.ConnectionString ?? throw new InvalidOperationException($"azblob:// locations need {AzureStorageOptions.Section}:ConnectionString."),
         AzureServiceVersions.Blob());
-
-    private static string LocalPath(string location)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(location);
-        if (Uri.TryCreate(location, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1)
-        {
-            if (uri.IsFile) return uri.LocalPath;
-            throw new NotSupportedException($"Storage scheme '{uri.Scheme}' is not supported (folders, file:// and azblob:// only).");
-        }
-        return location;
-    }
 }

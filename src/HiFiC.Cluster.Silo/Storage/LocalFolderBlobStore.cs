@@ -1,10 +1,14 @@
+using HiFiC.Cluster.Silo.Storage.Locations;
+
 namespace HiFiC.Cluster.Silo.Storage;
 
 /// <summary>
 /// A folder as a blob container (the embedded default). Paging walks the tree in the ordinal
 /// order of full '/'-joined paths and resumes after a cursor without listing what lies before it:
 /// memory is bounded by one folder's entries, however large the tree. Hidden entries (names
-/// starting with '.') are not listed: they hold tool state, not photos.
+/// starting with '.') are not listed: they hold tool state, not photos. Symbolic links are followed
+/// only where they really lead inside the root (a link out of it, or back up into a folder being
+/// walked, is skipped), and every read or write is refused whose real target leaves the root.
 /// </summary>
 public sealed class LocalFolderBlobStore : IBlobStore
 {
@@ -31,7 +35,7 @@ public sealed class LocalFolderBlobStore : IBlobStore
             var items = new List<BlobInfo>(pageSize + 1);
             // One past the page tells whether this page is the last, so a caller never needs an
             // extra (empty) call to learn that the listing is over.
-            foreach (var info in Walk(root, "", cursor))
+            foreach (var info in Walk("", cursor))
             {
                 ct.ThrowIfCancellationRequested();
                 items.Add(info);
@@ -43,30 +47,62 @@ public sealed class LocalFolderBlobStore : IBlobStore
         }, ct);
     }
 
-    private static IEnumerable<BlobInfo> Walk(string dir, string prefix, string? cursor)
+    /// <summary>Walks the real folder, so every folder on the way is known by its real path and a link back to one is seen as such.</summary>
+    private IEnumerable<BlobInfo> Walk(string prefix, string? cursor)
+    {
+        var realRoot = RealRoot();
+        return Walk(realRoot, prefix, cursor, realRoot, [realRoot]);
+    }
+
+    private static IEnumerable<BlobInfo> Walk(string dir, string prefix, string? cursor, string realRoot, HashSet<string> walking)
     {
         // Sort key: a folder sorts as "name/", so walk order equals ordinal order of full paths
         // ("a.png" < "a/b.png" because '.' < '/').
         var entries = new DirectoryInfo(dir).EnumerateFileSystemInfos()
             .Where(e => !e.Name.StartsWith('.'))
-            .Select(e => (Info: e, Key: prefix + e.Name + (e is DirectoryInfo ? "/" : "")))
+            .Select(e => Follow(e, realRoot))
+            .Where(e => e.Real is not null)
+            .Select(e => (e.Real, e.IsFolder, Key: prefix + e.Name + (e.IsFolder ? "/" : "")))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .ToList();
-        foreach (var (info, key) in entries)
+        foreach (var (real, isFolder, key) in entries)
         {
-            if (info is DirectoryInfo sub)
+            if (isFolder)
             {
                 // Every path inside starts with key; skip the folder when the cursor lies past all of them.
                 if (cursor is not null && string.CompareOrdinal(cursor, key) > 0 && !cursor.StartsWith(key, StringComparison.Ordinal))
                     continue;
-                foreach (var inner in Walk(sub.FullName, key, cursor)) yield return inner;
+                // A link back to a folder being walked would loop: walked once, not again.
+                if (!walking.Add(real!)) continue;
+                try
+                {
+                    foreach (var inner in Walk(real!, key, cursor, realRoot, walking)) yield return inner;
+                }
+                finally { walking.Remove(real!); }
             }
-            else if (info is FileInfo file && (cursor is null || string.CompareOrdinal(key, cursor) > 0))
+            else if (cursor is null || string.CompareOrdinal(key, cursor) > 0)
             {
-                yield return new BlobInfo(key, file.Length);
+                long size;
+                try { size = new FileInfo(real!).Length; }
+                catch (FileNotFoundException) { continue; }
+                yield return new BlobInfo(key, size);
             }
         }
     }
+
+    /// <summary>Where an entry leads: itself, or for a link its real target; null (skipped) for a link that leaves the root, dangles or loops.</summary>
+    private static (string Name, string? Real, bool IsFolder) Follow(FileSystemInfo entry, string realRoot)
+    {
+        if (entry.LinkTarget is null) return (entry.Name, entry.FullName, entry is DirectoryInfo);
+        string real;
+        try { real = RealPath.Resolve(entry.FullName); }
+        catch (IOException) { return (entry.Name, null, false); }
+        if (!RealPath.IsWithin(real, realRoot, allowSelf: true)) return (entry.Name, null, false);
+        if (Directory.Exists(real)) return (entry.Name, real, true);
+        return File.Exists(real) ? (entry.Name, real, false) : (entry.Name, null, false);
+    }
+
+    private string RealRoot() => RealPath.Resolve(root);
 
     public Task<Stream> OpenReadAsync(string path, CancellationToken ct) =>
         Task.FromResult<Stream>(new FileStream(FullPath(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true));
@@ -106,11 +142,17 @@ public sealed class LocalFolderBlobStore : IBlobStore
         return Task.CompletedTask;
     }
 
+    /// <summary>The real path of a blob: refused when it, or any link on the way, leads out of the root.</summary>
     private string FullPath(string path)
     {
         var full = Path.GetFullPath(Path.Combine(root, BlobPaths.Normalize(path)));
-        if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (!RealPath.IsWithin(full, root, allowSelf: false))
             throw new ArgumentException($"'{path}' escapes {root}.");
-        return full;
+        string real, realRoot = RealRoot();
+        try { real = RealPath.Resolve(full); }
+        catch (IOException) { throw new UnauthorizedAccessException($"'{path}' passes through a symbolic link loop."); }
+        if (!RealPath.IsWithin(real, realRoot, allowSelf: false))
+            throw new UnauthorizedAccessException($"'{path}' leads out of the store through a symbolic link.");
+        return real;
     }
 }

@@ -1,5 +1,6 @@
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Monitoring;
+using HiFiC.Cluster.Silo.Jobs;
 using HiFiC.Cluster.Web.Scaling;
 
 namespace HiFiC.Cluster.Web.Api;
@@ -39,7 +40,12 @@ public sealed record JobView
 
     public static JobView Of(JobStatus s) => new()
     {
-        Status = s,
+        // Reasons are user messages where they are recorded; sanitised again here for any recorded by older builds.
+        Status = s with
+        {
+            Error = s.Error is null ? null : FailureText.Sanitize(s.Error),
+            Failures = s.Failures.Select(f => f with { Reason = FailureText.Sanitize(f.Reason) }).ToList(),
+        },
         Percent = s.Phase == JobPhase.Done ? 100
             : s.Queued > 0 ? Math.Round(100.0 * s.Finished / s.Queued * (s.ListingComplete ? 1 : 0.99), 1) : s.ListingComplete ? 100 : null,
         BytesSaved = s.BytesOut > 0 ? s.BytesIn - s.BytesOut : 0,

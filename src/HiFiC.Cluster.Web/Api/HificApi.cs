@@ -7,6 +7,8 @@ using HiFiC.Cluster.Contracts.Monitoring;
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Cluster.Silo.Storage;
+using HiFiC.Cluster.Silo.Storage.Locations;
+using HiFiC.Codec.Imaging;
 using HiFiC.Cluster.Web.Hosting;
 using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
@@ -106,6 +108,11 @@ public static partial class HificApi
         {
             return Invalid("rateName", e.Message);
         }
+        catch (ArgumentException e) when (e.Data[LocationRefusedException.FieldKey] is string field)
+        {
+            // The silo's roots (HiFiC:Storage:Roots) may be narrower than the web's.
+            return Invalid(field, e.Message);
+        }
         catch (ArgumentException e)
         {
             // The silo's own checks (source folder missing, destination inside the source): the message names only what the caller sent.
@@ -116,19 +123,27 @@ public static partial class HificApi
         return Results.Created($"/api/jobs/{id}", JobView.Of(status));
     }
 
-    internal static async Task<IResult> ListJobs(IGrainFactory grains, int? max)
+    internal static async Task<IResult> ListJobs(IGrainFactory grains, LocationPolicy locations, int? max)
     {
         var ids = await grains.GetGrain<IJobIndexGrain>(0).ListAsync(Math.Clamp(max ?? 50, 1, IJobIndexGrain.Capacity));
         var jobs = await Task.WhenAll(ids.Select(id => grains.GetGrain<IArchiveJobGrain>(id).GetStatusAsync()));
-        return Results.Ok(jobs.Select(JobView.Of).ToList());
+        // Jobs whose locations are (no longer) inside the roots are not shown: see GetJob.
+        return Results.Ok(jobs.Where(j => j.Spec is null || locations.CheckJob(j.Spec) is null).Select(JobView.Of).ToList());
     }
 
-    internal static async Task<IResult> GetJob(string id, IGrainFactory grains)
+    internal static async Task<IResult> GetJob(string id, IGrainFactory grains, LocationPolicy locations)
     {
         if (!JobId().IsMatch(id)) return Invalid("id", "not a job id");
         var status = await grains.GetGrain<IArchiveJobGrain>(id).GetStatusAsync();
-        return status.Phase == JobPhase.None ? Bad("Not found", $"No job '{id}'.", 404) : Results.Ok(JobView.Of(status));
+        if (status.Phase == JobPhase.None) return Bad("Not found", $"No job '{id}'.", 404);
+        return OutsideRoots(status.Spec, locations) ?? Results.Ok(JobView.Of(status));
     }
+
+    /// <summary>A 403 for a stored job (from the CLI, or whose folder became a link) whose source or destination is outside the roots now; null when it is inside.</summary>
+    private static IResult? OutsideRoots(JobSpec? spec, LocationPolicy locations) =>
+        spec is not null && locations.CheckJob(spec) is { } refused
+            ? Bad("Forbidden", $"The job's {refused.Field} {refused.Error}.", 403)
+            : null;
 
     private static async Task<IResult> Control(string id, IGrainFactory grains, Func<IArchiveJobGrain, Task<JobStatus>> action)
     {
@@ -185,6 +200,7 @@ public static partial class HificApi
             if (!JobId().IsMatch(jobId)) return (null, Invalid("job", "not a job id"));
             var status = await grains.GetGrain<IArchiveJobGrain>(jobId).GetStatusAsync();
             if (status.Spec is null) return (null, Bad("Not found", $"No job '{jobId}'.", 404));
+            if (OutsideRoots(status.Spec, locations) is { } refused) return (null, refused);
             return (source ? status.Spec.Source : status.Spec.Destination, null);
         }
         if (source) return (null, Invalid("job", "originals are looked up by job (?job=)"));
@@ -220,7 +236,9 @@ public static partial class HificApi
         var (location, error) = await ArchiveOf(job, archive, grains, locations);
         if (error is not null) return error;
 
-        var manifestBytes = await blobs.OpenSource(location!).TryReadAllAsync(ArchiveNaming.Manifest(imagePath), ct);
+        byte[]? manifestBytes;
+        try { manifestBytes = await blobs.OpenSource(location!).TryReadAllAsync(ArchiveNaming.Manifest(imagePath), ct); }
+        catch (UnauthorizedAccessException) { return Bad("Forbidden", $"'{imagePath}' leads out of the archive.", 403); }
         if (manifestBytes is null) return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
         var manifest = ArchiveManifest.FromJson(manifestBytes);
         if (r is null && (long)manifest.Width * manifest.Height > options.Value.MaxRestorePixels)
@@ -237,6 +255,10 @@ public static partial class HificApi
         {
             return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
         }
+        catch (UnauthorizedAccessException)
+        {
+            return Bad("Forbidden", $"'{imagePath}' leads out of the archive.", 403);
+        }
         return Results.File(image.Png, "image/png");
     }
 
@@ -245,10 +267,24 @@ public static partial class HificApi
         if (!LocationPolicy.TryImagePath(path, out var imagePath, out var pathError)) return Invalid("path", "path " + pathError);
         var (location, error) = await ArchiveOf(job, null, grains, locations, source: true);
         if (error is not null) return error;
-        var bytes = await blobs.OpenSource(location!).TryReadAllAsync(imagePath, ct);
+        var (archive, _) = await ArchiveOf(job, null, grains, locations);
+        // Only what the job archived: a manifest in its destination names the path. Hidden files,
+        // sidecars and anything else under the source are not the job's to serve.
+        var notArchived = Bad("Not found", $"'{imagePath}' is not an original the job archived.", 404);
+        if (imagePath.Split('/').Any(s => s.StartsWith('.')) || !ImageIO.HasImageExtension(imagePath)) return notArchived;
+        var manifestBytes = await blobs.OpenSource(archive!).TryReadAllAsync(ArchiveNaming.Manifest(imagePath), ct);
+        if (manifestBytes is null) return notArchived;
+        try
+        {
+            if (ArchiveManifest.FromJson(manifestBytes).SourcePath != imagePath) return notArchived;
+        }
+        catch (System.Text.Json.JsonException) { return notArchived; }
+        byte[]? bytes;
+        try { bytes = await blobs.OpenSource(location!).TryReadAllAsync(imagePath, ct); }
+        catch (UnauthorizedAccessException) { return Bad("Forbidden", $"'{imagePath}' leads out of the job's source.", 403); }
         if (bytes is null) return Bad("Not found", $"'{imagePath}' is not in the job's source.", 404);
-        // Originals are whatever the source holds: only raster image types are served inline (an .svg
-        // or .html "original" would run script in the dashboard's origin); anything else downloads.
+        // Archived originals have image extensions; only raster types are served inline (an .svg
+        // could run script in the dashboard's origin); anything else downloads.
         if (new FileExtensionContentTypeProvider().TryGetContentType(imagePath, out var type) && type.StartsWith("image/", StringComparison.Ordinal) && type != "image/svg+xml")
             return Results.File(bytes, type);
         return Results.File(bytes, "application/octet-stream", Path.GetFileName(imagePath));

@@ -1,68 +1,48 @@
+using HiFiC.Cluster.Contracts.Jobs;
+using HiFiC.Cluster.Silo.Storage.Locations;
 using HiFiC.Cluster.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace HiFiC.Cluster.Web.Api;
 
 /// <summary>
-/// Which locations a caller may name. Every source, destination and archive must lie under one
-/// of the configured roots; ".." segments are refused outright (never "resolved"), so a request
-/// cannot walk out of a root whatever the root's own layout.
+/// Which locations a caller may name: the storage's own canonical check (<see cref="StorageRoots"/>:
+/// decoded once, canonical form, links resolved, inside HiFiC:Web:Roots), so the API refuses
+/// exactly what storage would. Jobs are checked again each time the API reads one (status,
+/// images, originals): a job submitted from the CLI, or one whose folder became a link out of
+/// the roots, is not served.
 /// </summary>
 public sealed class LocationPolicy
 {
-    private readonly List<string> folders = [];
-    private readonly List<string> blobRoots = [];
+    private readonly StorageRoots roots;
 
-    public LocationPolicy(IOptions<WebOptions> options, IHostEnvironment env)
-    {
-        var roots = options.Value.Roots.Count > 0 ? options.Value.Roots : ["data"];
-        foreach (var r in roots.Where(r => !string.IsNullOrWhiteSpace(r)))
-        {
-            if (r.StartsWith("azblob://", StringComparison.OrdinalIgnoreCase)) blobRoots.Add(r.TrimEnd('/') + "/");
-            else folders.Add(Path.TrimEndingDirectorySeparator(Path.GetFullPath(r, env.ContentRootPath)));
-        }
-    }
+    public LocationPolicy(IOptions<WebOptions> options, IHostEnvironment env) =>
+        roots = new StorageRoots(RootsOf(options.Value), env.ContentRootPath);
 
-    public IReadOnlyList<string> Folders => folders;
+    /// <summary>HiFiC:Web:Roots, or "data" under the content root when none is configured.</summary>
+    public static IReadOnlyList<string> RootsOf(WebOptions options) =>
+        options.Roots.Count > 0 ? options.Roots : ["data"];
 
-    /// <summary>The location to hand to the cluster, or an error message for a 400.</summary>
+    public IReadOnlyList<string> Folders => roots.Folders;
+
+    /// <summary>The location to hand to the cluster (canonical), or an error message for a 400 (without the field's name).</summary>
     public bool TryResolve(string? input, out string location, out string error)
     {
-        location = ""; error = "";
-        if (string.IsNullOrWhiteSpace(input)) { error = "is required"; return false; }
-        if (input.Length > 1024 || input.Any(c => char.IsControl(c))) { error = "is not a valid location"; return false; }
-        var segments = input.Replace('\\', '/').Split('/');
-        if (segments.Any(s => s is ".." or ".")) { error = "must not contain '.' or '..' segments"; return false; }
-
-        if (input.StartsWith("azblob://", StringComparison.OrdinalIgnoreCase))
-        {
-            var withSlash = input.TrimEnd('/') + "/";
-            if (!blobRoots.Any(r => withSlash.StartsWith(r, StringComparison.Ordinal))) { error = "is outside the allowed locations"; return false; }
-            location = input;
-            return true;
-        }
-        if (input.Contains("://", StringComparison.Ordinal)) { error = "uses an unsupported scheme (folders or azblob:// only)"; return false; }
-        if (folders.Count == 0) { error = "is outside the allowed locations"; return false; }
-
-        var full = Path.TrimEndingDirectorySeparator(Path.IsPathRooted(input) ? Path.GetFullPath(input) : Path.GetFullPath(input, folders[0]));
-        if (!folders.Any(f => full == f || full.StartsWith(f + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
-        {
-            error = "is outside the allowed locations";
-            return false;
-        }
-        location = full;
+        location = "";
+        if (!roots.TryResolve(input, out var resolved, out error)) return false;
+        location = resolved.ToString();
         return true;
     }
 
-    /// <summary>A relative image path inside an archive: '/'-separated, no empty, '.' or '..' segments.</summary>
-    public static bool TryImagePath(string? raw, out string path, out string error)
+    /// <summary>Null when the job's source and destination are still inside the roots; else which one is not, and why.</summary>
+    public (string Field, string Error)? CheckJob(JobSpec spec)
     {
-        path = ""; error = "";
-        if (string.IsNullOrEmpty(raw)) { error = "an image path is required"; return false; }
-        var p = Uri.UnescapeDataString(raw).Replace('\\', '/');
-        if (p.Length > 1024 || p.Any(char.IsControl) || p.Contains(':')) { error = "is not a valid image path"; return false; }
-        if (p.StartsWith('/') || p.Split('/').Any(s => s.Length == 0 || s is "." or "..")) { error = "must be a relative path without '.' or '..' segments"; return false; }
-        path = p;
-        return true;
+        if (!roots.TryResolve(spec.Source, out _, out var e1)) return ("source", e1);
+        if (!roots.TryResolve(spec.Destination, out _, out var e2)) return ("destination", e2);
+        return null;
     }
+
+    /// <summary>A relative image path inside an archive or source, as routing decoded it (once): see <see cref="LocationParser.TryRelativePath"/>.</summary>
+    public static bool TryImagePath(string? raw, out string path, out string error) =>
+        LocationParser.TryRelativePath(raw, out path, out error);
 }

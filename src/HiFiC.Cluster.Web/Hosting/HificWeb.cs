@@ -2,6 +2,7 @@ using System.Net;
 using HiFiC.Cluster.Silo.Hosting;
 using HiFiC.Cluster.Silo.Jobs;
 using HiFiC.Cluster.Silo.Monitoring;
+using HiFiC.Cluster.Silo.Storage.Locations;
 using HiFiC.Cluster.Web.Api;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.FileProviders;
@@ -17,6 +18,9 @@ namespace HiFiC.Cluster.Web.Hosting;
 /// </summary>
 public static class HificWeb
 {
+    /// <summary>Largest request body under /api (a job request is well under 1 KiB).</summary>
+    public const long MaxApiBodyBytes = 64 * 1024;
+
     public static WebApplicationBuilder CreateBuilder(string[] args, WebApplicationOptions? options = null)
     {
         var builder = WebApplication.CreateBuilder(options ?? new WebApplicationOptions { Args = args });
@@ -79,6 +83,15 @@ public static class HificWeb
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddSingleton<LocationPolicy>();
+        // Storage in this process (the embedded silo's jobs, restores, originals) is confined to the
+        // web's roots unless HiFiC:Storage:Roots names its own.
+        builder.Services.Configure<StorageRootsOptions>(builder.Configuration.GetSection(StorageRootsOptions.Section));
+        builder.Services.AddOptions<StorageRootsOptions>().PostConfigure<Microsoft.Extensions.Options.IOptions<WebOptions>, IHostEnvironment>((o, w, env) =>
+        {
+            if (o.Roots.Count > 0) return;
+            o.Roots.AddRange(LocationPolicy.RootsOf(w.Value).Select(r =>
+                r.Contains("://", StringComparison.Ordinal) ? r : Path.GetFullPath(r, env.ContentRootPath)));
+        });
         builder.Services.AddSingleton<ClusterMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
@@ -101,6 +114,10 @@ public static class HificWeb
         app.UseStatusCodePages();
         app.Use((context, next) =>
         {
+            // API bodies are small JSON: a large one is refused (413) before anything reads it.
+            if (context.Request.Path.StartsWithSegments("/api")
+                && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = MaxApiBodyBytes;
             context.Response.Headers.XContentTypeOptions = "nosniff";
             // Image bytes from storage are never a document: no script, no subresources, even if opened directly.
             if (context.Request.Path.StartsWithSegments("/api/images") || context.Request.Path.StartsWithSegments("/api/originals"))
@@ -124,7 +141,8 @@ public static class HificWeb
         if (!web.PublicMetrics) metrics.AddEndpointFilter(new ApiKeyFilter(AccessLevel.Protected));
         app.MapHificApi();
         // Grain-level views; the browser sends the key as the dashboard's cookie (GET only).
-        if (web.OrleansDashboard != false) app.MapOrleansDashboard("/orleans").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Read));
+        // Always keyed, PublicReadOnly or not: it shows grain state and streams method traces (arguments included).
+        if (web.OrleansDashboard != false) app.MapOrleansDashboard("/orleans").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Protected));
         return app;
     }
 

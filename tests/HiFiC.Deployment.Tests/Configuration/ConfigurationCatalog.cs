@@ -7,6 +7,7 @@ using HiFiC.Cluster.Silo.Hosting;
 using HiFiC.Cluster.Silo.Jobs;
 using HiFiC.Cluster.Silo.Queue;
 using HiFiC.Cluster.Silo.Queue.ServiceBus;
+using HiFiC.Cluster.Silo.Storage.Locations;
 using HiFiC.Cluster.Silo.Work;
 using HiFiC.Cluster.Web.Hosting;
 using HiFiC.Cluster.Web.Scaling;
@@ -30,7 +31,7 @@ public static class ConfigurationCatalog
     public static readonly Type[] SiloSections =
     [
         typeof(HificClusterOptions), typeof(AzureStorageOptions), typeof(ServiceBusQueueOptions), typeof(WorkQueueOptions),
-        typeof(ModelPoolOptions), typeof(WorkerOptions), typeof(JobOptions), typeof(SiloModelOptions),
+        typeof(ModelPoolOptions), typeof(WorkerOptions), typeof(JobOptions), typeof(SiloModelOptions), typeof(StorageRootsOptions),
     ];
 
     /// <summary>Keys `hific silo` reads with GetValue (SiloCommand, ClusterHost).</summary>
@@ -45,6 +46,7 @@ public static class ConfigurationCatalog
     [
         typeof(WebOptions), typeof(ScalingOptions), typeof(HificClusterOptions), typeof(AzureStorageOptions),
         typeof(ServiceBusQueueOptions), typeof(WorkQueueOptions), typeof(ModelPoolOptions), typeof(WorkerOptions), typeof(JobOptions),
+        typeof(StorageRootsOptions),
     ];
 
     /// <summary>Read only by `hific job` / `hific restore` (a client on an operator's machine, not deployed).</summary>

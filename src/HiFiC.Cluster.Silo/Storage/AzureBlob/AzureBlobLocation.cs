@@ -1,3 +1,5 @@
+using HiFiC.Cluster.Silo.Storage.Locations;
+
 namespace HiFiC.Cluster.Silo.Storage.AzureBlob;
 
 /// <summary>"azblob://container/optional/prefix": a location in the configured storage account.</summary>
@@ -5,12 +7,12 @@ public sealed record AzureBlobLocation(string Container, string Prefix)
 {
     public const string Scheme = "azblob";
 
+    /// <summary>Parsed by <see cref="LocationParser"/> (the prefix decoded exactly once); false for anything else, or anything not canonical.</summary>
     public static bool TryParse(string location, out AzureBlobLocation parsed)
     {
         parsed = null!;
-        if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || uri.Scheme != Scheme || string.IsNullOrEmpty(uri.Host)) return false;
-        var prefix = Uri.UnescapeDataString(uri.AbsolutePath).Trim('/');
-        parsed = new AzureBlobLocation(uri.Host, prefix.Length == 0 ? "" : prefix + "/");
+        if (!LocationParser.TryParse(location, out var l, out _) || l.Blob is null) return false;
+        parsed = l.Blob;
         return true;
     }
 
