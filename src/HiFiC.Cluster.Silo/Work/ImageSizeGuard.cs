@@ -9,7 +9,7 @@ public static class ImageSizeGuard
     public static void Check(ImageShape shape, long maxPixels)
     {
         if (shape.Pixels > maxPixels)
-            throw new CodecInputException(
-                $"image is {shape.Width}x{shape.Height} ({shape.Pixels:N0} pixels), over the limit of {maxPixels:N0} (HiFiC:Worker:MaxImagePixels); refused before decoding");
+            throw new CodecInputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"image is {shape.Width}x{shape.Height} ({shape.Pixels:N0} pixels), over the limit of {maxPixels:N0} (HiFiC:Worker:MaxImagePixels); refused before decoding"));
     }
 }
