@@ -44,3 +44,35 @@ app.kubernetes.io/component: web
       name: {{ .Values.secrets.storage.name }}
       key: {{ .Values.secrets.storage.key }}
 {{- end -}}
+
+{{/* HiFiC:Cluster:Tls from the mounted TLS Secret: the same in silos and web host. */}}
+{{- define "hific.tlsEnv" -}}
+- name: HiFiC__Cluster__Tls__Enabled
+  value: {{ .Values.tls.enabled | quote }}
+{{- if .Values.tls.enabled }}
+- name: HiFiC__Cluster__Tls__CertificatePath
+  value: /var/run/hific/tls/tls.crt
+- name: HiFiC__Cluster__Tls__KeyPath
+  value: /var/run/hific/tls/tls.key
+- name: HiFiC__Cluster__Tls__CaCertificatePath
+  value: /var/run/hific/tls/ca.crt
+{{- end }}
+{{- end -}}
+
+{{- define "hific.tlsVolumeMount" -}}
+{{- if .Values.tls.enabled }}
+- name: cluster-tls
+  mountPath: /var/run/hific/tls
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "hific.tlsVolume" -}}
+{{- if .Values.tls.enabled }}
+- name: cluster-tls
+  secret:
+    secretName: {{ .Values.tls.secretName }}
+    # 0440: owner and the pod's fsGroup read the key, nobody else.
+    defaultMode: 288
+{{- end }}
+{{- end -}}

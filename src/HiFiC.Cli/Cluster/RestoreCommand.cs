@@ -32,7 +32,7 @@ public sealed class RestoreCommand : JobClientCommand
         var (archive, sourcePath) = Split(r.GetValue(archived)!);
         var rect = r.GetValue(region);
         var request = new RestoreRequest(archive, sourcePath, rect is { } p ? new ImageRegion(p.X, p.Y, p.Width, p.Height) : null);
-        var image = await client.GetGrain<IRestoreGrain>(0).RestoreAsync(request);
+        var image = await client.GetGrain<IRestoreGrain>(0).RestoreAsync(request, ct);
         var path = r.GetValue(output) ?? ArchiveNaming.RestoredName(sourcePath);
         AtomicFile.Write(path, r.GetValue(overwrite), s => s.Write(image.Png), ct);
         cli.Out.WriteLine($"{path}: {image.Width}x{image.Height} from {sourcePath} (model {image.ModelId})");

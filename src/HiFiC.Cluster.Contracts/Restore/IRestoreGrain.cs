@@ -4,5 +4,7 @@ namespace HiFiC.Cluster.Contracts.Restore;
 [Alias("hific.IRestoreGrain")]
 public interface IRestoreGrain : IGrainWithIntegerKey
 {
-    [Alias("Restore")] Task<RestoredImage> RestoreAsync(RestoreRequest request);
+    /// <summary>Cancelling <paramref name="ct"/> (a web request that went away) stops the decode
+    /// between tiles. Throws <see cref="RestoreLimitException"/> for a size, region or time limit.</summary>
+    [Alias("Restore")] Task<RestoredImage> RestoreAsync(RestoreRequest request, CancellationToken ct = default);
 }

@@ -81,7 +81,7 @@ public static class ArchiveRunner
             {
                 try
                 {
-                    var image = await restore.RestoreAsync(new RestoreRequest(archive, path));
+                    var image = await restore.RestoreAsync(new RestoreRequest(archive, path), token);
                     await output.WriteAsync(ArchiveNaming.RestoredName(path), image.Png, token);
                     Interlocked.Add(ref bytes, image.Png.Length);
                     Interlocked.Increment(ref restored);

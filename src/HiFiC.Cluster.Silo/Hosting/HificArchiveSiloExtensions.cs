@@ -39,6 +39,7 @@ public static class HificArchiveSiloExtensions
             services.Configure<WorkQueueOptions>(configuration.GetSection(WorkQueueOptions.Section));
             services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
             services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
+            services.Configure<Restore.RestoreOptions>(configuration.GetSection(Restore.RestoreOptions.Section));
             services.Configure<AzureStorageOptions>(configuration.GetSection(AzureStorageOptions.Section));
             services.Configure<Storage.Locations.StorageRootsOptions>(configuration.GetSection(Storage.Locations.StorageRootsOptions.Section));
             services.Configure<ServiceBusQueueOptions>(configuration.GetSection(ServiceBusQueueOptions.Section));
@@ -46,11 +47,17 @@ public static class HificArchiveSiloExtensions
         services.AddOptions<AzureStorageOptions>();
         services.AddOptions<Storage.Locations.StorageRootsOptions>();
         services.AddOptions<ServiceBusQueueOptions>();
-        services.AddOptions<ModelPoolOptions>();
-        services.AddOptions<WorkQueueOptions>();
-        services.AddOptions<JobOptions>().Validate(o => o.StuckAfter > TimeSpan.Zero && o.LossCheckInterval > TimeSpan.Zero,
-            $"{JobOptions.Section}:StuckAfter and :LossCheckInterval must be positive.");
-        services.AddOptions<WorkerOptions>();
+        // Checked when the host starts: a broken setting stops the silo with a message naming its key.
+        services.AddOptions<ModelPoolOptions>().ValidateOnStart();
+        services.AddOptions<WorkQueueOptions>().ValidateOnStart();
+        services.AddOptions<JobOptions>().ValidateOnStart();
+        services.AddOptions<WorkerOptions>().ValidateOnStart();
+        services.AddOptions<Restore.RestoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelPoolOptions>, ModelPoolOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkQueueOptions>, WorkQueueOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, JobOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Restore.RestoreOptions>, Restore.RestoreOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICodecModelSource>(_ => new RegistryModelSource(ModelRegistry.FromEnvironment()));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using HiFiC.Cluster.Silo.Azure;
+using HiFiC.Cluster.Silo.Hosting.Tls;
 using HiFiC.Cluster.Silo.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public static class HificClusterHosting
         var o = new HificClusterOptions();
         configuration.GetSection(HificClusterOptions.Section).Bind(o);
         o.ConnectionString ??= configuration.GetSection(AzureStorageOptions.Section).Get<AzureStorageOptions>()?.ConnectionString;
+        HificClusterOptionsRules.Check(o);
         return o;
     }
 
@@ -88,6 +90,7 @@ public static class HificClusterHosting
             default:
                 throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Reminders '{o.Reminders}' (Memory, AzureTable).");
         }
+        silo.UseHificTls(configuration);
         silo.AddHificArchive(configuration);
         return silo;
     }
@@ -110,6 +113,7 @@ public static class HificClusterHosting
             default:
                 throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Clustering '{o.Clustering}' (Localhost, AzureTable).");
         }
+        client.UseHificTls(configuration);
         return client;
     }
 

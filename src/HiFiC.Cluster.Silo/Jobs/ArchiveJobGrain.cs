@@ -171,12 +171,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                     S.InFlight.Remove(key);
                     S.SplitImages++;
                     S.TilesLeft[path] = o.TileCount;
-                    for (int t = 0; t < o.TileCount; t++)
-                    {
-                        var tile = Item(path, o.BytesIn, WorkPart.Tile, t, o.TileCount);
-                        S.InFlight[tile.Key] = false;
-                        fanOut.Add(tile);
-                    }
+                    // Handed out below, at most MaxInFlight at a time: a 100k-tile image must not flood the queue.
+                    S.PendingTiles[path] = new PendingTiles(o.BytesIn, 0, o.TileCount);
                     break;
                 case OutcomeKind.TileDone:
                     S.InFlight.Remove(key);
@@ -203,6 +199,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             }
         }
         S.DuplicateReports += ignored;
+        fanOut.AddRange(TakePendingTiles());
         // Enqueued before the state that expects them is saved: a crash in between only duplicates them.
         if (fanOut.Count > 0) await queue.EnqueueAsync(fanOut, CancellationToken.None);
         recovery.Sent(fanOut, DateTime.UtcNow);
@@ -211,9 +208,30 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         return new ProgressAck(applied, ignored);
     }
 
+    /// <summary>Tiles of split images that fit under MaxInFlight now, marked in flight (the caller enqueues them).</summary>
+    private List<WorkItem> TakePendingTiles()
+    {
+        var items = new List<WorkItem>();
+        if (!S.Phase.IsActive()) return items;
+        foreach (var (path, p) in S.PendingTiles.ToList())
+        {
+            int next = p.Next;
+            for (; next < p.Count && S.InFlight.Count < options.MaxInFlight; next++)
+            {
+                var tile = Item(path, p.BytesIn, WorkPart.Tile, next, p.Count);
+                S.InFlight[tile.Key] = false;
+                items.Add(tile);
+            }
+            if (next == p.Count) S.PendingTiles.Remove(path);
+            else S.PendingTiles[path] = p with { Next = next };
+        }
+        return items;
+    }
+
     /// <summary>Drops every key of an image (its other tiles, if split): one image fails or is cancelled once.</summary>
     private void ForgetImage(string path)
     {
+        S.PendingTiles.Remove(path);
         S.TilesLeft.Remove(path);
         foreach (var k in S.InFlight.Keys.Where(k => WorkKeys.PathOf(k) == path).ToList()) S.InFlight.Remove(k);
     }
@@ -241,7 +259,14 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     {
         try
         {
-            if (S.Phase == JobPhase.Enumerating && S.InFlight.Count < options.MaxInFlight)
+            var tiles = TakePendingTiles();
+            if (tiles.Count > 0)
+            {
+                await queue.EnqueueAsync(tiles, ct);
+                await SaveAsync();
+            }
+            // Tiles of split images first: new images only when none wait.
+            if (S.Phase == JobPhase.Enumerating && S.PendingTiles.Count == 0 && S.InFlight.Count < options.MaxInFlight)
                 await ListNextPageAsync(ct);
             if (S.Phase.IsActive()) await RecoverAsync(ct);
             if (CheckCompletion()) await SaveAsync();
@@ -361,6 +386,13 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private bool CheckCompletion()
     {
         if (S.InFlight.Count > 0) return false;
+        if (S.PendingTiles.Count > 0 && S.Phase != JobPhase.Cancelling) return false;
+        if (S.Phase == JobPhase.Cancelling)
+        {
+            // Nothing of these images is in flight any more: each is cancelled once.
+            S.Cancelled += S.PendingTiles.Count;
+            S.PendingTiles.Clear();
+        }
         var next = S.Phase switch
         {
             JobPhase.Running when S.ListingComplete => JobPhase.Done,

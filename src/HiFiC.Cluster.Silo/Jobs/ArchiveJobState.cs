@@ -43,6 +43,8 @@ public sealed class ArchiveJobState
     [Id(25)] public long TilesDone { get; set; }
     /// <summary>The rate t the job codes at: the spec's, or its rate name resolved on the model's card. Null in jobs started before names.</summary>
     [Id(26)] public double? Rate { get; set; }
+    /// <summary>Split images whose remaining tiles wait for room under MaxInFlight (see ArchiveJobGrain.SendPendingTiles).</summary>
+    [Id(27)] public Dictionary<string, PendingTiles> PendingTiles { get; set; } = new(StringComparer.Ordinal);
 
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

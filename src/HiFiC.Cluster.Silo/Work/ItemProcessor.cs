@@ -125,9 +125,12 @@ public sealed class ItemProcessor(
 
         switch (item.Part)
         {
-            case WorkPart.Whole when item.SplitAbovePixels > 0:
+            case WorkPart.Whole:
+                // Header only: an image bomb (a small file claiming 100k x 100k) is refused before
+                // it is decoded or split into tiles.
                 var shape = await codec.IdentifyAsync(new MemoryStream(original, writable: false), item.TileSize, ct);
-                if (shape.Pixels > item.SplitAbovePixels && shape.Tiles > 1)
+                ImageSizeGuard.Check(shape, options.MaxImagePixels);
+                if (item.SplitAbovePixels > 0 && shape.Pixels > item.SplitAbovePixels && shape.Tiles > 1)
                     return new ItemOutcome(item.Key, OutcomeKind.Split, BytesIn: original.Length, TileCount: shape.Tiles);
                 break;
             case WorkPart.Tile:

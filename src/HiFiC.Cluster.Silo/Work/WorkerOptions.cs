@@ -26,6 +26,10 @@ public sealed class WorkerOptions
     /// <summary>Back-off before a failed attempt is retried (times the attempt number).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Largest image (width x height, from its header) a worker accepts; larger ones fail
+    /// before any pixel is decoded or any tile is queued. The codec's own guard (200 M) applies too.</summary>
+    public long MaxImagePixels { get; set; } = 200_000_000;
+
     /// <summary>Set false to host grains (coordinators, restore) without consuming work (a web node).</summary>
     public bool Enabled { get; set; } = true;
 }

@@ -35,6 +35,9 @@ public static class HificWeb
         }
         var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
         builder.Services.Configure<WebOptions>(builder.Configuration.GetSection(WebOptions.Section));
+        // Checked at start: a broken setting stops the host with a message naming its key.
+        builder.Services.AddOptions<WebOptions>().ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<WebOptions>, WebOptionsValidator>();
         builder.Services.Configure<Scaling.ScalingOptions>(builder.Configuration.GetSection(Scaling.ScalingOptions.Section));
 
         if (web.IsClient)
@@ -46,6 +49,8 @@ public static class HificWeb
                     // Static gateways: any silo whose gateway is reachable, whatever its clustering.
                     client.UseStaticClustering(web.Gateways.Select(ParseEndPoint).ToArray());
                     client.Configure<Orleans.Configuration.ClusterOptions>(o => { o.ClusterId = web.ClusterId; o.ServiceId = web.ServiceId; });
+                    // The same HiFiC:Cluster:Tls section as the silos (UseHificCluster applies it in the other branch).
+                    HiFiC.Cluster.Silo.Hosting.Tls.HificTls.UseHificTls(client, builder.Configuration);
                 }
                 else
                 {

@@ -107,8 +107,8 @@ public sealed class HificDecoder
         {
             foreach (var v in cache.Values) v.Dispose();
         }
-        var alpha = reader.ReadAlpha();
-        if (alpha is not null && !whole) alpha = CropPlane(alpha, header.Width, target);
+        // Only the region's alpha is allocated, however large the image.
+        var alpha = reader.ReadAlpha(target.X, target.Y, target.Width, target.Height);
         var source = new SourceColor(header.Color.SourceChannels, header.Color.SourceBitDepth, header.Color.HasAlpha);
         return new DecodedImage(output, target, header, source, alpha, hasher?.Finish());
     }
@@ -141,13 +141,5 @@ public sealed class HificDecoder
         if (visible.IsEmpty) return;
         var src2 = new PixelRect(visible.X - rect.X * 16, visible.Y - rect.Y * 16, visible.Width, visible.Height);
         TensorImage.CopyToImage(image, src2, output, visible.X - target.X, visible.Y - target.Y);
-    }
-
-    private static byte[] CropPlane(byte[] plane, int width, PixelRect r)
-    {
-        var result = new byte[r.Width * r.Height];
-        for (int y = 0; y < r.Height; y++)
-            Array.Copy(plane, (r.Y + y) * width + r.X, result, y * r.Width, r.Width);
-        return result;
     }
 }

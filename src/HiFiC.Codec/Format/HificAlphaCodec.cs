@@ -14,19 +14,32 @@ internal static class HificAlphaCodec
         return buffer.ToArray();
     }
 
-    public static byte[] Decompress(byte[] compressed, int pixels)
+    /// <summary>Inflates the plane of an imageWidth x imageHeight image and returns only the
+    /// rectangle (x, y, width, height). Memory is the rectangle plus one row; the whole stream is
+    /// still inflated, so a plane of the wrong length is refused whatever the rectangle.</summary>
+    public static byte[] Decompress(byte[] compressed, int imageWidth, int imageHeight, int x, int y, int width, int height)
     {
-        var plane = new byte[pixels];
+        long pixels = (long)imageWidth * imageHeight;
+        var region = new byte[(long)width * height];
+        var row = new byte[imageWidth];
+        long filled = 0;
         try
         {
             using var deflate = new DeflateStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            int filled = 0;
-            while (filled < pixels)
+            for (int r = 0; r < imageHeight; r++)
             {
-                int n = deflate.Read(plane, filled, pixels - filled);
-                if (n == 0)
-                    throw new HificFormatException($"alpha section decompresses to {filled} bytes but the image has {pixels} pixels");
-                filled += n;
+                int got = 0;
+                while (got < imageWidth)
+                {
+                    int n = deflate.Read(row, got, imageWidth - got);
+                    if (n == 0)
+                        throw new HificFormatException($"alpha section decompresses to {filled + got} bytes but the image has {pixels} pixels");
+                    got += n;
+                }
+
+                filled += imageWidth;
+                if (r >= y && r < y + height)
+                    Array.Copy(row, x, region, (long)(r - y) * width, width);
             }
 
             if (deflate.ReadByte() >= 0)
@@ -37,6 +50,6 @@ internal static class HificAlphaCodec
             throw new HificFormatException($"alpha section is not valid Deflate data: {e.Message}", e);
         }
 
-        return plane;
+        return region;
     }
 }

@@ -12,7 +12,23 @@ public sealed class HificLimits
 
     public int MaxHeight { get; init; } = 1 << 17;
 
-    public long MaxPixels { get; init; } = 1L << 31;
+    /// <summary>Width x height, at most. Capped at int.MaxValue (2^31 - 1): a pixel count must fit
+    /// the 32-bit index every plane and region computation uses, so 2^31 pixels is refused by any limits.</summary>
+    public long MaxPixels
+    {
+        get => maxPixels;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, PixelCountCeiling);
+            maxPixels = value;
+        }
+    }
+
+    /// <summary>The largest pixel count any limits accept (int.MaxValue).</summary>
+    public const long PixelCountCeiling = int.MaxValue;
+
+    private readonly long maxPixels = PixelCountCeiling;
 
     /// <summary>Tiles in the grid; 2^20 covers MaxPixels at a 64-pixel tile with room for edge tiles.</summary>
     public int MaxTiles { get; init; } = 1 << 20;

@@ -83,8 +83,15 @@ public sealed class HificReader : IDisposable
     }
 
     /// <summary>The W*H alpha plane (raster order), or null when the file has none; verified by its CRC-32.</summary>
-    public byte[]? ReadAlpha()
+    public byte[]? ReadAlpha() => ReadAlpha(0, 0, Header.Width, Header.Height);
+
+    /// <summary>The alpha of the rectangle (x, y, width, height) in raster order, or null when the
+    /// file has none. Only the rectangle is allocated: the plane is inflated row by row through a
+    /// one-row buffer, so a small region of a huge image costs a small buffer.</summary>
+    public byte[]? ReadAlpha(int x, int y, int width, int height)
     {
+        if (x < 0 || y < 0 || width <= 0 || height <= 0 || (long)x + width > Header.Width || (long)y + height > Header.Height)
+            throw new ArgumentOutOfRangeException(nameof(width), $"region {x},{y},{width},{height} is not inside the {Header.Width}x{Header.Height} image");
         var section = Sections.FirstOrDefault(s => s.Type == HificSectionTypes.Alpha);
         if (section is null)
             return null;
@@ -98,7 +105,7 @@ public sealed class HificReader : IDisposable
         uint crc = Crc32.HashToUInt32(packed);
         if (crc != section.Crc32)
             throw new HificFormatException($"alpha section checksum mismatch (stored 0x{section.Crc32:X8}, computed 0x{crc:X8}): its bytes are corrupt");
-        return HificAlphaCodec.Decompress(packed, Header.Width * Header.Height);
+        return HificAlphaCodec.Decompress(packed, Header.Width, Header.Height, x, y, width, height);
     }
 
     public void Dispose()

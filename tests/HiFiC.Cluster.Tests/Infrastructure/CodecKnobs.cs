@@ -13,10 +13,22 @@ public sealed class CodecKnobs
 
     public int Compressions;
 
+    /// <summary>Added to every restore, cancellably: a restore that only ends when its token fires.</summary>
+    public TimeSpan RestoreDelay { get; set; }
+
+    /// <summary>Completes when a delayed restore has begun.</summary>
+    public TaskCompletionSource RestoreStarted { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a delayed restore's token fired (the caller cancelled, or its time limit passed).</summary>
+    public TaskCompletionSource RestoreCancelled { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void Reset()
     {
         Delay = TimeSpan.Zero;
         FailuresLeftBySize.Clear();
         Compressions = 0;
+        RestoreDelay = TimeSpan.Zero;
+        RestoreStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        RestoreCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

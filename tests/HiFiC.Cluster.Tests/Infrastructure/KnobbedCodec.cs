@@ -18,8 +18,16 @@ public sealed class KnobbedCodec(HificImageCodec inner, CodecKnobs knobs) : IIma
         return await inner.CompressAsync(image, output, request, ct);
     }
 
-    public Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream png, ImageRegion? region, CancellationToken ct) =>
-        inner.RestoreAsync(bitstream, png, region, ct);
+    public async Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream png, ImageRegion? region, CancellationToken ct)
+    {
+        if (knobs.RestoreDelay > TimeSpan.Zero)
+        {
+            knobs.RestoreStarted.TrySetResult();
+            try { await Task.Delay(knobs.RestoreDelay, ct); }
+            catch (OperationCanceledException) { knobs.RestoreCancelled.TrySetResult(); throw; }
+        }
+        return await inner.RestoreAsync(bitstream, png, region, ct);
+    }
 
     public Task<ImageShape> IdentifyAsync(Stream image, int tileSize, CancellationToken ct) => inner.IdentifyAsync(image, tileSize, ct);
 

@@ -13,7 +13,7 @@ public class HificFieldValidationTests
         { "height0", "height 0 is invalid" },
         { "widthHuge", "width 4294967295 is invalid" },
         { "widthOverLimit", "width 131073 is invalid" },
-        { "pixels", "pixels, over the limit of 2147483648" },
+        { "pixels", "pixels, over the limit of 2147483647" },
         { "tile100", "tile size 100 is invalid (must be a multiple of 64 in 64..4096)" },
         { "tile0", "tile size 0 is invalid" },
         { "tile8192", "tile size 8192 is invalid" },

@@ -4,6 +4,8 @@ using HiFiC.Cli.Cluster;
 using HiFiC.Cluster.Silo.Azure;
 using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Cluster.Silo.Hosting;
+using HiFiC.Cluster.Silo.Hosting.Tls;
+using HiFiC.Cluster.Silo.Restore;
 using HiFiC.Cluster.Silo.Jobs;
 using HiFiC.Cluster.Silo.Queue;
 using HiFiC.Cluster.Silo.Queue.ServiceBus;
@@ -32,6 +34,8 @@ public static class ConfigurationCatalog
     [
         typeof(HificClusterOptions), typeof(AzureStorageOptions), typeof(ServiceBusQueueOptions), typeof(WorkQueueOptions),
         typeof(ModelPoolOptions), typeof(WorkerOptions), typeof(JobOptions), typeof(SiloModelOptions), typeof(StorageRootsOptions),
+        typeof(ModelPoolOptions), typeof(WorkerOptions), typeof(JobOptions), typeof(SiloModelOptions),
+        typeof(RestoreOptions), typeof(HificTlsOptions),
     ];
 
     /// <summary>Keys `hific silo` reads with GetValue (SiloCommand, ClusterHost).</summary>
@@ -47,6 +51,7 @@ public static class ConfigurationCatalog
         typeof(WebOptions), typeof(ScalingOptions), typeof(HificClusterOptions), typeof(AzureStorageOptions),
         typeof(ServiceBusQueueOptions), typeof(WorkQueueOptions), typeof(ModelPoolOptions), typeof(WorkerOptions), typeof(JobOptions),
         typeof(StorageRootsOptions),
+        typeof(RestoreOptions), typeof(HificTlsOptions),
     ];
 
     /// <summary>Read only by `hific job` / `hific restore` (a client on an operator's machine, not deployed).</summary>

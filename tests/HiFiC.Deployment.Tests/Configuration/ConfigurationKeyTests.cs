@@ -25,17 +25,40 @@ public sealed partial class ConfigurationKeyTests(ITestOutputHelper output)
         new("HiFiC:Cluster:ConnectionString", "defaults to HiFiC:AzureStorage:ConnectionString: one storage account"),
     ];
 
+    /// <summary>TLS keys the deployments leave to their defaults: certificates come as PEM files from a Secret, trust from its CA.</summary>
+    private static readonly NotApplicable[] TlsDefaults =
+    [
+        new("HiFiC:Cluster:Tls:CertificatePassword", "the Secret's PEM key is not encrypted"),
+        new("HiFiC:Cluster:Tls:StoreThumbprint", "certificates come from files, not a store"),
+        new("HiFiC:Cluster:Tls:StoreName", "certificates come from files, not a store"),
+        new("HiFiC:Cluster:Tls:StoreLocation", "certificates come from files, not a store"),
+        new("HiFiC:Cluster:Tls:AllowedThumbprints", "peers are trusted through the Secret's CA"),
+        new("HiFiC:Cluster:Tls:AllowAnyRemoteCertificate", "development only"),
+        new("HiFiC:Cluster:Tls:HandshakeTimeout", "the default (10 s)"),
+    ];
+
+    /// <summary>Compose runs without TLS (one machine, one private network): only Enabled=false is set.</summary>
+    private static readonly NotApplicable[] ComposeTls =
+    [
+        .. TlsDefaults,
+        new("HiFiC:Cluster:Tls:CertificatePath", "no TLS in compose"),
+        new("HiFiC:Cluster:Tls:KeyPath", "no TLS in compose"),
+        new("HiFiC:Cluster:Tls:CaCertificatePath", "no TLS in compose"),
+    ];
+
     private static readonly NotApplicable[] ChartSilo =
     [
         .. LocalhostOrFolderOnly,
         // Issue 18: the chart is another change's; until it sets silo.settings.HiFiC.Storage.Roots, its silos check the canonical form only.
         new("HiFiC:Storage:Roots", "not set by the chart yet: the web host confines API jobs to HiFiC:Web:Roots"),
+        .. TlsDefaults,
         new("HiFiC:Cluster:AdvertisedAddress", "Kubernetes hosting advertises the pod IP"),
     ];
 
     private static readonly NotApplicable[] ComposeSilo =
     [
         .. LocalhostOrFolderOnly,
+        .. ComposeTls,
         new("HiFiC:ServiceBus:ConnectionString", "no Service Bus emulator: compose uses the Azure Storage queue in Azurite"),
     ];
 
@@ -61,6 +84,7 @@ public sealed partial class ConfigurationKeyTests(ITestOutputHelper output)
         new("HiFiC:Worker:", "the embedded silo's only"),
         new("HiFiC:Jobs:", "the embedded silo's only"),
         new("HiFiC:Storage:Roots", "the web host's storage takes HiFiC:Web:Roots when this is empty"),
+        new("HiFiC:Restore:", "the embedded silo's only"),
     ];
 
     [Fact]
@@ -105,7 +129,7 @@ public sealed partial class ConfigurationKeyTests(ITestOutputHelper output)
     {
         var set = ChartKeys("web");
         Assert.Equal("Client", set["HiFiC:Web:Mode"]);
-        Check("helm web", ConfigurationCatalog.Web, set, ClientWeb);
+        Check("helm web", ConfigurationCatalog.Web, set, [.. ClientWeb, .. TlsDefaults]);
     }
 
     [Fact]
@@ -116,15 +140,18 @@ public sealed partial class ConfigurationKeyTests(ITestOutputHelper output)
             Check($"compose {silo}", ConfigurationCatalog.Silo, DeployedSettings.FromCompose(compose, silo), ComposeSilo);
         var web = DeployedSettings.FromCompose(compose, "web");
         Assert.Equal("Client", web["HiFiC:Web:Mode"]);
-        Check("compose web", ConfigurationCatalog.Web, web, ClientWeb);
+        Check("compose web", ConfigurationCatalog.Web, web, [.. ClientWeb, .. ComposeTls]);
     }
 
-    /// <summary>Default values plus the Service Bus variant (its connection string is set only then).</summary>
+    /// <summary>Default values plus the Service Bus and TLS variants (their keys are set only then).</summary>
     private static Dictionary<string, string> ChartKeys(string component)
     {
         var chart = HelmChart.Load(Repo.Path("helm", "hific-cluster"));
         var keys = DeployedSettings.FromChart(chart.Render(), component);
         foreach (var (k, v) in DeployedSettings.FromChart(chart.Render(new Dictionary<string, object?> { ["queue.provider"] = "ServiceBus" }), component))
+            keys.TryAdd(k, v);
+        // The certificate paths are set only with TLS on.
+        foreach (var (k, v) in DeployedSettings.FromChart(chart.Render(new Dictionary<string, object?> { ["tls.enabled"] = true }), component))
             keys.TryAdd(k, v);
         return keys;
     }

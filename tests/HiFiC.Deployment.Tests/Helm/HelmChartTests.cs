@@ -21,7 +21,7 @@ public sealed partial class HelmChartTests(ITestOutputHelper output)
     private static RenderedChart Render(params (string Path, object? Value)[] set) =>
         Chart.Render(set.ToDictionary(s => s.Path, s => s.Value));
 
-    public static TheoryData<string> Variants => new() { "default", "servicebus", "ingress", "no-autoscaling", "data-volume" };
+    public static TheoryData<string> Variants => new() { "default", "servicebus", "ingress", "no-autoscaling", "data-volume", "tls" };
 
     private static RenderedChart RenderVariant(string variant) => variant switch
     {
@@ -30,6 +30,7 @@ public sealed partial class HelmChartTests(ITestOutputHelper output)
         "ingress" => Render(("web.ingress.enabled", true), ("web.ingress.className", "nginx"), ("web.ingress.tlsSecretName", "hific-tls")),
         "no-autoscaling" => Render(("autoscaling.enabled", false)),
         "data-volume" => Render(("data.existingClaim", "archive-data")),
+        "tls" => Render(("tls.enabled", true), ("networkPolicy.extraGatewayClients", new List<object?> { new Dictionary<string, object?> { ["namespaceSelector"] = new Dictionary<string, object?> { ["matchLabels"] = new Dictionary<string, object?> { ["team"] = "ops" } } } })),
         _ => throw new ArgumentException(variant),
     };
 

@@ -1,0 +1,18 @@
+using HiFiC.Cluster.Silo.Hosting.Validation;
+using Microsoft.Extensions.Options;
+
+namespace HiFiC.Cluster.Silo.Jobs;
+
+public sealed class JobOptionsValidator : IValidateOptions<JobOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JobOptions o) => new OptionRules(JobOptions.Section)
+        .AtLeast(nameof(o.PageSize), o.PageSize, 1)
+        // Zero would let a job list nothing and never finish.
+        .AtLeast(nameof(o.MaxInFlight), o.MaxInFlight, 1)
+        .Positive(nameof(o.Tick), o.Tick)
+        .Positive(nameof(o.KeepAlive), o.KeepAlive)
+        .AtLeast(nameof(o.MaxRecordedFailures), o.MaxRecordedFailures, 0)
+        .Positive(nameof(o.StuckAfter), o.StuckAfter)
+        .Positive(nameof(o.LossCheckInterval), o.LossCheckInterval)
+        .Result();
+}
