@@ -17,6 +17,8 @@ using static TorchSharp.torch;
 //   plain  --pass fwd|bwd           lite-shaped layers from plain TorchSharp, every conv output checked
 //   codec  --model DIR|tiny         real encode (optionally refined) + decode loops, NumericFault counted
 //   train  --preset tiny|lite       the real Trainer, its skipped non-finite steps counted
+//   poison --op down0-fwd|torgb-bwd one conv, with freed memory filled with NaN first (or --ic --oc ...)
+//   bf16   --pass fwd|bwd           float32 against bfloat16 timing of the lite shapes
 // Every mode prints one RESULT line: the ISA actually used, iterations, faults.
 var a = Args.Parse(args);
 int threads = a.Int("threads", 2);
@@ -33,6 +35,8 @@ switch (a.Mode)
     case "plain": Plain(); break;
     case "codec": Codec(); break;
     case "train": Train(); break;
+    case "bf16": Bf16(); break;
+    case "poison": Poison(); break;
     default: Console.Error.WriteLine("usage: NanRepro selftest|plain|codec|train [--key value]..."); return 2;
 }
 return 0;
@@ -108,6 +112,26 @@ void Plain()
     var opt = optim.Adam(net.parameters(), 1e-4);
     long iterations = 0, forwardFaults = 0, backwardFaults = 0, recurred = 0, convChecks = 0, mismatches = 0;
     var faultLayers = new Dictionary<string, int>();
+    // The weights as created: a forward pass must never change them, so any difference is a stray write.
+    var reference = net.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+    int reported = 0;
+    void CompareWeights(string when)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, param) in net.named_parameters())
+        {
+            using var flat = param.detach().flatten();
+            using var refFlat = reference[name].flatten();
+            using var differs = flat.ne(refFlat).logical_or(flat.isnan());
+            long count = differs.sum().item<long>();
+            if (count == 0) continue;
+            using var where = differs.nonzero().flatten();
+            long first = where[0].item<long>(), last = where[-1].item<long>();
+            long nonFinite = flat.isfinite().logical_not().sum().item<long>();
+            Console.WriteLine($"  WEIGHTS CHANGED {when}: {name} numel={flat.numel()} changed={count} nonfinite={nonFinite} firstIndex={first} lastIndex={last} " +
+                              $"sample={flat[first].item<float>()} (was {refFlat[first].item<float>()})");
+        }
+    }
 
     bool CheckConv(PlainNetworks.Layer l, Tensor input, Tensor conv)
     {
@@ -123,6 +147,7 @@ void Plain()
         faultLayers[l.Name] = faultLayers.GetValueOrDefault(l.Name) + 1;
         Console.WriteLine($"FAULT forward iteration={iterations} layer={l.Name} in={string.Join('x', input.shape)} out={string.Join('x', conv.shape)} " +
                           $"nonfinite={bad}/{conv.numel()} inputFinite={inputFinite} rerunFinite={rerunFinite}");
+        if (pass == "fwd" && reported++ < 3) CompareWeights($"at iteration {iterations}");
         return false;
     }
 
@@ -153,7 +178,7 @@ void Plain()
             if (ok && iterations % 4 == 0)
             {
                 var second = Forward(x, false, out _, out bool ok2);
-                if (ok2 && !xHat.equal(second).item<bool>())
+                if (ok2 && !xHat.eq(second).all().item<bool>())
                 {
                     mismatches++;
                     Console.WriteLine($"MISMATCH iteration={iterations}: same input, different output (max |d| {(xHat - second).abs().max().item<float>()})");
@@ -193,9 +218,97 @@ void Plain()
         iterations++;
         if (iterations % 25 == 0) Console.WriteLine($"progress iterations={iterations} convChecks={convChecks} fwdFaults={forwardFaults} bwdFaults={backwardFaults} t={deadline.Elapsed.TotalSeconds:F0}s");
     }
+    if (pass == "fwd") CompareWeights("at the end");
     foreach (var (k, v) in faultLayers.OrderByDescending(kv => kv.Value).Take(20)) Console.WriteLine($"  {k}: {v}");
     Result("plain", $"pass={pass} crop={crop} batch={batch} convChecks={convChecks} forwardFaults={forwardFaults} backwardFaults={backwardFaults} recurred={recurred} mismatches={mismatches}",
         iterations, forwardFaults + backwardFaults + mismatches);
+}
+
+// ---- poison: do the two faulting convolutions read memory nobody wrote? ------------------------------
+// Before each call, blocks of many sizes are filled with NaN and freed, so that the allocator hands
+// them out again. A kernel that reads only what it or LibTorch wrote stays finite; one that reads an
+// unwritten part (the padding of a blocked layout: 24 input channels in blocks of 16, 3 output
+// channels in blocks of 8 or 16) returns NaN. Lite shapes: the encoder's first stride-2 conv
+// (24 -> 48) forward, and the generator's last conv (16 -> 3, 7x7) backward to its input.
+void Poison()
+{
+    string op = a.String("op", "down0-fwd");
+    bool poison = a.String("poison", "yes") == "yes";
+    int n = a.Int("iterations", 40);
+    torch.random.manual_seed(1);
+    // Any conv: --ic --oc --kernel --stride --side --batch; --op fwd|bwd (bwd: the gradient to the input).
+    // Presets: down0-fwd (lite encoder's 24 -> 48) and torgb-bwd (lite generator's 16 -> 3, 7x7).
+    var (ic, oc, kernel, stride, dir) = op switch
+    {
+        "down0-fwd" => (24, 48, 3, 2, "fwd"),
+        "torgb-bwd" => (16, 3, 7, 1, "bwd"),
+        _ => (a.Int("ic", 24), a.Int("oc", 48), a.Int("kernel", 3), a.Int("stride", 1), op),
+    };
+    int side = a.Int("side", 256), batchSize = a.Int("batch", dir == "fwd" ? 1 : 2);
+    using var conv = nn.Conv2d(ic, oc, kernel, stride: stride, padding: kernel / 2);
+    long faults = 0, done = 0;
+    for (int i = 0; i < n && TimeLeft(); i++)
+    {
+        using var scope = NewDisposeScope();
+        if (poison)
+            for (long bytes = 4096; bytes <= 16L << 20; bytes = bytes * 3 / 2)
+                for (int k = 0; k < 2; k++) full(bytes / 4, float.NaN).Dispose();
+        bool finite;
+        if (dir == "fwd")
+        {
+            using var noGrad = no_grad();
+            finite = Finite(conv.forward(rand(batchSize, ic, side, side)));
+        }
+        else
+        {
+            var x = rand(batchSize, ic, side, side).requires_grad_(true);
+            conv.forward(x).square().mean().backward();
+            finite = Finite(x.grad!);
+        }
+        done++;
+        if (!finite) faults++;
+    }
+    Result("poison", $"op={op} conv={ic}->{oc} k{kernel} s{stride} {dir} poison={(poison ? "yes" : "no")}", done, faults);
+}
+
+// ---- bf16: is a bfloat16 forward + backward of the lite shapes faster, and how far off? ---------------
+// TorchSharp 0.107 has no autocast, so this casts the whole network and its input (an upper bound on
+// what autocast could gain: autocast would also pay for casts and keep float32 master weights).
+void Bf16()
+{
+    int crop = a.Int("crop", 256), batch = a.Int("batch", 2), rounds = a.Int("rounds", 5);
+    bool backward = a.String("pass", "bwd") == "bwd";
+    torch.random.manual_seed(1);
+    using var net32 = new PlainNetworks();
+    using var net16 = new PlainNetworks();
+    net16.load_state_dict(net32.state_dict());
+    net16.to(ScalarType.BFloat16);
+    Func<PlainNetworks.Layer, Tensor, Tensor, bool> any = (_, _, _) => true;
+    Tensor Step(PlainNetworks n, Tensor x)
+    {
+        n.zero_grad();
+        var y = n.Run(n.Encoder, x, any);
+        var xHat = n.Run(n.Generator, n.InputNorm(y.round()), any);
+        if (backward) (xHat.to(ScalarType.Float32) - x.to(ScalarType.Float32)).square().mean().backward();
+        return xHat.to(ScalarType.Float32);
+    }
+    double t32 = 0, t16 = 0, relErr = 0;
+    for (int r = 0; r < rounds + 1; r++) // round 0 warms both up (oneDNN builds its kernels)
+    {
+        using var scope = NewDisposeScope();
+        using var grad = backward ? enable_grad() : no_grad();
+        var x = rand(batch, 3, crop, crop) * 2 - 1;
+        var sw = Stopwatch.StartNew();
+        var o32 = Step(net32, x);
+        double a32 = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        var o16 = Step(net16, x.to(ScalarType.BFloat16));
+        double a16 = sw.Elapsed.TotalMilliseconds;
+        double err = ((o16 - o32).square().mean().sqrt() / o32.square().mean().sqrt()).item<float>();
+        Console.WriteLine($"round {r}: float32 {a32:F0} ms, bfloat16 {a16:F0} ms, relative RMS difference {err:E2}");
+        if (r > 0) { t32 += a32; t16 += a16; relErr = Math.Max(relErr, err); }
+    }
+    Result("bf16", $"pass={(backward ? "bwd" : "fwd")} crop={crop} batch={batch} float32Ms={t32 / rounds:F0} bfloat16Ms={t16 / rounds:F0} speedup={t32 / t16:F2} maxRelRms={relErr:E2}", rounds, 0);
 }
 
 // ---- codec: the project's own encode / refine / decode ---------------------------------------------
