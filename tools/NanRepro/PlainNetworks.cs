@@ -50,7 +50,7 @@ internal sealed class PlainNetworks : nn.Module
         }
         Add(Generator, "gen.to_rgb", Reflect(c, 3, 7), false, false, 3);
         foreach (var l in Encoder.Concat(Hyper).Concat(Generator)) register_module(l.Name.Replace('.', '_'), l.Module);
-        foreach (var (name, (g, b)) in norms) { register_parameter(name + "_gamma", g); register_parameter(name + "_beta", b); }
+        foreach (var (name, (g, b)) in norms) { register_parameter(name.Replace('.', '_') + "_gamma", g); register_parameter(name.Replace('.', '_') + "_beta", b); }
         inputGamma = new Parameter(ones(1, latent, 1, 1));
         inputBeta = new Parameter(zeros(1, latent, 1, 1));
         register_parameter("gen_input_norm_gamma", inputGamma);
@@ -81,12 +81,13 @@ internal sealed class PlainNetworks : nn.Module
     {
         convOut = l.Module.forward(x);
         var h = convOut;
-        if (l.ChannelNormAfter) { var (g, b) = norms[l.Name]; h = ChannelNorm(h, g, b); }
+        // Looked up by name on each call: Module.to(dtype) replaces the parameters.
+        if (l.ChannelNormAfter) { var key = l.Name.Replace('.', '_'); h = ChannelNorm(h, get_parameter(key + "_gamma")!, get_parameter(key + "_beta")!); }
         if (l.ReluAfter) h = nn.functional.relu(h);
         return h;
     }
 
-    public Tensor InputNorm(Tensor yHat) => ChannelNorm(yHat, inputGamma, inputBeta);
+    public Tensor InputNorm(Tensor yHat) => ChannelNorm(yHat, get_parameter("gen_input_norm_gamma")!, get_parameter("gen_input_norm_beta")!);
 
     /// <summary>
     /// Runs the layers in order; <paramref name="check"/> sees every convolution's input and output
