@@ -75,8 +75,8 @@ public static partial class TorchRuntime
     /// oneDNN uses plain layouts (gemm) and has no padding to read. The bug is LibTorch's, not the
     /// processor's, so every processor that would get those kernels is capped. A process that only runs
     /// the networks forward (<paramref name="inferenceOnly"/>: decompressing, restoring, compressing
-    /// without refinement) gets AVX2, safe for the lite preset (all its conv inputs are multiples of 8;
-    /// not so the tiny and paper presets); any other SSE4.1, which costs speed (lite 512²: encode 0.51
+    /// without refinement) gets AVX2, safe for the lite preset (past the RGB stem, which reads a plain layout,
+    /// all its conv inputs are multiples of 8; not so the tiny and paper presets); any other SSE4.1, which costs speed (lite 512²: encode 0.51
     /// against 0.63 MP/s, decode 0.31 against 0.92). The codec checks every network output anyway
     /// (<see cref="NumericFault"/>) and the trainer skips non-finite steps.
     /// oneDNN reads the variable when it first dispatches a kernel, so the first call decides, before
