@@ -31,7 +31,7 @@ public sealed class Trainer
     {
         TorchRuntime.Configure(o.Threads);
         if (TorchRuntime.CappedIsa is not null)
-            log.LogInformation("oneDNN capped at {Isa} on this processor (TorchRuntime.PrepareNative): slower, but its wider kernels returned NaN here", TorchRuntime.CappedIsa);
+            log.LogInformation("oneDNN capped at {Isa} (TorchRuntime.PrepareNative): slower, but LibTorch's wider kernels read unwritten padding and return NaN at random", TorchRuntime.CappedIsa);
         var preset = HificPreset.ByName(o.Preset);
         if (preset.RateLevels != o.RateTargets.Length)
             throw new ArgumentException($"Preset {preset.Name} has {preset.RateLevels} rate levels but {o.RateTargets.Length} targets were given.");

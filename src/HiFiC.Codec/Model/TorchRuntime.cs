@@ -64,18 +64,21 @@ public static partial class TorchRuntime
     public static string? CappedIsa { get; private set; }
 
     /// <summary>
-    /// Caps oneDNN on AMD processors with AVX-512, unless the user set <see cref="DnnlIsaVariable"/>.
-    /// On an AMD EPYC with AVX-512 (2026-11-26) LibTorch 2.10's oneDNN convolutions returned NaN at
-    /// random, with finite weights and inputs: with AVX-512 kernels in forward passes (the 1st to the
-    /// 7th lite forward on training crops), with AVX2 kernels in backward passes (training steps,
-    /// latent refinement; tests of both failed), never with SSE4.1 (the whole test suite passed,
-    /// training ran clean). AVX2 forward passes never faulted there (30 of 30 on training crops,
-    /// over 500 whole-photo encodes and decodes). So a process that only runs the networks forward
-    /// (<paramref name="inferenceOnly"/>: decompressing, restoring) gets AVX2, any other SSE4.1,
-    /// which costs speed there (lite 512²: encode 0.51 against 0.63 MP/s, decode 0.31 against 0.92).
-    /// Other processors keep oneDNN's choice: no fault was seen on them, and legacy files (float
-    /// hyper-synthesis) decode exactly only with the kernels that wrote them. The codec checks every
-    /// network output anyway (<see cref="NumericFault"/>) and the trainer skips non-finite steps.
+    /// Caps oneDNN on x86 processors with AVX2 or wider, unless the user set <see cref="DnnlIsaVariable"/>.
+    /// Why (isolated 2026-12-06 with tools/NanRepro, docs/codec.md): with AVX2 and AVX-512, LibTorch 2.10
+    /// runs convolutions in channel-blocked layouts (blocks of 8 and 16 channels) and reads the padding of
+    /// a partial block without having written it. Whatever an earlier tensor left in that memory enters
+    /// the sums; when it is NaN or huge, whole output channels come back NaN, at random, with finite
+    /// weights and inputs. Forward passes read it where a convolution's input channels are not a multiple
+    /// of the block (lite: the encoder's 24 channels at AVX-512), backward passes where its output
+    /// channels are not (lite: the generator's 3-channel RGB conv, at AVX2 and AVX-512). With SSE4.1,
+    /// oneDNN uses plain layouts (gemm) and has no padding to read. The bug is LibTorch's, not the
+    /// processor's, so every processor that would get those kernels is capped. A process that only runs
+    /// the networks forward (<paramref name="inferenceOnly"/>: decompressing, restoring, compressing
+    /// without refinement) gets AVX2, safe for the lite preset (past the RGB stem, which reads a plain layout,
+    /// all its conv inputs are multiples of 8; not so the tiny and paper presets); any other SSE4.1, which costs speed (lite 512²: encode 0.51
+    /// against 0.63 MP/s, decode 0.31 against 0.92). The codec checks every network output anyway
+    /// (<see cref="NumericFault"/>) and the trainer skips non-finite steps.
     /// oneDNN reads the variable when it first dispatches a kernel, so the first call decides, before
     /// any network exists (model constructors call it; the CLI calls it first for decoding commands).
     /// </summary>
@@ -83,26 +86,23 @@ public static partial class TorchRuntime
     {
         if (Interlocked.Exchange(ref nativeEnvironment, 1) != 0) return;
         if (Environment.GetEnvironmentVariable(DnnlIsaVariable) is not null) return;
-        CappedIsa = CapFor(IsAmdWithAvx512(), inferenceOnly);
+        CappedIsa = CapFor(HasAvx2(), inferenceOnly);
         if (CappedIsa is not null) TrySetNative(DnnlIsaVariable, CappedIsa);
     }
 
-    /// <summary>The oneDNN cap for a processor (see <see cref="PrepareNative"/>); null: none.</summary>
-    public static string? CapFor(bool amdWithAvx512, bool inferenceOnly) =>
-        !amdWithAvx512 ? null : inferenceOnly ? "AVX2" : "SSE41";
+    /// <summary>The oneDNN cap for a processor (see <see cref="PrepareNative"/>); null: none needed (no blocked kernels).</summary>
+    public static string? CapFor(bool avx2OrWider, bool inferenceOnly) =>
+        !avx2OrWider ? null : inferenceOnly ? "AVX2" : "SSE41";
 
-    private static bool IsAmdWithAvx512()
+    private static bool HasAvx2()
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/proc/cpuinfo")) return false;
         try
         {
-            bool amd = false, avx512 = false;
             foreach (var line in File.ReadLines("/proc/cpuinfo"))
-            {
-                if (line.StartsWith("vendor_id", StringComparison.Ordinal)) amd = line.Contains("AuthenticAMD", StringComparison.Ordinal);
-                else if (line.StartsWith("flags", StringComparison.Ordinal)) { avx512 = line.Contains(" avx512f", StringComparison.Ordinal); break; }
-            }
-            return amd && avx512;
+                if (line.StartsWith("flags", StringComparison.Ordinal))
+                    return line.Contains(" avx2", StringComparison.Ordinal);
+            return false;
         }
         catch (IOException) { return false; }
     }

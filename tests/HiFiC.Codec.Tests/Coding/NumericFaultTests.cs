@@ -15,18 +15,18 @@ public partial class NumericFaultTests
     public void Where_onednn_is_capped_the_cap_is_in_the_native_environment()
     {
         using var model = new HificModel(HificPreset.Tiny);
-        if (TorchRuntime.CappedIsa is null) return; // not an AMD processor with AVX-512, or the user chose
+        if (TorchRuntime.CappedIsa is null) return; // no AVX2 (no blocked kernels), or the user chose
         // libtorch's native code reads it with getenv, which .NET's own setter does not reach on Linux.
         Assert.Equal(TorchRuntime.CappedIsa, Marshal.PtrToStringUTF8(GetEnv(TorchRuntime.DnnlIsaVariable)));
     }
 
     [Fact]
-    public void Only_amd_avx512_processors_are_capped_and_inference_only_processes_less()
+    public void Processors_with_blocked_kernels_are_capped_and_inference_only_processes_less()
     {
-        Assert.Null(TorchRuntime.CapFor(amdWithAvx512: false, inferenceOnly: false));
-        Assert.Null(TorchRuntime.CapFor(amdWithAvx512: false, inferenceOnly: true));
-        Assert.Equal("SSE41", TorchRuntime.CapFor(amdWithAvx512: true, inferenceOnly: false));
-        Assert.Equal("AVX2", TorchRuntime.CapFor(amdWithAvx512: true, inferenceOnly: true));
+        Assert.Null(TorchRuntime.CapFor(avx2OrWider: false, inferenceOnly: false));
+        Assert.Null(TorchRuntime.CapFor(avx2OrWider: false, inferenceOnly: true));
+        Assert.Equal("SSE41", TorchRuntime.CapFor(avx2OrWider: true, inferenceOnly: false));
+        Assert.Equal("AVX2", TorchRuntime.CapFor(avx2OrWider: true, inferenceOnly: true));
     }
 
     [Fact]
