@@ -19,7 +19,11 @@ public sealed record JobSpec
     [Id(4)] public int TileSize { get; init; } = 512;
     /// <summary>Decode every written file and compare latent hashes before the item counts as done.</summary>
     [Id(5)] public bool Verify { get; init; }
-    /// <summary>Skip sources whose manifest already exists for the same source size.</summary>
+    /// <summary>
+    /// Skip sources the archive provably holds already: the manifest's source SHA-256 is the file's
+    /// now, its bitstream exists with the manifest's SHA-256, and model, rate, tile size and
+    /// refinement are this job's. Anything else is archived again.
+    /// </summary>
     [Id(6)] public bool SkipExisting { get; init; } = true;
     /// <summary>Deliveries of one item before it is declared poison and listed as failed.</summary>
     [Id(7)] public int MaxAttempts { get; init; } = 3;

@@ -178,11 +178,16 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                 case OutcomeKind.TileDone:
                     S.InFlight.Remove(key);
                     S.TilesDone++;
+                    // The part this outcome counted: assembly takes exactly it, whatever other attempts wrote.
+                    var hashes = S.TileSha256.TryGetValue(path, out var known) && known.Length == o.TileCount ? known : new string[o.TileCount];
+                    if (WorkKeys.TileOf(key) is int tileIndex && tileIndex < hashes.Length) hashes[tileIndex] = o.TileSha256 ?? "";
+                    S.TileSha256[path] = hashes;
                     if (S.TilesLeft.TryGetValue(path, out var left) && --left > 0) S.TilesLeft[path] = left;
                     else
                     {
                         S.TilesLeft.Remove(path);
-                        var assemble = Item(path, o.BytesIn, WorkPart.Assemble, 0, o.TileCount);
+                        S.TileSha256.Remove(path);
+                        var assemble = Item(path, o.BytesIn, WorkPart.Assemble, 0, o.TileCount) with { TileSha256 = hashes };
                         S.InFlight[assemble.Key] = false;
                         fanOut.Add(assemble);
                     }
@@ -196,6 +201,10 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                 case OutcomeKind.Cancelled:
                     ForgetImage(path);
                     S.Cancelled++;
+                    break;
+                case OutcomeKind.Current:
+                    S.InFlight.Remove(key);
+                    S.Skipped++;
                     break;
             }
         }
@@ -211,6 +220,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private void ForgetImage(string path)
     {
         S.TilesLeft.Remove(path);
+        S.TileSha256.Remove(path);
         foreach (var k in S.InFlight.Keys.Where(k => WorkKeys.PathOf(k) == path).ToList()) S.InFlight.Remove(k);
     }
 
@@ -218,7 +228,9 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     {
         var spec = S.Spec!;
         return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify,
-            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps);
+            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps,
+            // Whether the archive already holds the image is decided by the worker, which reads the original anyway and hashes it.
+            SkipIfCurrent: part == WorkPart.Whole && spec.SkipExisting);
     }
 
     private void EnsureTimer()
@@ -295,14 +307,12 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         var listed = page.Items.Where(b => !S.InFlight.ContainsKey(b.Path)).ToList();
         var fresh = listed.Where(b => ImageIO.HasImageExtension(b.Path)).ToList();
         S.Skipped += listed.Count - fresh.Count;
-        var skip = spec.SkipExisting ? await AlreadyArchivedAsync(fresh, ct) : [];
-        var items = fresh.Where(b => !skip.Contains(b.Path)).Select(b => Item(b.Path, b.Size)).ToList();
+        var items = fresh.Select(b => Item(b.Path, b.Size)).ToList();
 
         // Enqueue before saving the cursor: see the class comment.
         if (items.Count > 0) await queue.EnqueueAsync(items, ct);
         foreach (var i in items) S.InFlight[i.Key] = false;
         S.Queued += items.Count;
-        S.Skipped += skip.Count;
         if (page.Cursor is null)
         {
             S.ListingComplete = true;
@@ -310,30 +320,6 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         }
         else S.Cursor = page.Cursor;
         await SaveAsync();
-    }
-
-    /// <summary>Sources whose manifest says they were archived with this model, rate and tile size from a source of this size.</summary>
-    private async Task<HashSet<string>> AlreadyArchivedAsync(IReadOnlyList<Storage.BlobInfo> blobsToCheck, CancellationToken ct)
-    {
-        var spec = S.Spec!;
-        var dest = blobs.OpenStore(spec.Destination);
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in blobsToCheck.Chunk(32))
-        {
-            var manifests = await Task.WhenAll(chunk.Select(b => dest.TryReadAllAsync(ArchiveNaming.Manifest(b.Path), ct)));
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                if (manifests[i] is not { } json) continue;
-                try
-                {
-                    var m = ArchiveManifest.FromJson(json);
-                    if (m.SourceSize == chunk[i].Size && m.ModelDigest == S.ModelDigest && m.Rate == Rate && m.TileSize == spec.TileSize)
-                        done.Add(chunk[i].Path);
-                }
-                catch (System.Text.Json.JsonException) { /* a damaged manifest: archive again */ }
-            }
-        }
-        return done;
     }
 
     /// <summary>Moves to Done/Cancelled when nothing is left; true when the phase changed.</summary>

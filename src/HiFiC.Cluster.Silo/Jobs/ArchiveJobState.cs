@@ -44,5 +44,8 @@ public sealed class ArchiveJobState
     /// <summary>The rate t the job codes at: the spec's, or its rate name resolved on the model's card. Null in jobs started before names.</summary>
     [Id(26)] public double? Rate { get; set; }
 
+    /// <summary>Split images → SHA-256 of each tile part counted so far (tile order); the assembly item carries them. Ids from 40 on: kept apart from other additions.</summary>
+    [Id(40)] public Dictionary<string, string[]> TileSha256 { get; set; } = new(StringComparer.Ordinal);
+
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

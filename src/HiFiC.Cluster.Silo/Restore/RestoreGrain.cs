@@ -1,6 +1,6 @@
-using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Silo.Entries;
 using HiFiC.Cluster.Silo.Storage;
 using Orleans.Concurrency;
 
@@ -19,10 +19,11 @@ public sealed class RestoreGrain(IImageCodec codec, IBlobStoreFactory blobs) : G
         ArgumentNullException.ThrowIfNull(request);
         var archive = blobs.OpenSource(request.Archive);
         var path = BlobPaths.Normalize(request.SourcePath);
-        var bitstream = await archive.TryReadAllAsync(ArchiveNaming.Bitstream(path), CancellationToken.None)
-            ?? throw new FileNotFoundException($"{path} is not archived in {request.Archive} (no {ArchiveNaming.Bitstream(path)}).");
+        // Through the manifest, with the bitstream checked against its SHA-256: a damaged or mixed
+        // entry is refused with the reason (InvalidDataException), never decoded into a wrong image.
+        var entry = await ArchiveEntries.ReadAsync(archive, path, CancellationToken.None);
         using var png = new MemoryStream();
-        var outcome = await codec.RestoreAsync(new MemoryStream(bitstream, writable: false), png, request.Region, CancellationToken.None);
+        var outcome = await codec.RestoreAsync(new MemoryStream(entry.Bitstream, writable: false), png, request.Region, CancellationToken.None);
         return new RestoredImage(png.ToArray(), outcome.Width, outcome.Height, outcome.LatentHash, outcome.ModelId);
     }
 }

@@ -167,7 +167,8 @@ public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
         var second = Job("skip");
         await second.StartAsync(Spec(src, dst));
         var skipped = await second.WaitForEndAsync(Timeout);
-        Assert.Equal((JobPhase.Done, 6L, 0L, 0L), (skipped.Phase, skipped.Skipped, skipped.Queued, skipped.Done));
+        // Every image goes to a worker, which hashes the original and the bitstream before it counts as skipped.
+        Assert.Equal((JobPhase.Done, 6L, 6L, 0L), (skipped.Phase, skipped.Skipped, skipped.Queued, skipped.Done));
 
         // Redelivery and re-runs write the same names with the same bytes.
         var forced = Job("forced");
