@@ -28,6 +28,9 @@ public static class ArchiveNaming
         return dot > slash + 1 ? $"{output[..dot]}.{tag}{output[dot..]}" : $"{output}.{tag}";
     }
 
+    /// <summary>The destination's lock: which job writes there (hidden: listings skip names starting with '.').</summary>
+    public const string LockFile = ".hific-lock";
+
     /// <summary>Scratch folder of one job's tile parts (under a hidden folder: listings skip names starting with '.').</summary>
     public static string TilePartFolder(string jobId) => $".hific-parts/{SafeSegment(jobId)}/";
 

@@ -4,6 +4,7 @@ using HiFiC.Codec.Coding.Split;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.Cluster.Silo.Codec;
@@ -137,7 +138,8 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
             var m = models.Get(model);
             var names = m.Card.Rates.ToDictionary(r => r.Name, r => r.Rate, StringComparer.OrdinalIgnoreCase);
             names.TryAdd(CodecModel.DefaultRateName, m.RateNamed(CodecModel.DefaultRateName));
-            return new ModelInfo(m.Id, m.Digest, names);
+            int levels = m.Preset.RateLevels;
+            return new ModelInfo(m.Id, m.Digest, names, RateGains.MinRate(levels), RateGains.MaxRate(levels));
         }, ct);
 
     private static async Task<byte[]> ReadAllAsync(Stream s, CancellationToken ct)

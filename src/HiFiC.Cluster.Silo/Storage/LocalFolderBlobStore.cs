@@ -6,14 +6,15 @@ namespace HiFiC.Cluster.Silo.Storage;
 /// memory is bounded by one folder's entries, however large the tree. Hidden entries (names
 /// starting with '.') are not listed: they hold tool state, not photos.
 /// </summary>
-public sealed class LocalFolderBlobStore : IBlobStore
+public sealed class LocalFolderBlobStore : IBlobStore, Locks.ILockableStore
 {
     private readonly string root;
     private readonly bool writable;
 
     public LocalFolderBlobStore(string root, bool writable)
     {
-        this.root = Path.GetFullPath(root);
+        // "dst" and "dst/" are one folder: without the trailing separator, FullPath's containment check holds for both.
+        this.root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         this.writable = writable;
         Location = root;
     }
@@ -104,6 +105,12 @@ public sealed class LocalFolderBlobStore : IBlobStore
         if (!writable) throw new InvalidOperationException($"{Location} is opened read-only.");
         File.Delete(FullPath(path));
         return Task.CompletedTask;
+    }
+
+    public Locks.ILockFile OpenLockFile(string path)
+    {
+        if (!writable) throw new InvalidOperationException($"{Location} is opened read-only.");
+        return new Locks.FolderLockFile(FullPath(path));
     }
 
     private string FullPath(string path)
