@@ -17,7 +17,7 @@ public sealed class SplitEncoderTests
         return (split, new LoadedImageAndParts(image, parts));
     }
 
-    private sealed record LoadedImageAndParts(Imaging.LoadedImage Image, byte[][] Parts);
+    private sealed record LoadedImageAndParts(HiFiC.Codec.Imaging.LoadedImage Image, byte[][] Parts);
 
     [Fact]
     public void Tiles_encoded_apart_assemble_to_the_bytes_and_latent_hash_of_a_single_encode()
