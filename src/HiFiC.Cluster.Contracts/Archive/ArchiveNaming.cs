@@ -31,6 +31,19 @@ public static class ArchiveNaming
     /// <summary>The destination's lock: which job writes there (hidden: listings skip names starting with '.').</summary>
     public const string LockFile = ".hific-lock";
 
+    /// <summary>
+    /// The source path a bitstream name belongs to: "a.png.hific" and its content-addressed
+    /// "a.png.0123456789abcdef.hific" both give "a.png"; null when the name is not a bitstream's.
+    /// </summary>
+    public static string? SourceOfBitstream(string bitstreamPath)
+    {
+        if (!bitstreamPath.EndsWith(BitstreamSuffix, StringComparison.Ordinal) || bitstreamPath.Length == BitstreamSuffix.Length) return null;
+        var stem = bitstreamPath[..^BitstreamSuffix.Length];
+        int dot = stem.LastIndexOf('.');
+        bool tagged = dot > 0 && stem.Length - dot - 1 == 16 && stem[(dot + 1)..].All(char.IsAsciiHexDigitLower);
+        return tagged ? stem[..dot] : stem;
+    }
+
     /// <summary>Scratch folder of one job's tile parts (under a hidden folder: listings skip names starting with '.').</summary>
     public static string TilePartFolder(string jobId) => $".hific-parts/{SafeSegment(jobId)}/";
 

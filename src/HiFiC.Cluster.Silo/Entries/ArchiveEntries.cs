@@ -67,19 +67,30 @@ public static class ArchiveEntries
     /// Size is compared first only to save the hashing: it never decides "current" alone.
     /// </summary>
     public static async Task<string?> WhyNotCurrentAsync(IBlobSource archive, string sourcePath, ReadOnlyMemory<byte> original,
+        EntrySettings settings, CancellationToken ct) =>
+        (await CheckCurrentAsync(archive, sourcePath, original, settings, ct)).Why;
+
+    /// <summary>As <see cref="WhyNotCurrentAsync"/>, with the manifest of a current entry.</summary>
+    public static async Task<(ArchiveManifest? Current, string? Why)> CheckCurrentAsync(IBlobSource archive, string sourcePath, ReadOnlyMemory<byte> original,
         EntrySettings settings, CancellationToken ct)
     {
-        var m = await TryReadManifestAsync(archive, sourcePath, ct);
-        if (m is null) return "no readable manifest";
-        if (settings.Mismatch(m) is { } changed) return changed;
-        if (m.SourceSize != original.Length) return "the original's size changed";
-        if (!string.Equals(m.SourceSha256, Sha256(original.Span), StringComparison.OrdinalIgnoreCase)) return "the original's content changed";
-        string output;
-        try { output = BlobPaths.Normalize(m.Output); }
-        catch (ArgumentException) { return "the manifest names no valid bitstream"; }
-        var bitstream = await archive.TryReadAllAsync(output, ct);
-        if (bitstream is null) return "the bitstream is missing";
-        return Mismatch(m, bitstream) is { } damaged ? "the bitstream " + damaged : null;
+        var why = await WhyNotAsync();
+        return why is null ? (await TryReadManifestAsync(archive, sourcePath, ct), null) : (null, why);
+
+        async Task<string?> WhyNotAsync()
+        {
+            var m = await TryReadManifestAsync(archive, sourcePath, ct);
+            if (m is null) return "no readable manifest";
+            if (settings.Mismatch(m) is { } changed) return changed;
+            if (m.SourceSize != original.Length) return "the original's size changed";
+            if (!string.Equals(m.SourceSha256, Sha256(original.Span), StringComparison.OrdinalIgnoreCase)) return "the original's content changed";
+            string output;
+            try { output = BlobPaths.Normalize(m.Output); }
+            catch (ArgumentException) { return "the manifest names no valid bitstream"; }
+            var bitstream = await archive.TryReadAllAsync(output, ct);
+            if (bitstream is null) return "the bitstream is missing";
+            return Mismatch(m, bitstream) is { } damaged ? "the bitstream " + damaged : null;
+        }
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ public sealed class ItemProcessor(
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var done = await ArchiveAsync(item, ct);
+            var done = await ArchiveAsync(item, ct, lease.DeliveryCount);
             counters.ItemDone(done.Kind.ToString().ToLowerInvariant(), done.Pixels, clock.Elapsed);
             await StopRenewalAsync();
             reporter.Post(item.JobId, done with { Attempts = lease.DeliveryCount }, held.Current);
@@ -115,7 +115,8 @@ public sealed class ItemProcessor(
     /// Does one item: a whole image (compressed, or split when above the job's threshold), one
     /// tile of a split image, or the assembly of a split image. Returns the outcome to report.
     /// </summary>
-    public async Task<ItemOutcome> ArchiveAsync(WorkItem item, CancellationToken ct)
+    /// <param name="delivery">Which attempt this is (1 = first): a redelivered item that finds its entry current was archived by its own earlier delivery.</param>
+    public async Task<ItemOutcome> ArchiveAsync(WorkItem item, CancellationToken ct, int delivery = 1)
     {
         var source = blobs.OpenSource(item.Source);
         var destination = blobs.OpenStore(item.Destination);
@@ -125,8 +126,16 @@ public sealed class ItemProcessor(
 
         if (item.Part == WorkPart.Whole && item.SkipIfCurrent)
         {
-            var why = await ArchiveEntries.WhyNotCurrentAsync(destination, item.SourcePath, original, EntrySettings.Of(item), ct);
-            if (why is null) return new ItemOutcome(item.Key, OutcomeKind.Current, BytesIn: original.Length);
+            var (current, why) = await ArchiveEntries.CheckCurrentAsync(destination, item.SourcePath, original, EntrySettings.Of(item), ct);
+            if (current is not null)
+            {
+                // A first delivery that finds the entry current skips it. A redelivery that does was
+                // (with one writer per destination) written by its own earlier delivery, which died
+                // before reporting: that image is done by this job, not skipped.
+                return delivery <= 1
+                    ? new ItemOutcome(item.Key, OutcomeKind.Current, BytesIn: original.Length)
+                    : new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, current.OutputSize, (long)current.Width * current.Height);
+            }
             logger.LogDebug("{Path} is archived again: {Reason}", item.SourcePath, why);
         }
 

@@ -234,6 +234,11 @@ public static partial class HificApi
         {
             return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
         }
+        catch (InvalidDataException e)
+        {
+            // The entry's bitstream is missing or is not the one its manifest describes: refused, never decoded.
+            return Bad("Archive entry damaged", e.Message, 422);
+        }
         return Results.File(image.Png, "image/png");
     }
 
