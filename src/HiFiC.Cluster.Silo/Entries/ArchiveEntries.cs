@@ -52,7 +52,9 @@ public static class ArchiveEntries
         ArchiveManifest manifest;
         try { manifest = ArchiveManifest.FromJson(json); }
         catch (JsonException e) { throw new InvalidDataException($"archive entry of {sourcePath} is damaged: {manifestName} does not parse ({e.Message})", e); }
-        var output = BlobPaths.Normalize(manifest.Output);
+        string output;
+        try { output = BitstreamOf(sourcePath, manifest); }
+        catch (ArgumentException e) { throw new InvalidDataException($"archive entry of {sourcePath} is damaged: {manifestName} names no valid bitstream ({e.Message})", e); }
         var bitstream = await archive.TryReadAllAsync(output, ct)
             ?? throw new InvalidDataException($"archive entry of {sourcePath} is damaged: its bitstream {output} is missing");
         if (Mismatch(manifest, bitstream) is { } why)
@@ -85,7 +87,7 @@ public static class ArchiveEntries
             if (m.SourceSize != original.Length) return "the original's size changed";
             if (!string.Equals(m.SourceSha256, Sha256(original.Span), StringComparison.OrdinalIgnoreCase)) return "the original's content changed";
             string output;
-            try { output = BlobPaths.Normalize(m.Output); }
+            try { output = BitstreamOf(sourcePath, m); }
             catch (ArgumentException) { return "the manifest names no valid bitstream"; }
             var bitstream = await archive.TryReadAllAsync(output, ct);
             if (bitstream is null) return "the bitstream is missing";
@@ -128,6 +130,26 @@ public static class ArchiveEntries
             if (now?.Output == output) await archive.DeleteAsync(BlobPaths.Normalize(old.Output), ct);
         }
         return manifest;
+    }
+
+    /// <summary>
+    /// Where the manifest's bitstream is, relative to <paramref name="archive"/>'s location. The
+    /// manifest names it relative to the job's destination; a reader may open a sub-folder of it
+    /// (`hific restore DST/sub/a.png.hific` reads the archive DST/sub, source "a.png"). The bitstream
+    /// always sits in its manifest's folder, so the manifest's folder prefix is swapped for the reader's.
+    /// </summary>
+    public static string BitstreamOf(string sourcePath, ArchiveManifest m)
+    {
+        var output = BlobPaths.Normalize(m.Output);
+        string written = FolderOf(m.SourcePath), asked = FolderOf(sourcePath);
+        if (written != asked && output.StartsWith(written, StringComparison.Ordinal)) output = asked + output[written.Length..];
+        return BlobPaths.Normalize(output);
+    }
+
+    private static string FolderOf(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        return slash < 0 ? "" : path[..(slash + 1)];
     }
 
     public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -114,4 +114,14 @@ public sealed class EntryCommitTests(AzuriteFixture azurite) : IClassFixture<Azu
         var damaged = await Assert.ThrowsAsync<InvalidDataException>(() => ArchiveEntries.ReadAsync(store, path, CancellationToken.None));
         Assert.Contains("does not parse", damaged.Message);
     }
+
+    [Theory]
+    [InlineData("large/wide.png", "large/wide.png.hific", "large/wide.png", "large/wide.png.hific")]
+    [InlineData("large/wide.png", "large/wide.png.0123456789abcdef.hific", "wide.png", "wide.png.0123456789abcdef.hific")]
+    [InlineData("a/b/c.jpg", "a/b/c.jpg.hific", "b/c.jpg", "b/c.jpg.hific")]
+    public void A_bitstream_is_found_beside_its_manifest_when_a_sub_folder_of_the_archive_is_opened(string written, string output, string asked, string expected)
+    {
+        var m = ManifestFor(written, Bytes("o"), Bytes("p"))(output);
+        Assert.Equal(expected, ArchiveEntries.BitstreamOf(asked, m));
+    }
 }
