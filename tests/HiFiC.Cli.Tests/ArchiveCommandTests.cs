@@ -36,6 +36,22 @@ public sealed class ArchiveCommandTests(TestModelFolder models) : CliTestBase(mo
     }
 
     [Fact]
+    public void Job_settings_the_coordinator_would_refuse_are_refused_before_anything_starts_like_hific_compress_does()
+    {
+        TestImages.Png(In("photos", "a.png"), 64, 64, 1);
+        var tile = Run("archive", "compress", In("photos"), "--out", In("archive"), "--tile", "100");
+        Assert.True(tile.ExitCode == ExitCodes.Usage, tile.ToString());
+        Assert.Contains("--tile", tile.Err);
+        Assert.Contains("multiple of 64", tile.Err);
+        Assert.False(Directory.Exists(In("archive"))); // nothing started, nothing written
+        Assert.Equal(ExitCodes.Usage, Run("compress", In("photos", "a.png"), "--tile", "100", "-o", In("a.hific")).ExitCode);
+
+        var refine = Run("archive", "compress", In("photos"), "--out", In("archive"), "--tile", "2048", "--refine", "2");
+        Assert.True(refine.ExitCode == ExitCodes.Usage, refine.ToString());
+        Assert.Contains("--refine", refine.Err);
+    }
+
+    [Fact]
     public void Missing_source_or_output_is_a_usage_error()
     {
         Assert.Equal(ExitCodes.Usage, Run("archive", "compress", In("nope"), "--out", In("x")).ExitCode);

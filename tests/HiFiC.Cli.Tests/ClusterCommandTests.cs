@@ -36,6 +36,7 @@ public sealed class ClusterCommandTests(TestModelFolder models) : CliTestBase(mo
     [InlineData("/data/archive/sub/a.png.hific", "/data/archive/sub", "a.png")]
     [InlineData("/data/archive/a.png.hific.json", "/data/archive", "a.png")]
     [InlineData("azblob://archive/v1/b.jpg.hific", "azblob://archive/v1", "b.jpg")]
+    [InlineData("/data/archive/sub/a.png.0123456789abcdef.hific", "/data/archive/sub", "a.png")]
     public void Restore_splits_an_archived_path_into_the_archive_location_and_the_original_name(string path, string archive, string source) =>
         Assert.Equal((archive, source), RestoreCommand.Split(path));
 }

@@ -46,8 +46,7 @@ public sealed class ArchiveCompressCommand : Command
         double t = choice.Resolve(codec);
         cli.Info($"archive: {src} -> {dst}, model {codec.Id}, rate {choice.Describe(codec, t)}");
 
-        var view = new ArchiveProgressView(cli);
-        var summary = await view.RunAsync(progress => ArchiveRunner.CompressAsync(new ArchiveRunOptions
+        var run = new ArchiveRunOptions
         {
             Source = src,
             Destination = dst,
@@ -61,7 +60,17 @@ public sealed class ArchiveCompressCommand : Command
             ModelInstances = r.GetValue(instances),
             ThreadsPerInstance = Math.Max(1, TorchSharp.torch.get_num_threads()),
             Models = new RegistryModelSource(cli.Models),
-        }, progress, ct: ct));
+        };
+        // The job's rules, checked before the silo starts: `--tile 100` is refused here, not by every image.
+        JobSpecCheck.ThrowIfInvalid(run.ToSpec());
+        var view = new ArchiveProgressView(cli);
+        ArchiveSummary summary;
+        try { summary = await view.RunAsync(progress => ArchiveRunner.CompressAsync(run, progress, ct: ct)); }
+        catch (InvalidOperationException e) when (e.Data[JobSpecValidator.FieldKey] is "destination")
+        {
+            // Another run (another process) is writing this archive.
+            throw new CliException(ExitCodes.InputsFailed, e.Message);
+        }
 
         var s = summary.Status;
         SummaryTable.Write(cli.Out, "archive compress",

@@ -24,7 +24,7 @@ public sealed class JobSubmitCommand : JobClientCommand
     private readonly Option<bool> redo = CommonOptions.Redo();
     private readonly Option<double> splitAbove = CommonOptions.SplitAbove();
     private readonly Option<int> refine = CommonOptions.Refine();
-    private readonly Option<int> maxAttempts = new("--max-attempts") { Description = "Deliveries of an item before it is listed as failed.", DefaultValueFactory = _ => 3 };
+    private readonly Option<int> maxAttempts = new("--max-attempts") { Description = "Deliveries of an item before it is listed as failed.", DefaultValueFactory = _ => JobSpec.DefaultMaxAttempts };
     private readonly Option<bool> watch = new("--watch") { Description = "Then watch it like `hific job watch`." };
 
     public JobSubmitCommand(CliContext cli) : base(cli, "submit", "Start an archive job on the cluster; prints the job id.")
@@ -38,7 +38,7 @@ public sealed class JobSubmitCommand : JobClientCommand
     {
         var (modelRef, t, rateName) = ResolveModel(cli, r);
         var jobId = r.GetValue(id) ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
-        var status = await client.GetGrain<IArchiveJobGrain>(jobId).StartAsync(new JobSpec
+        var spec = new JobSpec
         {
             Source = Location(r.GetValue(source)!),
             Destination = Location(r.GetValue(output)!),
@@ -51,7 +51,19 @@ public sealed class JobSubmitCommand : JobClientCommand
             SplitAbovePixels = (long)(r.GetValue(splitAbove) * 1e6),
             MaxAttempts = r.GetValue(maxAttempts),
             RefineSteps = r.GetValue(refine),
-        });
+        };
+        JobSpecCheck.ThrowIfInvalid(spec);
+        JobStatus status;
+        try { status = await client.GetGrain<IArchiveJobGrain>(jobId).StartAsync(spec); }
+        catch (ArgumentException e) when (e.Data[JobSpecValidator.FieldKey] is string field)
+        {
+            // The coordinator's checks that need the model or the storage (rate range, source folder).
+            throw new UsageException($"{JobSpecCheck.OptionOf(field)}: {e.Message}");
+        }
+        catch (InvalidOperationException e) when (e.Data[JobSpecValidator.FieldKey] is "destination")
+        {
+            throw new CliException(ExitCodes.InputsFailed, e.Message);
+        }
         cli.Out.WriteLine(jobId);
         cli.Info($"job {jobId}: {status.Phase.ToString().ToLowerInvariant()}, {status.Spec?.Source} -> {status.Spec?.Destination}");
         return r.GetValue(watch) ? await JobWatchCommand.WatchAsync(cli, client, jobId, ct) : ExitCodes.Ok;

@@ -48,8 +48,8 @@ public sealed class RestoreCommand : JobClientCommand
         if (slash < 0 || slash == full.Length - 1) throw new UsageException($"not an archived file: {archived}");
         var name = full[(slash + 1)..];
         if (name.EndsWith(".hific.json", StringComparison.Ordinal)) name = name[..^".json".Length];
-        if (!name.EndsWith(".hific", StringComparison.Ordinal) || name.Length == ".hific".Length)
-            throw new UsageException($"not a .hific file: {archived}");
-        return (full[..slash], name[..^".hific".Length]);
+        // A bitstream renamed while its entry was replaced (a.png.<hash>.hific) restores as a.png, through its manifest.
+        var source = ArchiveNaming.SourceOfBitstream(name) ?? throw new UsageException($"not a .hific file: {archived}");
+        return (full[..slash], source);
     }
 }

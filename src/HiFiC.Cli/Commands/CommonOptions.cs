@@ -96,6 +96,6 @@ public static class CommonOptions
     public static Option<double> SplitAbove() => new("--split-above")
     {
         Description = "Megapixels above which an image is split into tile items compressed in parallel (0 = never).",
-        DefaultValueFactory = _ => 16.0,
+        DefaultValueFactory = _ => HiFiC.Cluster.Contracts.Jobs.JobSpec.DefaultSplitAbovePixels / 1e6,
     };
 }

@@ -7,6 +7,12 @@ namespace HiFiC.Cluster.Contracts.Jobs;
 [GenerateSerializer, Immutable, Alias("hific.JobSpec.v1")]
 public sealed record JobSpec
 {
+    // The defaults every front end uses (CLI, API, embedded runner): settings have one home.
+    public const double DefaultRate = 1.0;
+    public const int DefaultTileSize = 512;
+    public const int DefaultMaxAttempts = 3;
+    public const long DefaultSplitAbovePixels = 16L << 20;
+
     /// <summary>Where the originals are: a folder or a container/prefix URI.</summary>
     [Id(0)] public required string Source { get; init; }
     /// <summary>Where bitstreams and manifests go. Must not lie inside the source.</summary>
@@ -14,17 +20,21 @@ public sealed record JobSpec
     /// <summary>Model id, digest (prefix of 8+ hex digits) or folder; null picks the default model.</summary>
     [Id(2)] public string? Model { get; init; }
     /// <summary>Continuous rate t: the trained levels are 0, 1, 2 for three-level models (-0.5..2.5 accepted). Ignored when <see cref="RateName"/> is set.</summary>
-    [Id(3)] public double Rate { get; init; } = 1.0;
+    [Id(3)] public double Rate { get; init; } = DefaultRate;
     /// <summary>Tile edge in pixels (multiple of 64).</summary>
-    [Id(4)] public int TileSize { get; init; } = 512;
+    [Id(4)] public int TileSize { get; init; } = DefaultTileSize;
     /// <summary>Decode every written file and compare latent hashes before the item counts as done.</summary>
     [Id(5)] public bool Verify { get; init; }
-    /// <summary>Skip sources whose manifest already exists for the same source size.</summary>
+    /// <summary>
+    /// Skip sources the archive provably holds already: the manifest's source SHA-256 is the file's
+    /// now, its bitstream exists with the manifest's SHA-256, and model, rate, tile size and
+    /// refinement are this job's. Anything else is archived again.
+    /// </summary>
     [Id(6)] public bool SkipExisting { get; init; } = true;
     /// <summary>Deliveries of one item before it is declared poison and listed as failed.</summary>
-    [Id(7)] public int MaxAttempts { get; init; } = 3;
+    [Id(7)] public int MaxAttempts { get; init; } = DefaultMaxAttempts;
     /// <summary>Images with more pixels than this are split into tile items encoded in parallel by any silo (0 = never split).</summary>
-    [Id(8)] public long SplitAbovePixels { get; init; } = 16L << 20;
+    [Id(8)] public long SplitAbovePixels { get; init; } = DefaultSplitAbovePixels;
     /// <summary>
     /// Steps of encoder-side latent refinement per tile (0 = off): better quality at about the same
     /// size for more encode time. Cheap on GPU silos, slow on CPUs. Any decoder reads the result.

@@ -1,6 +1,9 @@
 namespace HiFiC.Cluster.Contracts.Work;
 
-/// <summary>What happened to one item (one delivery of it). SourcePath holds the item's key (see <see cref="WorkKeys"/>).</summary>
+/// <summary>
+/// What happened to one item (one delivery of it). SourcePath holds the item's key (see <see cref="WorkKeys"/>).
+/// TileSha256 (TileDone only) is the SHA-256 of the stored tile part: the coordinator hands it to the assembly item.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hific.ItemOutcome.v1")]
 public sealed record ItemOutcome(
     [property: Id(0)] string SourcePath,
@@ -10,4 +13,5 @@ public sealed record ItemOutcome(
     [property: Id(4)] long Pixels = 0,
     [property: Id(5)] string? Reason = null,
     [property: Id(6)] int Attempts = 0,
-    [property: Id(7)] int TileCount = 0);
+    [property: Id(7)] int TileCount = 0,
+    [property: Id(30)] string? TileSha256 = null);

@@ -12,4 +12,6 @@ public enum OutcomeKind
     Split = 4,
     /// <summary>One tile of a split image is encoded and stored.</summary>
     TileDone = 5,
+    /// <summary>The archive already holds a current entry for the image (skip-existing proved it by hashes): nothing was written.</summary>
+    Current = 6,
 }

@@ -5,6 +5,9 @@ namespace HiFiC.Cluster.Contracts.Work;
 /// model is pinned by digest so every silo writes with the same weights. Most items are whole
 /// images (Part = Whole). An image above the job's split threshold becomes TileCount tile items
 /// (any silo may encode any tile) and, once all are in, one Assemble item that writes the .hific.
+/// SkipIfCurrent: the worker first checks the archive's entry and reports Current, writing
+/// nothing, when it is provably current (source and bitstream hashes, settings). TileSha256
+/// (Assemble only): the SHA-256 of each tile part the coordinator counted, in tile order.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hific.WorkItem.v1")]
 public sealed record WorkItem(
@@ -22,7 +25,9 @@ public sealed record WorkItem(
     [property: Id(11)] WorkPart Part = WorkPart.Whole,
     [property: Id(12)] int Tile = 0,
     [property: Id(13)] int TileCount = 0,
-    [property: Id(14)] int RefineSteps = 0)
+    [property: Id(14)] int RefineSteps = 0,
+    [property: Id(30)] bool SkipIfCurrent = false,
+    [property: Id(31)] IReadOnlyList<string>? TileSha256 = null)
 {
     /// <summary>The coordinator's key for this item: the path, plus the tile or assembly step.</summary>
     public string Key => WorkKeys.For(SourcePath, Part, Tile);

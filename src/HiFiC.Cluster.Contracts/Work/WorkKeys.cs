@@ -14,6 +14,13 @@ public static class WorkKeys
         _ => throw new ArgumentOutOfRangeException(nameof(part)),
     };
 
+    /// <summary>The tile index of a tile item's key; null for other keys.</summary>
+    public static int? TileOf(string key)
+    {
+        int i = key.IndexOf("\n#tile", StringComparison.Ordinal);
+        return i >= 0 && int.TryParse(key.AsSpan(i + 6), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : null;
+    }
+
     public static string PathOf(string key)
     {
         int i = key.IndexOf('\n');

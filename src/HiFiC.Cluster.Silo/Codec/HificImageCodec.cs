@@ -1,9 +1,10 @@
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Codec.Coding;
+using HiFiC.Codec.Coding.Split;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Metrics;
+using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.Cluster.Silo.Codec;
@@ -76,7 +77,7 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
             }
             if (info is null || info.Width <= 0 || info.Height <= 0) throw new CodecInputException("not an image or unsupported format");
             // Tile count is symmetric in width and height, so EXIF rotation cannot change it.
-            return new ImageShape(info.Width, info.Height, new TileLayout(info.Width, info.Height, tileSize).Count);
+            return new ImageShape(info.Width, info.Height, SplitEncoder.TileCount(info.Width, info.Height, tileSize));
         }, ct);
 
     public async Task<byte[]> CompressTileAsync(Stream image, int tile, CompressRequest request, CancellationToken ct)
@@ -85,11 +86,7 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
         return await pool.RunAsync((session, token) =>
         {
             var model = models.Get(request.Model);
-            var loaded = Load(input, model, request);
-            var encoder = session.Encoder(model);
-            var header = encoder.Header(loaded, request.Rate, request.TileSize);
-            var encoded = encoder.EncodeTile(loaded, header, tile, CompressOptions.DefaultEncoderMargin, request.RefineSteps, token);
-            return TilePart.Write(new HificTilePayload(encoded.ZStream, encoded.YStream));
+            return session.Split(model).EncodeTile(Load(input, model, request), request.Options, tile, token);
         }, ct);
     }
 
@@ -100,22 +97,19 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
         {
             var model = models.Get(request.Model);
             var loaded = Load(input, model, request);
-            var header = session.Encoder(model).Header(loaded, request.Rate, request.TileSize);
-            var layout = new TileLayout(header.Width, header.Height, header.TileSize);
-            if (tiles.Count != layout.Count) throw new CodecInputException($"{tiles.Count} tiles given; the image has {layout.Count}");
-            var payloads = tiles.Select(TilePart.Read).ToList();
-            var bytes = HificWriter.WriteToArray(header, payloads, loaded.Alpha);
-            var hash = TileEncoder.LatentHash(session.Latent(model), header, payloads);
-            var (psnr, msssim) = request.Verify ? Verify(session, model, loaded, bytes, hash, token) : (null, null);
-            var outcome = new CompressOutcome(header.Width, header.Height, layout.Count, bytes.Length,
-                bytes.Length * 8.0 / ((double)header.Width * header.Height), hash, model.Id, model.Digest, request.Verify, psnr, msssim);
-            return (outcome, bytes);
+            AssembledFile file;
+            try { file = session.Split(model).Assemble(loaded, request.Options, tiles, request.TileSha256); }
+            catch (TilePartException e) { throw new CodecInputException(e.Message, e); }
+            var (psnr, msssim) = request.Verify ? Verify(session, model, loaded, file.Bytes, file.LatentHash, token) : (null, null);
+            var outcome = new CompressOutcome(file.Header.Width, file.Header.Height, file.Tiles, file.Bytes.Length,
+                file.Bpp, file.LatentHash, model.Id, model.Digest, request.Verify, psnr, msssim);
+            return (outcome, file.Bytes);
         }, ct);
         await output.WriteAsync(bytes, ct);
         return outcome;
     }
 
-    private static LoadedImage Load(byte[] input, HiFiC.Codec.Models.CodecModel model, CompressRequest request)
+    private static LoadedImage Load(byte[] input, CodecModel model, CompressRequest request)
     {
         try
         {
@@ -127,13 +121,14 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
     }
 
     /// <summary>Decodes the bytes to be written; equal latent hashes prove they decode bit-exactly here.</summary>
-    private static (double? Psnr, double? MsSsim) Verify(ModelSession session, HiFiC.Codec.Models.CodecModel model, LoadedImage source, byte[] bytes, string latentHash, CancellationToken token)
+    private static (double? Psnr, double? MsSsim) Verify(ModelSession session, CodecModel model, LoadedImage source, byte[] bytes, string latentHash, CancellationToken token)
     {
-        var decoded = session.Decoder(model).Decompress(new MemoryStream(bytes, writable: false), null, token);
-        if (decoded.LatentHash != latentHash)
-            throw new CodecInputException(
-                $"verify failed: decoded latent hash {decoded.LatentHash?[..16]}… differs from the encoder's {latentHash[..16]}… (model {model.Id})");
-        return (Finite(Psnr.Compute(source.Rgb, decoded.Image)), Finite(MsSsim.Compute(source.Rgb, decoded.Image)));
+        try
+        {
+            var r = HificVerifier.Verify(session.Decoder(model), source, bytes, latentHash, token);
+            return (r.Psnr, r.MsSsim);
+        }
+        catch (VerificationException e) { throw new CodecInputException($"{e.Message} (model {model.Id})", e); }
     }
 
     public Task<ModelInfo> ResolveModelAsync(string? model, CancellationToken ct) =>
@@ -143,10 +138,9 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
             var m = models.Get(model);
             var names = m.Card.Rates.ToDictionary(r => r.Name, r => r.Rate, StringComparer.OrdinalIgnoreCase);
             names.TryAdd(CodecModel.DefaultRateName, m.RateNamed(CodecModel.DefaultRateName));
-            return new ModelInfo(m.Id, m.Digest, names);
+            int levels = m.Preset.RateLevels;
+            return new ModelInfo(m.Id, m.Digest, names, RateGains.MinRate(levels), RateGains.MaxRate(levels));
         }, ct);
-
-    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     private static async Task<byte[]> ReadAllAsync(Stream s, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using HiFiC.Codec.Coding;
+using HiFiC.Codec.Coding.Split;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.Cluster.Silo.Codec;
@@ -10,7 +11,7 @@ namespace HiFiC.Cluster.Silo.Codec;
 /// </summary>
 public sealed class ModelSession : IDisposable
 {
-    private readonly Dictionary<string, (HificEncoder Encoder, HificDecoder Decoder, LatentCodec Latent)> byDigest = new();
+    private readonly Dictionary<string, (HificEncoder Encoder, HificDecoder Decoder, LatentCodec Latent, SplitEncoder Split)> byDigest = new();
 
     public int Index { get; }
 
@@ -19,13 +20,15 @@ public sealed class ModelSession : IDisposable
     public HificEncoder Encoder(CodecModel model) => Get(model).Encoder;
     public HificDecoder Decoder(CodecModel model) => Get(model).Decoder;
     public LatentCodec Latent(CodecModel model) => Get(model).Latent;
+    public SplitEncoder Split(CodecModel model) => Get(model).Split;
 
-    private (HificEncoder Encoder, HificDecoder Decoder, LatentCodec Latent) Get(CodecModel model)
+    private (HificEncoder Encoder, HificDecoder Decoder, LatentCodec Latent, SplitEncoder Split) Get(CodecModel model)
     {
         if (!byDigest.TryGetValue(model.Digest, out var entry))
         {
             var latent = new LatentCodec(model);
-            entry = (new HificEncoder(model, latent), new HificDecoder(model, latent), latent);
+            var encoder = new HificEncoder(model, latent);
+            entry = (encoder, new HificDecoder(model, latent), latent, new SplitEncoder(model, encoder, latent));
             byDigest[model.Digest] = entry;
         }
         return entry;

@@ -1,3 +1,4 @@
+using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Silo.Codec;
 
 namespace HiFiC.Cluster.Silo.Embedded;
@@ -8,13 +9,13 @@ public sealed record ArchiveRunOptions
     public required string Source { get; init; }
     public required string Destination { get; init; }
     public string? Model { get; init; }
-    public double Rate { get; init; } = 1.0;
-    public int TileSize { get; init; } = 512;
+    public double Rate { get; init; } = JobSpec.DefaultRate;
+    public int TileSize { get; init; } = JobSpec.DefaultTileSize;
     public bool Verify { get; init; }
     public bool SkipExisting { get; init; } = true;
-    public int MaxAttempts { get; init; } = 3;
+    public int MaxAttempts { get; init; } = JobSpec.DefaultMaxAttempts;
     /// <summary>Images above this many pixels are split into tile items (0 = never).</summary>
-    public long SplitAbovePixels { get; init; } = 16L << 20;
+    public long SplitAbovePixels { get; init; } = JobSpec.DefaultSplitAbovePixels;
     /// <summary>Encoder-side latent refinement steps per tile (0 = off).</summary>
     public int RefineSteps { get; init; }
     /// <summary>Model instances in the embedded silo (0 = by cores).</summary>
@@ -24,4 +25,19 @@ public sealed record ArchiveRunOptions
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>Models to use instead of the registry (tests, a host that loaded its own).</summary>
     public ICodecModelSource? Models { get; init; }
+
+    /// <summary>The job these options run (folders made absolute: the silo resolves them as given).</summary>
+    public JobSpec ToSpec() => new()
+    {
+        Source = Path.GetFullPath(Source),
+        Destination = Path.GetFullPath(Destination),
+        Model = Model,
+        Rate = Rate,
+        TileSize = TileSize,
+        Verify = Verify,
+        SkipExisting = SkipExisting,
+        MaxAttempts = MaxAttempts,
+        SplitAbovePixels = SplitAbovePixels,
+        RefineSteps = RefineSteps,
+    };
 }

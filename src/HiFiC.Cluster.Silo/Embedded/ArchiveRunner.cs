@@ -23,21 +23,12 @@ public static class ArchiveRunner
         Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
+        var spec = options.ToSpec();
+        // Refused before a silo starts: the coordinator's rules, run here first.
+        JobSpecValidator.ThrowIfInvalid(spec);
         await using var cluster = await EmbeddedCluster.StartAsync(options.Models, options.ModelInstances, options.ThreadsPerInstance, logging, ct);
         var job = cluster.Grains.GetGrain<IArchiveJobGrain>($"archive-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}");
-        var status = await job.StartAsync(new JobSpec
-        {
-            Source = Path.GetFullPath(options.Source),
-            Destination = Path.GetFullPath(options.Destination),
-            Model = options.Model,
-            Rate = options.Rate,
-            TileSize = options.TileSize,
-            Verify = options.Verify,
-            SkipExisting = options.SkipExisting,
-            MaxAttempts = options.MaxAttempts,
-            SplitAbovePixels = options.SplitAbovePixels,
-            RefineSteps = options.RefineSteps,
-        });
+        var status = await job.StartAsync(spec);
         bool cancelled = false;
         while (!status.Phase.IsTerminal())
         {

@@ -64,6 +64,7 @@ public static class HificArchiveSiloExtensions
         services.TryAddSingleton<ModelPool>();
         services.TryAddSingleton<IImageCodec, HificImageCodec>();
         services.TryAddSingleton<IBlobStoreFactory, BlobStoreFactory>();
+        services.TryAddSingleton<Storage.Locks.DestinationLocks>();
         services.TryAddSingleton(_ => InProcessQueueHub.Shared);
         services.TryAddSingleton<IWorkQueue>(CreateQueue);
         services.TryAddSingleton<JobPhaseCache>();

@@ -6,6 +6,7 @@ using HiFiC.Cluster.Contracts.Work;
 using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Cluster.Silo.Queue;
 using HiFiC.Cluster.Silo.Storage;
+using HiFiC.Cluster.Silo.Storage.Locks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -35,15 +36,18 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private readonly JobOptions options;
     private readonly ILogger<ArchiveJobGrain> logger;
     private readonly string hostSilo;
+    private readonly DestinationLocks locks;
     private IGrainTimer? timer;
     private readonly InFlightRecovery recovery = new();
+    /// <summary>When this activation last renewed the destination lock (a new activation renews at once).</summary>
+    private DateTime lockRenewedUtc = DateTime.MinValue;
 
     public ArchiveJobGrain(
         [PersistentState("job", ArchiveStorage.JobStore)] IPersistentState<ArchiveJobState> store,
         IWorkQueue queue, IBlobStoreFactory blobs, IImageCodec codec, IOptions<JobOptions> options,
-        ILocalSiloDetails silo, ILogger<ArchiveJobGrain> logger)
+        ILocalSiloDetails silo, DestinationLocks locks, ILogger<ArchiveJobGrain> logger)
     {
-        this.store = store; this.queue = queue; this.blobs = blobs; this.codec = codec;
+        this.store = store; this.queue = queue; this.blobs = blobs; this.codec = codec; this.locks = locks;
         this.options = options.Value; this.logger = logger;
         hostSilo = silo.SiloAddress.ToString();
     }
@@ -53,8 +57,9 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
 
     public override Task OnActivateAsync(CancellationToken ct)
     {
-        // A coordinator that died with its silo picks up where its saved state left off.
-        if (S.Phase.IsActive() || S.Phase == JobPhase.Cancelling) EnsureTimer();
+        // A coordinator that died with its silo picks up where its saved state left off. Paused jobs
+        // too: their timer renews the destination lock.
+        if (S.Phase.IsActive() || S.Phase is JobPhase.Cancelling or JobPhase.Paused) EnsureTimer();
         return Task.CompletedTask;
     }
 
@@ -66,16 +71,26 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             if (S.Spec == spec) return Snapshot();
             throw new InvalidOperationException($"Job '{JobId}' already exists with a different spec.");
         }
-        if (spec.MaxAttempts < 1) throw new ArgumentException("MaxAttempts must be at least 1.");
-        if (spec.RefineSteps < 0 || spec.RefineSteps > CompressOptions.MaxRefineSteps)
-            throw new ArgumentException($"RefineSteps must be between 0 and {CompressOptions.MaxRefineSteps}.");
-        if (spec.RefineSteps > 0 && spec.TileSize > CompressOptions.MaxRefineTileSize)
-            throw new ArgumentException($"Refinement needs tiles of at most {CompressOptions.MaxRefineTileSize} px; the job asks for {spec.TileSize}.");
+        // The one validator every front end also runs (so their users hear of a bad setting at once).
+        JobSpecValidator.ThrowIfInvalid(spec);
         // May call the storage service: off the grain's scheduler thread.
         await Task.Run(() => blobs.CheckJobLocations(spec.Source, spec.Destination));
         var model = await codec.ResolveModelAsync(spec.Model, CancellationToken.None);
         // Names are placed per model (hific-lite's mi is t = 0.86), so only the silo that knows the model resolves them.
         double rate = spec.RateName is { } name ? model.RateNamed(name) : spec.Rate;
+        model.CheckRate(rate);
+        // One writer per destination: refused here, before anything is saved or enqueued.
+        // Awaited here, not in Task.Run: the holder check calls grains (lock stores do their blocking I/O off this thread themselves).
+        var held = await locks.TryAcquireAsync(spec.Destination, JobId, options.DestinationLockTtl, CancellationToken.None, HolderEndedAsync);
+        if (!held.Held)
+        {
+            var e = new InvalidOperationException(
+                $"The destination {spec.Destination} is being written by job '{held.Holder}' (its lock runs until {held.HolderExpiresUtc:u} unless renewed). " +
+                "Wait for that job to end, or cancel it, then start this one again.");
+            e.Data[ModelInfo.FieldKey] = "destination";
+            throw e;
+        }
+        lockRenewedUtc = DateTime.UtcNow;
 
         var now = DateTime.UtcNow;
         S.Spec = spec;
@@ -131,8 +146,9 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         {
             if (S.Phase == JobPhase.Paused) S.ActiveSinceUtc = DateTime.UtcNow;
             S.Phase = JobPhase.Cancelling;
-            CheckCompletion();
+            bool ended = CheckCompletion();
             await SaveAsync();
+            if (ended) await ReleaseLockAsync();
             EnsureTimer();
         }
         return Snapshot();
@@ -160,6 +176,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                     break;
                 case OutcomeKind.Done:
                     S.InFlight.Remove(key);
+                    S.TileSha256.Remove(path);
                     S.Done++;
                     S.BytesIn += o.BytesIn;
                     S.BytesOut += o.BytesOut;
@@ -177,11 +194,16 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                 case OutcomeKind.TileDone:
                     S.InFlight.Remove(key);
                     S.TilesDone++;
+                    // The part this outcome counted: assembly takes exactly it, whatever other attempts wrote.
+                    var hashes = S.TileSha256.TryGetValue(path, out var known) && known.Length == o.TileCount ? known : new string[o.TileCount];
+                    if (WorkKeys.TileOf(key) is int tileIndex && tileIndex < hashes.Length) hashes[tileIndex] = o.TileSha256 ?? "";
+                    S.TileSha256[path] = hashes;
                     if (S.TilesLeft.TryGetValue(path, out var left) && --left > 0) S.TilesLeft[path] = left;
                     else
                     {
                         S.TilesLeft.Remove(path);
-                        var assemble = Item(path, o.BytesIn, WorkPart.Assemble, 0, o.TileCount);
+                        // Kept until the assembly is done: a lost assembly item is rebuilt from it (RecoverAsync).
+                        var assemble = Item(path, o.BytesIn, WorkPart.Assemble, 0, o.TileCount) with { TileSha256 = hashes };
                         S.InFlight[assemble.Key] = false;
                         fanOut.Add(assemble);
                     }
@@ -196,6 +218,10 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                     ForgetImage(path);
                     S.Cancelled++;
                     break;
+                case OutcomeKind.Current:
+                    S.InFlight.Remove(key);
+                    S.Skipped++;
+                    break;
             }
         }
         S.DuplicateReports += ignored;
@@ -203,8 +229,10 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         // Enqueued before the state that expects them is saved: a crash in between only duplicates them.
         if (fanOut.Count > 0) await queue.EnqueueAsync(fanOut, CancellationToken.None);
         recovery.Sent(fanOut, DateTime.UtcNow);
-        CheckCompletion();
-        if (applied > 0 || ignored > 0) await SaveAsync();
+        bool ended = CheckCompletion();
+        if (applied > 0 || ignored > 0 || ended) await SaveAsync();
+        // Released before anyone can see the job ended (calls take turns): "done, run the next job" never meets a stale lock.
+        if (ended) await ReleaseLockAsync();
         return new ProgressAck(applied, ignored);
     }
 
@@ -233,6 +261,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     {
         S.PendingTiles.Remove(path);
         S.TilesLeft.Remove(path);
+        S.TileSha256.Remove(path);
         foreach (var k in S.InFlight.Keys.Where(k => WorkKeys.PathOf(k) == path).ToList()) S.InFlight.Remove(k);
     }
 
@@ -240,7 +269,9 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     {
         var spec = S.Spec!;
         return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify,
-            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps);
+            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps,
+            // Whether the archive already holds the image is decided by the worker, which reads the original anyway and hashes it.
+            SkipIfCurrent: part == WorkPart.Whole && spec.SkipExisting);
     }
 
     private void EnsureTimer()
@@ -259,10 +290,12 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     {
         try
         {
+            if (!S.Phase.IsTerminal() && S.Spec is not null) await RenewLockAsync(ct);
             var tiles = TakePendingTiles();
             if (tiles.Count > 0)
             {
                 await queue.EnqueueAsync(tiles, ct);
+                recovery.Sent(tiles, DateTime.UtcNow);
                 await SaveAsync();
             }
             // Tiles of split images first: new images only when none wait.
@@ -289,14 +322,74 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             timer.Dispose();
             timer = null;
             await KeepAliveAsync(false);
+            await ReleaseLockAsync();
+        }
+    }
+
+    /// <summary>
+    /// Renews the destination lock at a third of its time to live. A transient storage error is
+    /// only logged (the next tick tries again, long before expiry); a lock found taken by another
+    /// job (this coordinator was gone past the expiry) fails the job: two writers must never share a destination.
+    /// </summary>
+    private async Task RenewLockAsync(CancellationToken ct)
+    {
+        if (DateTime.UtcNow - lockRenewedUtc < options.DestinationLockTtl / 3) return;
+        DestinationLockResult held;
+        try { held = await locks.TryAcquireAsync(S.Spec!.Destination, JobId, options.DestinationLockTtl, ct, HolderEndedAsync); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Job {Job}: renewing the destination lock failed: {Error}", JobId, e.Message);
+            return;
+        }
+        if (held.Held)
+        {
+            lockRenewedUtc = DateTime.UtcNow;
+            return;
+        }
+        logger.LogError("Job {Job} lost its destination {Destination} to job {Other}", JobId, S.Spec!.Destination, held.Holder);
+        S.Phase = JobPhase.Failed;
+        S.Error = $"lost the destination lock to job '{held.Holder}' (this job's coordinator was gone longer than the lock's {options.DestinationLockTtl})";
+        S.FinishedUtc = DateTime.UtcNow;
+        StopClock();
+        await SaveAsync();
+    }
+
+    /// <summary>
+    /// Whether the job holding a lock has ended in this cluster (its release may have failed, or its
+    /// coordinator stopped before the lock was dropped). A job this cluster does not know (another
+    /// cluster, or an embedded run in another process) is not taken as ended: its lock stands until it expires.
+    /// </summary>
+    private async Task<bool> HolderEndedAsync(string holder)
+    {
+        if (holder == JobId) return false;
+        try { return (await GrainFactory.GetGrain<IArchiveJobGrain>(holder).GetPhaseAsync()).IsTerminal(); }
+        catch (Exception e)
+        {
+            logger.LogInformation("Job {Job}: could not ask the destination's holder {Holder} for its phase: {Error}", JobId, holder, e.Message);
+            return false;
+        }
+    }
+
+    private async Task ReleaseLockAsync()
+    {
+        try { await locks.ReleaseAsync(S.Spec!.Destination, JobId, CancellationToken.None); }
+        catch (Exception e)
+        {
+            // It expires by itself; until then another job is refused with this job's id, which has ended.
+            logger.LogWarning("Job {Job}: releasing the destination lock failed: {Error}", JobId, e.Message);
         }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // Being called is the point: activation restarted the timer if the job is still going.
-        if (S.Phase.IsTerminal() || S.Spec is null) await KeepAliveAsync(false);
-        else if (S.Phase != JobPhase.Paused) EnsureTimer();
+        if (S.Phase.IsTerminal() || S.Spec is null)
+        {
+            await KeepAliveAsync(false);
+            // Ended while no timer ran (its activation went away first): the lock is still ours to drop.
+            if (S.Spec is not null) await ReleaseLockAsync();
+        }
+        else EnsureTimer();
     }
 
     private async Task KeepAliveAsync(bool on)
@@ -325,15 +418,13 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         var listed = page.Items.Where(b => !S.InFlight.ContainsKey(b.Path)).ToList();
         var fresh = listed.Where(b => ImageIO.HasImageExtension(b.Path)).ToList();
         S.Skipped += listed.Count - fresh.Count;
-        var skip = spec.SkipExisting ? await AlreadyArchivedAsync(fresh, ct) : [];
-        var items = fresh.Where(b => !skip.Contains(b.Path)).Select(b => Item(b.Path, b.Size)).ToList();
+        var items = fresh.Select(b => Item(b.Path, b.Size)).ToList();
 
         // Enqueue before saving the cursor: see the class comment.
         if (items.Count > 0) await queue.EnqueueAsync(items, ct);
         recovery.Sent(items, DateTime.UtcNow);
         foreach (var i in items) S.InFlight[i.Key] = false;
         S.Queued += items.Count;
-        S.Skipped += skip.Count;
         if (page.Cursor is null)
         {
             S.ListingComplete = true;
@@ -351,35 +442,13 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         {
             var (path, part, tile) = InFlightRecovery.Parse(key);
             int tiles = part == WorkPart.Whole ? 0 : await InFlightRecovery.TileCountAsync(blobs, codec, spec.Source, path, spec.TileSize, tile, ct);
-            return Item(path, 0, part, tile, tiles);
+            var item = Item(path, 0, part, tile, tiles);
+            // An assembly takes exactly the parts its tiles' outcomes counted.
+            return part == WorkPart.Assemble && S.TileSha256.TryGetValue(path, out var hashes) ? item with { TileSha256 = hashes } : item;
         }, ct);
         if (items.Count == 0) return;
         await queue.EnqueueAsync(items, ct);
         logger.LogWarning("Job {Job}: {Count} item(s) enqueued again: {Why}", JobId, items.Count, why);
-    }
-
-    /// <summary>Sources whose manifest says they were archived with this model, rate and tile size from a source of this size.</summary>
-    private async Task<HashSet<string>> AlreadyArchivedAsync(IReadOnlyList<Storage.BlobInfo> blobsToCheck, CancellationToken ct)
-    {
-        var spec = S.Spec!;
-        var dest = blobs.OpenStore(spec.Destination);
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in blobsToCheck.Chunk(32))
-        {
-            var manifests = await Task.WhenAll(chunk.Select(b => dest.TryReadAllAsync(ArchiveNaming.Manifest(b.Path), ct)));
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                if (manifests[i] is not { } json) continue;
-                try
-                {
-                    var m = ArchiveManifest.FromJson(json);
-                    if (m.SourceSize == chunk[i].Size && m.ModelDigest == S.ModelDigest && m.Rate == Rate && m.TileSize == spec.TileSize)
-                        done.Add(chunk[i].Path);
-                }
-                catch (System.Text.Json.JsonException) { /* a damaged manifest: archive again */ }
-            }
-        }
-        return done;
     }
 
     /// <summary>Moves to Done/Cancelled when nothing is left; true when the phase changed.</summary>

@@ -46,5 +46,8 @@ public sealed class ArchiveJobState
     /// <summary>Split images whose remaining tiles wait for room under MaxInFlight (see ArchiveJobGrain.SendPendingTiles).</summary>
     [Id(27)] public Dictionary<string, PendingTiles> PendingTiles { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Split images → SHA-256 of each tile part counted so far (tile order); the assembly item carries them. Ids from 40 on: kept apart from other additions.</summary>
+    [Id(40)] public Dictionary<string, string[]> TileSha256 { get; set; } = new(StringComparer.Ordinal);
+
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

@@ -21,6 +21,13 @@ public sealed class JobOptions
     /// <summary>Period of the reminder that reactivates a coordinator whose silo died while nothing was in flight (Orleans' minimum is 1 minute).</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a job's lock on its destination lasts unless renewed (the coordinator renews it at a
+    /// third of this). After a coordinator died for longer, another job may take the destination.
+    /// Must be well above <see cref="KeepAlive"/>, which brings a dead coordinator back.
+    /// </summary>
+    public TimeSpan DestinationLockTtl { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Failures kept with their reasons in the job's state (the count is always exact).</summary>
     public int MaxRecordedFailures { get; set; } = 1000;
 

@@ -1,6 +1,6 @@
-using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Silo.Entries;
 using HiFiC.Cluster.Silo.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,11 +29,12 @@ public sealed class RestoreGrain(IImageCodec codec, IBlobStoreFactory blobs, IOp
         {
             var archive = blobs.OpenSource(request.Archive);
             var path = BlobPaths.Normalize(request.SourcePath);
-            var bitstream = await archive.TryReadAllAsync(ArchiveNaming.Bitstream(path), deadline.Token)
-                ?? throw new FileNotFoundException($"{path} is not archived in {request.Archive} (no {ArchiveNaming.Bitstream(path)}).");
-            RestoreLimits.Check(bitstream, request, o.MaxPixels);
+            // Through the manifest, with the bitstream checked against its SHA-256: a damaged or mixed
+            // entry is refused with the reason (InvalidDataException), never decoded into a wrong image.
+            var entry = await ArchiveEntries.ReadAsync(archive, path, deadline.Token);
+            RestoreLimits.Check(entry.Bitstream, request, o.MaxPixels);
             using var png = new MemoryStream();
-            var outcome = await codec.RestoreAsync(new MemoryStream(bitstream, writable: false), png, request.Region, deadline.Token);
+            var outcome = await codec.RestoreAsync(new MemoryStream(entry.Bitstream, writable: false), png, request.Region, deadline.Token);
             return new RestoredImage(png.ToArray(), outcome.Width, outcome.Height, outcome.LatentHash, outcome.ModelId);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)

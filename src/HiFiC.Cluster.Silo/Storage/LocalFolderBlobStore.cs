@@ -10,14 +10,15 @@ namespace HiFiC.Cluster.Silo.Storage;
 /// only where they really lead inside the root (a link out of it, or back up into a folder being
 /// walked, is skipped), and every read or write is refused whose real target leaves the root.
 /// </summary>
-public sealed class LocalFolderBlobStore : IBlobStore
+public sealed class LocalFolderBlobStore : IBlobStore, Locks.ILockableStore
 {
     private readonly string root;
     private readonly bool writable;
 
     public LocalFolderBlobStore(string root, bool writable)
     {
-        this.root = Path.GetFullPath(root);
+        // "dst" and "dst/" are one folder: without the trailing separator, FullPath's containment check holds for both.
+        this.root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         this.writable = writable;
         Location = root;
     }
@@ -140,6 +141,12 @@ public sealed class LocalFolderBlobStore : IBlobStore
         if (!writable) throw new InvalidOperationException($"{Location} is opened read-only.");
         File.Delete(FullPath(path));
         return Task.CompletedTask;
+    }
+
+    public Locks.ILockFile OpenLockFile(string path)
+    {
+        if (!writable) throw new InvalidOperationException($"{Location} is opened read-only.");
+        return new Locks.FolderLockFile(FullPath(path));
     }
 
     /// <summary>The real path of a blob: refused when it, or any link on the way, leads out of the root.</summary>

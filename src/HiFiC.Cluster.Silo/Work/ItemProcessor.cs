@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Work;
 using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Silo.Entries;
 using HiFiC.Cluster.Silo.Monitoring;
 using HiFiC.Cluster.Silo.Queue;
 using HiFiC.Cluster.Silo.Storage;
@@ -12,9 +12,10 @@ using Microsoft.Extensions.Options;
 namespace HiFiC.Cluster.Silo.Work;
 
 /// <summary>
-/// One delivery of one item: fetch the original, compress, write bitstream then manifest, and
-/// hand the outcome (with the message to settle) to the reporter. Everything it writes is a pure
-/// function of the item, so a redelivery rewrites identical bytes.
+/// One delivery of one item: fetch the original, compress, commit the entry (bitstream, then the
+/// manifest that names it: see <see cref="ArchiveEntries"/>), and hand the outcome (with the
+/// message to settle) to the reporter. What it writes depends only on the item, so a redelivery
+/// on the same kind of hardware rewrites identical bytes.
 /// </summary>
 public sealed class ItemProcessor(
     IImageCodec codec, IBlobStoreFactory blobs, IWorkQueue queue, JobPhaseCache phases, ProgressReporter reporter,
@@ -49,7 +50,7 @@ public sealed class ItemProcessor(
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var done = await ArchiveAsync(item, ct);
+            var done = await ArchiveAsync(item, ct, lease.DeliveryCount);
             counters.ItemDone(done.Kind.ToString().ToLowerInvariant(), done.Pixels, clock.Elapsed);
             await StopRenewalAsync();
             reporter.Post(item.JobId, done with { Attempts = lease.DeliveryCount }, held.Current);
@@ -115,13 +116,29 @@ public sealed class ItemProcessor(
     /// Does one item: a whole image (compressed, or split when above the job's threshold), one
     /// tile of a split image, or the assembly of a split image. Returns the outcome to report.
     /// </summary>
-    public async Task<ItemOutcome> ArchiveAsync(WorkItem item, CancellationToken ct)
+    /// <param name="delivery">Which attempt this is (1 = first): a redelivered item that finds its entry current was archived by its own earlier delivery.</param>
+    public async Task<ItemOutcome> ArchiveAsync(WorkItem item, CancellationToken ct, int delivery = 1)
     {
         var source = blobs.OpenSource(item.Source);
         var destination = blobs.OpenStore(item.Destination);
         var original = await source.TryReadAllAsync(item.SourcePath, ct)
             ?? throw new CodecInputException($"source vanished: {item.SourcePath}");
         var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, item.Verify, item.RefineSteps);
+
+        if (item.Part == WorkPart.Whole && item.SkipIfCurrent)
+        {
+            var (current, why) = await ArchiveEntries.CheckCurrentAsync(destination, item.SourcePath, original, EntrySettings.Of(item), ct);
+            if (current is not null)
+            {
+                // A first delivery that finds the entry current skips it. A redelivery that does was
+                // (with one writer per destination) written by its own earlier delivery, which died
+                // before reporting: that image is done by this job, not skipped.
+                return delivery <= 1
+                    ? new ItemOutcome(item.Key, OutcomeKind.Current, BytesIn: original.Length)
+                    : new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, current.OutputSize, (long)current.Width * current.Height);
+            }
+            logger.LogDebug("{Path} is archived again: {Reason}", item.SourcePath, why);
+        }
 
         switch (item.Part)
         {
@@ -135,42 +152,40 @@ public sealed class ItemProcessor(
                 break;
             case WorkPart.Tile:
                 var part = await codec.CompressTileAsync(new MemoryStream(original, writable: false), item.Tile, request, ct);
-                await destination.WriteAsync(ArchiveNaming.TilePart(item.SourcePath, item.Tile), part, ct);
-                return new ItemOutcome(item.Key, OutcomeKind.TileDone, BytesIn: original.Length, TileCount: item.TileCount);
+                var partSha = ArchiveEntries.Sha256(part);
+                await destination.WriteAsync(ArchiveNaming.TilePart(item.JobId, item.SourcePath, item.Tile, partSha), part, ct);
+                return new ItemOutcome(item.Key, OutcomeKind.TileDone, BytesIn: original.Length, TileCount: item.TileCount, TileSha256: partSha);
         }
 
         using var encoded = new MemoryStream();
         CompressOutcome result;
         if (item.Part == WorkPart.Assemble)
         {
+            var hashes = item.TileSha256 is { } h && h.Count == item.TileCount ? h
+                : throw new CodecInputException($"the assembly item of {item.SourcePath} lacks its tiles' hashes");
             var parts = new byte[item.TileCount][];
             for (int t = 0; t < parts.Length; t++)
-                parts[t] = await destination.TryReadAllAsync(ArchiveNaming.TilePart(item.SourcePath, t), ct)
+                parts[t] = await destination.TryReadAllAsync(ArchiveNaming.TilePart(item.JobId, item.SourcePath, t, hashes[t]), ct)
                     ?? throw new IOException($"tile {t} of {item.SourcePath} is missing from the archive's scratch area");
-            result = await codec.AssembleAsync(new MemoryStream(original, writable: false), parts, encoded, request, ct);
+            // The codec checks every part against these hashes before it concatenates anything.
+            result = await codec.AssembleAsync(new MemoryStream(original, writable: false), parts, encoded, request with { TileSha256 = hashes }, ct);
         }
         else
         {
             result = await codec.CompressAsync(new MemoryStream(original, writable: false), encoded, request, ct);
         }
         var bitstream = encoded.ToArray();
-        var output = ArchiveNaming.Bitstream(item.SourcePath);
-        await destination.WriteAsync(output, bitstream, ct);
-        if (item.Verify)
-        {
-            // The codec decoded these bytes; make sure storage gives back the very same ones.
-            var back = await destination.TryReadAllAsync(output, ct);
-            if (back is null || !back.AsSpan().SequenceEqual(bitstream))
-                throw new IOException($"verify failed: {output} reads back differently from what was written");
-        }
-        var manifest = new ArchiveManifest
+        var outputSha = ArchiveEntries.Sha256(bitstream);
+        // The commit reads the entry back and checks it against these hashes, so storage returning
+        // other bytes than were written fails the item whether or not the job verifies.
+        await ArchiveEntries.CommitAsync(destination, item.SourcePath, ArchiveNaming.Bitstream(item.SourcePath), bitstream, output => new ArchiveManifest
         {
             SourcePath = item.SourcePath,
             SourceSize = original.Length,
-            SourceSha256 = Convert.ToHexStringLower(SHA256.HashData(original)),
+            SourceSha256 = ArchiveEntries.Sha256(original),
             Output = output,
             OutputSize = bitstream.Length,
-            OutputSha256 = Convert.ToHexStringLower(SHA256.HashData(bitstream)),
+            OutputSha256 = outputSha,
             ModelId = result.ModelId,
             ModelDigest = result.ModelDigest,
             Rate = item.Rate,
@@ -184,12 +199,10 @@ public sealed class ItemProcessor(
             Verified = result.Verified,
             Psnr = result.Psnr,
             MsSsim = result.MsSsim,
-        };
-        // The manifest goes last: its presence means the bitstream is complete (skip-existing relies on it).
-        await destination.WriteAsync(ArchiveNaming.Manifest(item.SourcePath), manifest.ToJsonBytes(), ct);
+        }, ct);
         if (item.Part == WorkPart.Assemble)
             for (int t = 0; t < item.TileCount; t++)
-                await destination.DeleteAsync(ArchiveNaming.TilePart(item.SourcePath, t), ct);
+                await destination.DeleteAsync(ArchiveNaming.TilePart(item.JobId, item.SourcePath, t, item.TileSha256![t]), ct);
         return new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, bitstream.Length, (long)result.Width * result.Height);
     }
 

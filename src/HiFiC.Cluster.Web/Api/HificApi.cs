@@ -67,30 +67,21 @@ public static partial class HificApi
         if (!locations.TryResolve(request.Source, out var source, out var e1)) Err("source", "source " + e1);
         if (!locations.TryResolve(request.Destination, out var destination, out var e2)) Err("destination", "destination " + e2);
         if (request.Model is not null && !ModelName().IsMatch(request.Model)) Err("model", "must be a model id or digest (A-Z a-z 0-9 . _ -)");
-        var rate = request.Rate ?? 1.0;
-        // The model (and its levels) is resolved on a silo, which checks the rate again; every shipped model has 3.
-        if (!RateGains.InRange(rate, 3)) Err("rate", $"must be within {RateGains.RangeText(3)}");
         if (request.Rate is not null && request.RateName is not null) Err("rateName", "give rate or rateName, not both");
-        else if (request.RateName is not null && !RateName().IsMatch(request.RateName)) Err("rateName", "must be a rate name from the model's card, e.g. lo, mi or hi");
         // Without either, the card's default name: the same default as `hific compress`.
         var rateName = request.RateName ?? (request.Rate is null ? CodecModel.DefaultRateName : null);
-        var tile = request.TileSize ?? 512;
-        if (tile < 64 || tile > 4096 || tile % 64 != 0) Err("tileSize", "must be a multiple of 64 between 64 and 4096");
-        var attempts = request.MaxAttempts ?? 3;
-        if (attempts < 1 || attempts > 20) Err("maxAttempts", "must be between 1 and 20");
-        var split = request.SplitAbovePixels ?? 16L << 20;
-        if (split < 0 || split > 1L << 36) Err("splitAbovePixels", "must be between 0 and 2^36");
-        var refine = request.RefineSteps ?? 0;
-        if (refine < 0 || refine > CompressOptions.MaxRefineSteps) Err("refineSteps", $"must be between 0 and {CompressOptions.MaxRefineSteps}");
-        else if (refine > 0 && tile > CompressOptions.MaxRefineTileSize) Err("refineSteps", $"needs tileSize {CompressOptions.MaxRefineTileSize} or less");
-        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid job");
-
+        // Defaults and rules are the contracts' (JobSpec, JobSpecValidator), shared with the CLI and the coordinator.
         var spec = new JobSpec
         {
-            Source = source, Destination = destination, Model = request.Model, Rate = rate, RateName = rateName, TileSize = tile,
-            Verify = request.Verify ?? false, SkipExisting = request.SkipExisting ?? true, MaxAttempts = attempts, SplitAbovePixels = split,
-            RefineSteps = refine,
+            Source = source ?? "", Destination = destination ?? "", Model = request.Model, Rate = request.Rate ?? JobSpec.DefaultRate, RateName = rateName,
+            TileSize = request.TileSize ?? JobSpec.DefaultTileSize, Verify = request.Verify ?? false, SkipExisting = request.SkipExisting ?? true,
+            MaxAttempts = request.MaxAttempts ?? JobSpec.DefaultMaxAttempts, SplitAbovePixels = request.SplitAbovePixels ?? JobSpec.DefaultSplitAbovePixels,
+            RefineSteps = request.RefineSteps ?? 0,
         };
+        foreach (var e in JobSpecValidator.Check(spec))
+            if (!errors.ContainsKey(e.Field)) Err(e.Field, e.Message);
+        if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid job");
+
         var job = grains.GetGrain<IArchiveJobGrain>(id);
         var existing = await job.GetStatusAsync();
         if (existing.Spec is not null && existing.Spec != spec)
@@ -104,9 +95,15 @@ public static partial class HificApi
         {
             return Invalid("model", request.Model is null ? "the silos have no default model (install one, or name one)" : $"unknown model '{request.Model}'");
         }
-        catch (ArgumentException e) when (e.Data[ModelInfo.FieldKey] is "rateName")
+        catch (InvalidOperationException e) when (e.Data[ModelInfo.FieldKey] is "destination")
         {
-            return Invalid("rateName", e.Message);
+            // Another job writes there: a conflict with the cluster's state, not a malformed request.
+            return Bad("Destination busy", e.Message, 409);
+        }
+        catch (ArgumentException e) when (e.Data[ModelInfo.FieldKey] is string field && field != "source")
+        {
+            // The coordinator's own checks that need the model (its rate range and names), or the shared rules again.
+            return Invalid(field, e.Message);
         }
         catch (ArgumentException e) when (e.Data[LocationRefusedException.FieldKey] is string field)
         {
@@ -262,6 +259,11 @@ public static partial class HificApi
         catch (RestoreLimitException e)
         {
             return Invalid("region", e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            // The entry's bitstream is missing or is not the one its manifest describes: refused, never decoded.
+            return Bad("Archive entry damaged", e.Message, 422);
         }
         return Results.File(image.Png, "image/png");
     }

@@ -57,6 +57,6 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IDisposable
             var m = ArchiveManifest.FromJson(File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Manifest(path))));
             Assert.Equal(new FileInfo(Path.Combine(dst, ArchiveNaming.Bitstream(path))).Length, m.OutputSize);
         }
-        Assert.Equal(44, Directory.EnumerateFiles(dst, "*", SearchOption.AllDirectories).Count());
+        Assert.Equal(44, ArchiveFiles.List(dst).Count);
     }
 }

@@ -9,7 +9,7 @@ namespace HiFiC.Cluster.Silo.Storage.AzureBlob;
 /// the cursor is its continuation token, so a job over millions of blobs holds one page at a
 /// time. An upload replaces a blob in one request: readers never see half of one.
 /// </summary>
-public sealed class AzureBlobStore(BlobContainerClient container, string prefix, bool writable, string location) : IBlobStore
+public sealed class AzureBlobStore(BlobContainerClient container, string prefix, bool writable, string location) : IBlobStore, Locks.ILockableStore
 {
     private readonly string prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
 
@@ -54,6 +54,12 @@ public sealed class AzureBlobStore(BlobContainerClient container, string prefix,
     {
         if (!writable) throw new InvalidOperationException($"{Location} is opened read-only.");
         await Blob(path).DeleteIfExistsAsync(cancellationToken: ct);
+    }
+
+    public Locks.ILockFile OpenLockFile(string path)
+    {
+        if (!writable) throw new InvalidOperationException($"{Location} is opened read-only.");
+        return new Locks.AzureLockFile(container, Blob(path));
     }
 
     private BlobClient Blob(string path) => container.GetBlobClient(prefix + BlobPaths.Normalize(path));

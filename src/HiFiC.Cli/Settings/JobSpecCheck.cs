@@ -1,0 +1,28 @@
+using HiFiC.Cluster.Contracts.Jobs;
+
+namespace HiFiC.Cli.Settings;
+
+/// <summary>
+/// The CLI's form of the contracts' job rules (<see cref="JobSpecValidator"/>): the same checks the
+/// coordinator makes, run before anything starts, reported with the option's name and exit code 2.
+/// </summary>
+public static class JobSpecCheck
+{
+    public static void ThrowIfInvalid(JobSpec spec)
+    {
+        var errors = JobSpecValidator.Check(spec);
+        if (errors.Count > 0) throw new UsageException(string.Join("; ", errors.Select(e => $"{OptionOf(e.Field)} {e.Message}")));
+    }
+
+    public static string OptionOf(string field) => field switch
+    {
+        "tileSize" => "--tile",
+        "refineSteps" => "--refine",
+        "rate" or "rateName" => "--rate",
+        "splitAbovePixels" => "--split-above",
+        "maxAttempts" => "--max-attempts",
+        "model" => "--model",
+        "destination" => "--out",
+        _ => field,
+    };
+}

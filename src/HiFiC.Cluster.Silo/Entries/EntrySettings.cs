@@ -1,0 +1,24 @@
+using HiFiC.Cluster.Contracts.Archive;
+using HiFiC.Cluster.Contracts.Work;
+
+namespace HiFiC.Cluster.Silo.Entries;
+
+/// <summary>
+/// The settings an archived entry must have been written with for a job to count it as current.
+/// Anything that changes the bitstream belongs here; a setting added to jobs that changes what is
+/// stored must be added here too, or a re-run would keep entries written without it.
+/// </summary>
+public sealed record EntrySettings(string ModelDigest, double Rate, int TileSize, int RefineSteps)
+{
+    public static EntrySettings Of(WorkItem item) => new(item.ModelDigest, item.Rate, item.TileSize, item.RefineSteps);
+
+    /// <summary>Why <paramref name="m"/> was written with other settings, or null when it was written with these.</summary>
+    public string? Mismatch(ArchiveManifest m)
+    {
+        if (!string.Equals(m.ModelDigest, ModelDigest, StringComparison.OrdinalIgnoreCase)) return $"model {m.ModelDigest[..Math.Min(12, m.ModelDigest.Length)]}… differs";
+        if (m.Rate != Rate) return $"rate {m.Rate} differs from {Rate}";
+        if (m.TileSize != TileSize) return $"tile size {m.TileSize} differs from {TileSize}";
+        if (m.RefineSteps != RefineSteps) return $"refinement steps {m.RefineSteps} differ from {RefineSteps}";
+        return null;
+    }
+}

@@ -1,0 +1,4 @@
+namespace HiFiC.Codec.Coding;
+
+/// <summary>A written file did not decode to the encoder's latents.</summary>
+public sealed class VerificationException(string message) : Exception(message);
