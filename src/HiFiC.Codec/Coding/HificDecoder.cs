@@ -110,7 +110,7 @@ public sealed class HificDecoder
         var alpha = reader.ReadAlpha();
         if (alpha is not null && !whole) alpha = CropPlane(alpha, header.Width, target);
         var source = new SourceColor(header.Color.SourceChannels, header.Color.SourceBitDepth, header.Color.HasAlpha);
-        return new DecodedImage(output, target, header, source, alpha, hasher?.Finish());
+        return new DecodedImage(output, target, header, source, alpha, hasher?.Finish()) { Metadata = reader.ReadMetadata() };
     }
 
     private List<int> NeededTiles(TileLayout layout, int t)
