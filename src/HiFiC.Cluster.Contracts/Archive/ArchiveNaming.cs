@@ -13,6 +13,10 @@ public static class ArchiveNaming
     public static string Bitstream(string sourcePath) => sourcePath + BitstreamSuffix;
     public static string Manifest(string sourcePath) => sourcePath + ManifestSuffix;
 
+    /// <summary>Where an original kept as it was (manifest storedAs "original") lies: the name is not an image name, so listings skip it.</summary>
+    public static string Original(string sourcePath) => sourcePath + OriginalSuffix;
+    public const string OriginalSuffix = ".orig";
+
     /// <summary>
     /// Where a tile of a split image waits for assembly. Under a hidden folder (listings skip
     /// names starting with '.'), and deleted once the image is assembled.

@@ -1,8 +1,10 @@
 namespace HiFiC.Cluster.Contracts.Restore;
 
-/// <summary>Which archived image (archive location + the original's path) and optionally which region.</summary>
+/// <summary>Which archived image (archive location + the original's path) and optionally which region. An image stored as its
+/// original comes back as those bytes, unless a region is asked for or <c>AsPng</c> is set: then it is decoded to PNG.</summary>
 [GenerateSerializer, Immutable, Alias("hific.RestoreRequest.v1")]
 public sealed record RestoreRequest(
     [property: Id(0)] string Archive,
     [property: Id(1)] string SourcePath,
-    [property: Id(2)] ImageRegion? Region = null);
+    [property: Id(2)] ImageRegion? Region = null,
+    [property: Id(3)] bool AsPng = false);

@@ -10,4 +10,5 @@ public sealed record ItemOutcome(
     [property: Id(4)] long Pixels = 0,
     [property: Id(5)] string? Reason = null,
     [property: Id(6)] int Attempts = 0,
-    [property: Id(7)] int TileCount = 0);
+    [property: Id(7)] int TileCount = 0,
+    [property: Id(8)] bool KeptOriginal = false);

@@ -31,9 +31,9 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
             var result = session.Encoder(model).Compress(loaded, encoded, options, token);
             var bytes = encoded.ToArray();
             // Decode exactly the bytes that will be written; the worker then checks storage returns them.
-            var (psnr, msssim) = request.Verify ? Verify(session, model, loaded, bytes, result.LatentHash, token) : (null, null);
+            var f = request.Verify ? Verify(session, model, loaded, bytes, result.LatentHash, token) : null;
             var outcome = new CompressOutcome(result.Width, result.Height, result.Tiles, bytes.Length, result.Bpp,
-                result.LatentHash, model.Id, model.Digest, request.Verify, psnr, msssim);
+                result.LatentHash, model.Id, model.Digest, request.Verify, f?.Psnr, f?.MsSsim, f?.WorstTilePsnr, f?.WorstTileMsSsim);
             return (outcome, bytes);
         }, ct);
         await output.WriteAsync(bytes, ct);
@@ -52,7 +52,7 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
                 PixelRect? rect = region is null ? null : new PixelRect(region.X, region.Y, region.Width, region.Height);
                 var decoded = session.Decoder(model).Decompress(new MemoryStream(input, writable: false), rect, token);
                 using var ms = new MemoryStream();
-                ImageIO.SavePng(ms, decoded.Image, decoded.Source, decoded.Alpha);
+                ImageIO.SavePng(ms, decoded.Image, decoded.Source, decoded.Alpha, decoded.Metadata);
                 return (new RestoreOutcome(decoded.Image.Width, decoded.Image.Height, decoded.LatentHash, model.Id, model.Digest), ms.ToArray());
             }
             catch (Exception e) when (e is HificFormatException or EntropyDecodeException or ModelMismatchException)
@@ -104,11 +104,12 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
             var layout = new TileLayout(header.Width, header.Height, header.TileSize);
             if (tiles.Count != layout.Count) throw new CodecInputException($"{tiles.Count} tiles given; the image has {layout.Count}");
             var payloads = tiles.Select(TilePart.Read).ToList();
-            var bytes = HificWriter.WriteToArray(header, payloads, loaded.Alpha);
+            var bytes = HificWriter.WriteToArray(header, payloads, loaded.Alpha, metadata: loaded.Metadata);
             var hash = TileEncoder.LatentHash(session.Latent(model), header, payloads);
-            var (psnr, msssim) = request.Verify ? Verify(session, model, loaded, bytes, hash, token) : (null, null);
+            var f = request.Verify ? Verify(session, model, loaded, bytes, hash, token) : null;
             var outcome = new CompressOutcome(header.Width, header.Height, layout.Count, bytes.Length,
-                bytes.Length * 8.0 / ((double)header.Width * header.Height), hash, model.Id, model.Digest, request.Verify, psnr, msssim);
+                bytes.Length * 8.0 / ((double)header.Width * header.Height), hash, model.Id, model.Digest, request.Verify, f?.Psnr, f?.MsSsim,
+                f?.WorstTilePsnr, f?.WorstTileMsSsim);
             return (outcome, bytes);
         }, ct);
         await output.WriteAsync(bytes, ct);
@@ -127,13 +128,13 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
     }
 
     /// <summary>Decodes the bytes to be written; equal latent hashes prove they decode bit-exactly here.</summary>
-    private static (double? Psnr, double? MsSsim) Verify(ModelSession session, HiFiC.Codec.Models.CodecModel model, LoadedImage source, byte[] bytes, string latentHash, CancellationToken token)
+    private static Fidelity Verify(ModelSession session, HiFiC.Codec.Models.CodecModel model, LoadedImage source, byte[] bytes, string latentHash, CancellationToken token)
     {
         var decoded = session.Decoder(model).Decompress(new MemoryStream(bytes, writable: false), null, token);
         if (decoded.LatentHash != latentHash)
             throw new CodecInputException(
                 $"verify failed: decoded latent hash {decoded.LatentHash?[..16]}… differs from the encoder's {latentHash[..16]}… (model {model.Id})");
-        return (Finite(Psnr.Compute(source.Rgb, decoded.Image)), Finite(MsSsim.Compute(source.Rgb, decoded.Image)));
+        return FidelityMeasure.Measure(source.Rgb, decoded.Image, decoded.Header.TileSize);
     }
 
     public Task<ModelInfo> ResolveModelAsync(string? model, CancellationToken ct) =>

@@ -37,6 +37,9 @@ public static class ArchiveRunner
             MaxAttempts = options.MaxAttempts,
             SplitAbovePixels = options.SplitAbovePixels,
             RefineSteps = options.RefineSteps,
+            MinMsSsim = options.MinMsSsim,
+            MinPsnr = options.MinPsnr,
+            KeepOriginalWhen = options.KeepOriginalWhen,
         });
         bool cancelled = false;
         while (!status.Phase.IsTerminal())
@@ -82,7 +85,8 @@ public static class ArchiveRunner
                 try
                 {
                     var image = await restore.RestoreAsync(new RestoreRequest(archive, path));
-                    await output.WriteAsync(ArchiveNaming.RestoredName(path), image.Png, token);
+                    // An image kept as its original comes back under its own name, bytes as they were.
+                    await output.WriteAsync(image.Original ? path : ArchiveNaming.RestoredName(path), image.Png, token);
                     Interlocked.Add(ref bytes, image.Png.Length);
                     Interlocked.Increment(ref restored);
                 }

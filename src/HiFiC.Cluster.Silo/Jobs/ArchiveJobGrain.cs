@@ -66,6 +66,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             throw new InvalidOperationException($"Job '{JobId}' already exists with a different spec.");
         }
         if (spec.MaxAttempts < 1) throw new ArgumentException("MaxAttempts must be at least 1.");
+        if (QualityFloor.Check(spec.MinMsSsim, spec.MinPsnr) is { } floorError) throw new ArgumentException(floorError);
         if (spec.RefineSteps < 0 || spec.RefineSteps > CompressOptions.MaxRefineSteps)
             throw new ArgumentException($"RefineSteps must be between 0 and {CompressOptions.MaxRefineSteps}.");
         if (spec.RefineSteps > 0 && spec.TileSize > CompressOptions.MaxRefineTileSize)
@@ -161,6 +162,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                     S.BytesIn += o.BytesIn;
                     S.BytesOut += o.BytesOut;
                     S.Pixels += o.Pixels;
+                    if (o.KeptOriginal) S.KeptOriginal++;
                     break;
                 case OutcomeKind.Split:
                     // The tiles go out from here, not from the worker, so that every tile is in
@@ -217,8 +219,10 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private WorkItem Item(string path, long size, WorkPart part = WorkPart.Whole, int tile = 0, int tiles = 0)
     {
         var spec = S.Spec!;
-        return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify,
-            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps);
+        // A quality floor needs the decode verification does: it implies verify.
+        var quality = QualityFloor.Of(spec);
+        return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify || quality.HasFloor,
+            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps, quality);
     }
 
     private void EnsureTimer()
@@ -404,6 +408,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             DuplicateReports = S.DuplicateReports,
             SplitImages = S.SplitImages,
             TilesDone = S.TilesDone,
+            KeptOriginal = S.KeptOriginal,
         };
     }
 }

@@ -43,6 +43,8 @@ public sealed class ArchiveJobState
     [Id(25)] public long TilesDone { get; set; }
     /// <summary>The rate t the job codes at: the spec's, or its rate name resolved on the model's card. Null in jobs started before names.</summary>
     [Id(26)] public double? Rate { get; set; }
+    /// <summary>Of Done, the images stored as their original bytes (issue 17).</summary>
+    [Id(27)] public long KeptOriginal { get; set; }
 
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

@@ -2,6 +2,7 @@ using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Cluster.Silo.Storage;
+using HiFiC.Cluster.Silo.Work;
 using Orleans.Concurrency;
 
 namespace HiFiC.Cluster.Silo.Restore;
@@ -19,6 +20,8 @@ public sealed class RestoreGrain(IImageCodec codec, IBlobStoreFactory blobs) : G
         ArgumentNullException.ThrowIfNull(request);
         var archive = blobs.OpenSource(request.Archive);
         var path = BlobPaths.Normalize(request.SourcePath);
+        // Issue 17: an image kept as its original comes back as those bytes (or decoded to PNG when asked).
+        if (await OriginalRestore.TryAsync(archive, path, request) is { } original) return original;
         var bitstream = await archive.TryReadAllAsync(ArchiveNaming.Bitstream(path), CancellationToken.None)
             ?? throw new FileNotFoundException($"{path} is not archived in {request.Archive} (no {ArchiveNaming.Bitstream(path)}).");
         using var png = new MemoryStream();

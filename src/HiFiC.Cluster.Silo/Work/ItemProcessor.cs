@@ -120,11 +120,13 @@ public sealed class ItemProcessor(
         var destination = blobs.OpenStore(item.Destination);
         var original = await source.TryReadAllAsync(item.SourcePath, ct)
             ?? throw new CodecInputException($"source vanished: {item.SourcePath}");
-        var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, item.Verify, item.RefineSteps);
+        var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, KeepOriginalPolicy.MustVerify(item), item.RefineSteps);
+        // Issue 17: animations, multi-page TIFF and CMYK are stored as they are, never cut down.
+        var kept = KeepOriginalPolicy.BeforeCompressing(item, original);
 
         switch (item.Part)
         {
-            case WorkPart.Whole when item.SplitAbovePixels > 0:
+            case WorkPart.Whole when item.SplitAbovePixels > 0 && kept is null:
                 var shape = await codec.IdentifyAsync(new MemoryStream(original, writable: false), item.TileSize, ct);
                 if (shape.Pixels > item.SplitAbovePixels && shape.Tiles > 1)
                     return new ItemOutcome(item.Key, OutcomeKind.Split, BytesIn: original.Length, TileCount: shape.Tiles);
@@ -137,7 +139,11 @@ public sealed class ItemProcessor(
 
         using var encoded = new MemoryStream();
         CompressOutcome result;
-        if (item.Part == WorkPart.Assemble)
+        if (kept is not null)
+        {
+            result = await KeepOriginalPolicy.DescribeOriginalAsync(codec, item, original, ct);
+        }
+        else if (item.Part == WorkPart.Assemble)
         {
             var parts = new byte[item.TileCount][];
             for (int t = 0; t < parts.Length; t++)
@@ -150,9 +156,12 @@ public sealed class ItemProcessor(
             result = await codec.CompressAsync(new MemoryStream(original, writable: false), encoded, request, ct);
         }
         var bitstream = encoded.ToArray();
-        var output = ArchiveNaming.Bitstream(item.SourcePath);
+        // Issue 17: never bigger (or, with a floor, worse) than the original: then the original's bytes are the entry.
+        kept ??= KeepOriginalPolicy.AfterCompressing(item, original.Length, bitstream.Length, result);
+        if (kept is not null) bitstream = original;
+        var output = kept is null ? ArchiveNaming.Bitstream(item.SourcePath) : ArchiveNaming.Original(item.SourcePath);
         await destination.WriteAsync(output, bitstream, ct);
-        if (item.Verify)
+        if (request.Verify)
         {
             // The codec decoded these bytes; make sure storage gives back the very same ones.
             var back = await destination.TryReadAllAsync(output, ct);
@@ -174,19 +183,25 @@ public sealed class ItemProcessor(
             RefineSteps = item.RefineSteps,
             Width = result.Width,
             Height = result.Height,
-            Tiles = result.Tiles,
-            Bpp = result.Bpp,
-            LatentHash = result.LatentHash,
-            Verified = result.Verified,
-            Psnr = result.Psnr,
-            MsSsim = result.MsSsim,
+            Tiles = kept is null ? result.Tiles : 0,
+            Bpp = bitstream.Length * 8.0 / ((double)result.Width * result.Height),
+            LatentHash = kept is null ? result.LatentHash : "",
+            Verified = kept is null ? result.Verified : request.Verify,
+            Psnr = kept is null ? result.Psnr : null,
+            MsSsim = kept is null ? result.MsSsim : null,
+            WorstTilePsnr = kept is null ? result.WorstTilePsnr : null,
+            WorstTileMsSsim = kept is null ? result.WorstTileMsSsim : null,
+            StoredAs = kept is null ? null : ArchiveManifest.StoredAsOriginal,
+            KeptReason = kept,
         };
         // The manifest goes last: its presence means the bitstream is complete (skip-existing relies on it).
         await destination.WriteAsync(ArchiveNaming.Manifest(item.SourcePath), manifest.ToJsonBytes(), ct);
+        // An earlier run may have stored this image the other way.
+        await destination.DeleteAsync(kept is null ? ArchiveNaming.Original(item.SourcePath) : ArchiveNaming.Bitstream(item.SourcePath), ct);
         if (item.Part == WorkPart.Assemble)
             for (int t = 0; t < item.TileCount; t++)
                 await destination.DeleteAsync(ArchiveNaming.TilePart(item.SourcePath, t), ct);
-        return new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, bitstream.Length, (long)result.Width * result.Height);
+        return new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, bitstream.Length, (long)result.Width * result.Height, KeptOriginal: kept is not null);
     }
 
     private async Task RenewWhileWorkingAsync(LeaseHolder held, CancellationToken ct)
