@@ -81,13 +81,20 @@ public static partial class HificApi
         var refine = request.RefineSteps ?? 0;
         if (refine < 0 || refine > CompressOptions.MaxRefineSteps) Err("refineSteps", $"must be between 0 and {CompressOptions.MaxRefineSteps}");
         else if (refine > 0 && tile > CompressOptions.MaxRefineTileSize) Err("refineSteps", $"needs tileSize {CompressOptions.MaxRefineTileSize} or less");
+        if (QualityFloor.Check(request.MinMsSsim, request.MinPsnr) is { } floorError) Err(floorError.StartsWith("minPsnr", StringComparison.Ordinal) ? "minPsnr" : "minMsSsim", floorError);
+        KeepOriginalWhen? keepWhen = null;
+        if (request.KeepOriginalWhen is { } keepText)
+        {
+            if (QualityFloor.TryParseWhen(keepText, out var parsed)) keepWhen = parsed;
+            else Err("keepOriginalWhen", "must be larger, belowFloor, larger,belowFloor or never");
+        }
         if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid job");
 
         var spec = new JobSpec
         {
             Source = source, Destination = destination, Model = request.Model, Rate = rate, RateName = rateName, TileSize = tile,
             Verify = request.Verify ?? false, SkipExisting = request.SkipExisting ?? true, MaxAttempts = attempts, SplitAbovePixels = split,
-            RefineSteps = refine,
+            RefineSteps = refine, MinMsSsim = request.MinMsSsim, MinPsnr = request.MinPsnr, KeepOriginalWhen = keepWhen,
         };
         var job = grains.GetGrain<IArchiveJobGrain>(id);
         var existing = await job.GetStatusAsync();
@@ -223,7 +230,8 @@ public static partial class HificApi
         var manifestBytes = await blobs.OpenSource(location!).TryReadAllAsync(ArchiveNaming.Manifest(imagePath), ct);
         if (manifestBytes is null) return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
         var manifest = ArchiveManifest.FromJson(manifestBytes);
-        if (r is null && (long)manifest.Width * manifest.Height > options.Value.MaxRestorePixels)
+        // An original kept as it was is served as its bytes, without decoding: no pixel limit applies.
+        if (r is null && !manifest.IsOriginal && (long)manifest.Width * manifest.Height > options.Value.MaxRestorePixels)
             return Invalid("region", $"the image has {(long)manifest.Width * manifest.Height} pixels, more than {options.Value.MaxRestorePixels}: ask for a region");
         if (r is not null && ((long)r.X + r.Width > manifest.Width || (long)r.Y + r.Height > manifest.Height))
             return Invalid("region", $"lies outside the image ({manifest.Width}x{manifest.Height})");
@@ -237,7 +245,8 @@ public static partial class HificApi
         {
             return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
         }
-        return Results.File(image.Png, "image/png");
+        // Originals kept as they were come back as their bytes, of their own (raster) type; regions always as PNG.
+        return Results.File(image.Png, image.ContentType);
     }
 
     internal static async Task<IResult> GetOriginal(string path, string? job, IGrainFactory grains, LocationPolicy locations, IBlobStoreFactory blobs, CancellationToken ct)
