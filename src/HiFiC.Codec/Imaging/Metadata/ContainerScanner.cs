@@ -5,7 +5,7 @@ using System.Text;
 namespace HiFiC.Codec.Imaging.Metadata;
 
 /// <summary>
-/// Finds the raw EXIF block (and PNG's IPTC text profile) in a file's container structure without
+/// Finds the raw EXIF block (and PNG's ICC profile and IPTC text profile) in a file's container structure without
 /// decoding pixels: JPEG APP1 "Exif", PNG eXIf / "Raw profile type iptc", WebP "EXIF". ImageSharp
 /// hands EXIF over only as a parsed profile whose re-serialisation drops IFD1 (the thumbnail) and
 /// relocates maker notes, so the bytes are taken from the file instead. Walks chunk headers with
@@ -16,7 +16,7 @@ internal static class ContainerScanner
     /// <summary>Largest single block taken (larger ones are left to ImageSharp's profile, or dropped).</summary>
     public const int MaxBlockBytes = 16 << 20;
 
-    public sealed record Found(byte[]? Exif, byte[]? Iptc);
+    public sealed record Found(byte[]? Exif, byte[]? Iptc, byte[]? Icc = null);
 
     public static Found Scan(Stream s, long start)
     {
@@ -61,7 +61,7 @@ internal static class ContainerScanner
     private static Found Png(Stream s, long start)
     {
         long p = start + 8;
-        byte[]? exif = null, iptc = null;
+        byte[]? exif = null, iptc = null, icc = null;
         for (int chunks = 0; chunks < 1 << 16; chunks++)
         {
             var h = ReadAt(s, p, 8);
@@ -69,18 +69,20 @@ internal static class ContainerScanner
             uint length = BinaryPrimitives.ReadUInt32BigEndian(h);
             var type = Encoding.ASCII.GetString(h, 4, 4);
             if (type == "IEND" || length > int.MaxValue) break;
-            if (length <= MaxBlockBytes && (type == "eXIf" && exif is null || type is "tEXt" or "zTXt" or "iTXt" && iptc is null))
+            if (length <= MaxBlockBytes && (type == "eXIf" && exif is null || type == "iCCP" && icc is null || type is "tEXt" or "zTXt" or "iTXt" && iptc is null))
             {
                 var body = ReadAt(s, p + 8, (int)length);
                 if (body is not null)
                 {
                     if (type == "eXIf") exif = body;
+                    // iCCP: profile name, NUL, compression method 0, zlib data (ImageSharp 2.1's PNG decoder ignores it).
+                    else if (type == "iCCP" && Array.IndexOf(body, (byte)0) is var nul and > 0 && nul + 2 <= body.Length) icc = Inflate(body, nul + 2);
                     else if (PngText(type, body) is ("Raw profile type iptc", { } text)) iptc = PngTextProfile.Decode(text);
                 }
             }
             p += 12 + length;
         }
-        return new(exif, iptc);
+        return new(exif, iptc, icc);
     }
 
     /// <summary>Keyword and text of a PNG text chunk.</summary>

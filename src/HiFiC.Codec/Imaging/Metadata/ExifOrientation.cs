@@ -11,12 +11,12 @@ public static class ExifOrientation
 {
     public const ushort Tag = 0x0112;
 
-    /// <summary>A copy of <paramref name="exif"/> with orientation 1, or the block itself when it has no orientation tag (or is not TIFF-structured).</summary>
+    /// <summary>A copy of <paramref name="exif"/> with orientation 1, or the block itself when its orientation is 1 already or absent (or it is not TIFF-structured).</summary>
     public static byte[] Reset(byte[] exif)
     {
         ArgumentNullException.ThrowIfNull(exif);
         int at = FindValue(exif);
-        if (at < 0) return exif;
+        if (at < 0 || Read(exif) == 1) return exif;
         var copy = (byte[])exif.Clone();
         bool little = copy[0] == (byte)'I';
         if (little) BinaryPrimitives.WriteUInt16LittleEndian(copy.AsSpan(at), 1);

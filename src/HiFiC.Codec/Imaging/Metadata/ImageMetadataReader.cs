@@ -31,7 +31,7 @@ internal static class ImageMetadataReader
         byte[]? exif = raw.Exif ?? ProfileExif(format is TiffFormat ? frame.ExifProfile ?? md.ExifProfile : md.ExifProfile, format is TiffFormat);
         byte[]? xmp = NonEmpty((md.XmpProfile ?? frame.XmpProfile)?.ToByteArray());
         byte[]? iptc = raw.Iptc ?? NonEmpty((md.IptcProfile ?? frame.IptcProfile)?.Data);
-        byte[]? icc = NonEmpty((md.IccProfile ?? frame.IccProfile)?.ToByteArray());
+        byte[]? icc = raw.Icc ?? NonEmpty((md.IccProfile ?? frame.IccProfile)?.ToByteArray());
         if (upright)
         {
             if (exif is not null) exif = ExifOrientation.Reset(exif);
