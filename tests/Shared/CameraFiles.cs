@@ -57,6 +57,18 @@ public static class CameraFiles
         return jpeg.ToArray();
     }
 
+    /// <summary>A smooth picture (no noise) saved as JPEG at a very low quality: about 0.1 bits per pixel.</summary>
+    public static byte[] SmoothJpeg(int width, int height, int quality)
+    {
+        using var image = new Image<Rgb24>(width, height);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                image[x, y] = new Rgb24((byte)(40 + 150 * x / width), (byte)(60 + 120 * y / height), (byte)(200 - 100 * (x + y) / (width + height)));
+        using var jpeg = new MemoryStream();
+        image.SaveAsJpeg(jpeg, new JpegEncoder { Quality = quality });
+        return jpeg.ToArray();
+    }
+
     /// <summary>A GIF with <paramref name="frames"/> frames of different colours.</summary>
     public static byte[] AnimatedGif(int frames, int size = 32)
     {
