@@ -51,6 +51,7 @@ public sealed class ArchiveFidelityTests : IDisposable
         var m = Manifest(dst, "icon.png");
         Assert.True(m.IsOriginal, m.KeptReason);
         Assert.StartsWith("larger:", m.KeptReason);
+        output.WriteLine($"icon.png: {m.KeptReason}; big.png {new FileInfo(Path.Combine(src, "big.png")).Length} -> {Manifest(dst, "big.png").OutputSize} bytes");
         Assert.Equal(icon, File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Original("icon.png"))));
         Assert.False(File.Exists(Path.Combine(dst, ArchiveNaming.Bitstream("icon.png"))));
         Assert.False(Manifest(dst, "big.png").IsOriginal);
@@ -104,6 +105,7 @@ public sealed class ArchiveFidelityTests : IDisposable
         Assert.Equal((1L, 1L), (summary.Images, summary.KeptOriginal));
         var m = Manifest(dst, "loop.gif");
         Assert.StartsWith("animated GIF", m.KeptReason);
+        output.WriteLine($"loop.gif {gif.Length} bytes, 3 frames: {m.KeptReason}");
         Assert.Equal((96, 96, 0), (m.Width, m.Height, m.Tiles));
         var restoredDir = Path.Combine(temp.Path, "restored");
         await ArchiveRunner.RestoreAsync(dst, restoredDir, models, modelInstances: 1);
@@ -127,6 +129,7 @@ public sealed class ArchiveFidelityTests : IDisposable
         Assert.Equal((2L, 2L), (summary.Images, summary.KeptOriginal));
         var m = Manifest(dst, "a.png");
         Assert.StartsWith("belowFloor: MS-SSIM", m.KeptReason);
+        output.WriteLine($"a.png at minMsSsim 0.9999: {m.KeptReason}");
         Assert.True(m.Verified);
         Assert.Equal(File.ReadAllBytes(Path.Combine(src, "a.png")), File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Original("a.png"))));
 
@@ -137,6 +140,7 @@ public sealed class ArchiveFidelityTests : IDisposable
         var p = Manifest(dst2, "a.png");
         Assert.True(p.Verified && p.Psnr > 1 && p.WorstTilePsnr > 1 && p.WorstTileMsSsim is not null, p.KeptReason);
         Assert.True(p.WorstTilePsnr <= p.Psnr + 1e-9);
+        output.WriteLine($"a.png at minPsnr 1: {p.OutputSize} bytes, PSNR {p.Psnr:0.##} dB (worst tile {p.WorstTilePsnr:0.##}), MS-SSIM {p.MsSsim:0.####} (worst tile {p.WorstTileMsSsim:0.####})");
     }
 
     [Fact]
@@ -163,6 +167,8 @@ public sealed class ArchiveFidelityTests : IDisposable
 
         var summary = await ArchiveAsync(src, dst);
         Assert.Equal((1L, 0L), (summary.Images, summary.KeptOriginal));
+        var entry = Manifest(dst, "IMG_0001.jpg");
+        output.WriteLine($"IMG_0001.jpg {entry.SourceSize} bytes ({original.Metadata!.Bytes} of metadata) -> {entry.OutputSize} bytes of .hific with the metadata section");
         var restoredDir = Path.Combine(temp.Path, "restored");
         await ArchiveRunner.RestoreAsync(dst, restoredDir, models, modelInstances: 1);
 
