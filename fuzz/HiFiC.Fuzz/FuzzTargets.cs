@@ -58,7 +58,7 @@ public static class FuzzTargets
         }
     }
 
-    /// <summary>Open, then every tile and the alpha plane, as a reader of the file would.</summary>
+    /// <summary>Open, then every tile, the alpha plane and the metadata section, as a reader of the file would.</summary>
     public static void Header(byte[] data)
     {
         using var reader = HificReader.Open(data);
@@ -73,6 +73,7 @@ public static class FuzzTargets
         var alpha = reader.ReadAlpha();
         if (alpha is not null && alpha.Length != (long)h.Width * h.Height)
             throw new InvalidOperationException($"alpha plane of {alpha.Length} bytes for {h.Width}x{h.Height}");
+        reader.ReadMetadata();
     }
 
     /// <summary>The model check of HificDecoder.CheckModel, then every tile's latent through

@@ -61,6 +61,10 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", maxAttempts = 100000 }), HttpStatusCode.BadRequest, "maxAttempts");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", refineSteps = -3 }), HttpStatusCode.BadRequest, "refineSteps");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", refineSteps = 5, tileSize = 2048 }), HttpStatusCode.BadRequest, "refineSteps");
+        // Quality floor and keepOriginalWhen (issue 17).
+        await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", minMsSsim = 1.5 }), HttpStatusCode.BadRequest, "minMsSsim");
+        await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", minPsnr = -1 }), HttpStatusCode.BadRequest, "minPsnr");
+        await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", keepOriginalWhen = "sometimes" }), HttpStatusCode.BadRequest, "keepOriginalWhen");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { destination = "archive" }), HttpStatusCode.BadRequest, "source");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { id = "a/b", source = "originals", destination = "archive" }), HttpStatusCode.BadRequest, "id");
         // Outside the roots, traversal, other schemes.

@@ -26,11 +26,13 @@ public sealed class ArchiveCompressCommand : Command
     private readonly Option<bool> redo = CommonOptions.Redo();
     private readonly Option<double> splitAbove = CommonOptions.SplitAbove();
     private readonly Option<int> refine = CommonOptions.Refine();
+    private readonly QualityFloorOptions quality = new();
     private readonly Option<int> instances = new("--instances") { Description = "Model instances in the silo (default: cores / --threads)." };
 
     public ArchiveCompressCommand(CliContext cli) : base("compress", "Recompress every image under a folder into an archive folder, with live progress and a summary.")
     {
         Add(source); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(instances);
+        quality.AddTo(this);
         CommonOptions.RateOrBpp(this, rate, bpp);
         SetAction((r, ct) => ExecuteAsync(cli, r, ct));
     }
@@ -57,6 +59,9 @@ public sealed class ArchiveCompressCommand : Command
             SkipExisting = !r.GetValue(redo),
             SplitAbovePixels = (long)(r.GetValue(splitAbove) * 1e6),
             RefineSteps = r.GetValue(refine),
+            MinMsSsim = r.GetValue(quality.MinMsSsim),
+            MinPsnr = r.GetValue(quality.MinPsnr),
+            KeepOriginalWhen = quality.When(r),
             ModelInstances = r.GetValue(instances),
             ThreadsPerInstance = Math.Max(1, TorchSharp.torch.get_num_threads()),
             Models = new RegistryModelSource(cli.Models),
@@ -76,6 +81,7 @@ public sealed class ArchiveCompressCommand : Command
         SummaryTable.Write(cli.Out, "archive compress",
         [
             ("Images", Units.Count(s.Done)),
+            ("Kept as original", Units.Count(s.KeptOriginal)),
             ("Skipped", Units.Count(s.Skipped)),
             ("Failed", Units.Count(s.Failed)),
             ("Bytes before", Units.Bytes(s.BytesIn)),

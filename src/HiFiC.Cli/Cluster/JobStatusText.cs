@@ -13,6 +13,7 @@ internal static class JobStatusText
         [
             ("Phase", s.Phase.ToString()),
             ("Images", Units.Count(s.Done)),
+            ("Kept as original", Units.Count(s.KeptOriginal)),
             ("Skipped", Units.Count(s.Skipped)),
             ("Failed", Units.Count(s.Failed)),
             ("Queued", Units.Count(s.Queued)),

@@ -31,15 +31,19 @@ public sealed class RestoreCommand : JobClientCommand
     {
         var (archive, sourcePath) = Split(r.GetValue(archived)!);
         var rect = r.GetValue(region);
-        var request = new RestoreRequest(archive, sourcePath, rect is { } p ? new ImageRegion(p.X, p.Y, p.Width, p.Height) : null);
+        // An image kept as its original comes back as its bytes, unless the output is named .png: then as PNG.
+        bool png = r.GetValue(output) is { } named && named.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
+        var request = new RestoreRequest(archive, sourcePath, rect is { } p ? new ImageRegion(p.X, p.Y, p.Width, p.Height) : null, AsPng: png);
         var image = await client.GetGrain<IRestoreGrain>(0).RestoreAsync(request, ct);
-        var path = r.GetValue(output) ?? ArchiveNaming.RestoredName(sourcePath);
+        var path = r.GetValue(output) ?? (image.Original && rect is null ? sourcePath : ArchiveNaming.RestoredName(sourcePath));
         AtomicFile.Write(path, r.GetValue(overwrite), s => s.Write(image.Png), ct);
-        cli.Out.WriteLine($"{path}: {image.Width}x{image.Height} from {sourcePath} (model {image.ModelId})");
+        cli.Out.WriteLine(!image.Original ? $"{path}: {image.Width}x{image.Height} from {sourcePath} (model {image.ModelId})"
+            : rect is null && !png ? $"{path}: {image.Width}x{image.Height}, the original's bytes as archived ({image.ContentType})"
+            : $"{path}: {image.Width}x{image.Height} from {sourcePath} (archived as its original, decoded to PNG)");
         return ExitCodes.Ok;
     }
 
-    /// <summary>".../archive/sub/a.png.hific" → archive location ".../archive/sub" and source path "a.png".</summary>
+    /// <summary>".../archive/sub/a.png.hific" (or its .hific.json, or a.png.orig) → archive location ".../archive/sub" and source path "a.png".</summary>
     internal static (string Archive, string SourcePath) Split(string archived)
     {
         bool uri = archived.Contains("://", StringComparison.Ordinal);
@@ -48,6 +52,8 @@ public sealed class RestoreCommand : JobClientCommand
         if (slash < 0 || slash == full.Length - 1) throw new UsageException($"not an archived file: {archived}");
         var name = full[(slash + 1)..];
         if (name.EndsWith(".hific.json", StringComparison.Ordinal)) name = name[..^".json".Length];
+        // A kept original's blob (a.png.orig) restores as a.png, through its manifest, like its bitstream would.
+        if (name.EndsWith(ArchiveNaming.OriginalSuffix, StringComparison.Ordinal)) name = name[..^ArchiveNaming.OriginalSuffix.Length] + ".hific";
         // A bitstream renamed while its entry was replaced (a.png.<hash>.hific) restores as a.png, through its manifest.
         var source = ArchiveNaming.SourceOfBitstream(name) ?? throw new UsageException($"not a .hific file: {archived}");
         return (full[..slash], source);

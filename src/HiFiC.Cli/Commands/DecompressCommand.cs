@@ -62,7 +62,7 @@ public sealed class DecompressCommand : Command, IForwardOnlyCommand
             var codec = forced ?? cli.Models.LoadByDigest(Convert.ToHexStringLower(header.WeightsDigest), header.ModelId);
             if (area is { } a) RegionParser.CheckInside(a, header.Width, header.Height);
             var decoded = DecoderFor(codec).Decompress(stream, area, token);
-            AtomicFile.Write(job.Output!, replace, s => ImageIO.SavePng(s, decoded.Image, decoded.Source, decoded.Alpha), token);
+            AtomicFile.Write(job.Output!, replace, s => ImageIO.SavePng(s, decoded.Image, decoded.Source, decoded.Alpha, decoded.Metadata), token);
             return new DecompressedFile(job.Name, job.Output!, stream.Length, new FileInfo(job.Output!).Length, decoded.Region,
                 header.Width, header.Height, codec.Id, clock.Elapsed);
         }, Describe, ct);

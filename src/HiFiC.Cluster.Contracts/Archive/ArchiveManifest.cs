@@ -37,6 +37,16 @@ public sealed record ArchiveManifest
     public bool Verified { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Psnr { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? MsSsim { get; init; }
+    /// <summary>Worst PSNR / MS-SSIM over the tiles (verified files only): a local artefact shows here, not in the mean.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? WorstTilePsnr { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? WorstTileMsSsim { get; init; }
+    /// <summary>"original" when <see cref="Output"/> holds the original's bytes as they were (see <see cref="KeptReason"/>); null for a .hific.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StoredAs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? KeptReason { get; init; }
+
+    public const string StoredAsOriginal = "original";
+
+    [JsonIgnore] public bool IsOriginal => StoredAs == StoredAsOriginal;
 
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {

@@ -14,6 +14,10 @@ public static class ArchiveNaming
     public static string Bitstream(string sourcePath) => sourcePath + BitstreamSuffix;
     public static string Manifest(string sourcePath) => sourcePath + ManifestSuffix;
 
+    /// <summary>Where an original kept as it was (manifest storedAs "original") lies: the name is not an image name, so listings skip it.</summary>
+    public static string Original(string sourcePath) => sourcePath + OriginalSuffix;
+    public const string OriginalSuffix = ".orig";
+
     /// <summary>
     /// <paramref name="output"/> with the first 16 hex digits of its content's SHA-256 before the
     /// extension (a.png.hific → a.png.0123456789abcdef.hific): the name a replacement bitstream is

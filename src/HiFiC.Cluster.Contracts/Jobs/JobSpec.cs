@@ -46,4 +46,10 @@ public sealed record JobSpec
     /// The status reports the t it became.
     /// </summary>
     [Id(10)] public string? RateName { get; init; }
+    /// <summary>Quality floor (issue 17): the decoded image and its worst tile must reach this MS-SSIM; implies verify. Null = none.</summary>
+    [Id(11)] public double? MinMsSsim { get; init; }
+    /// <summary>Quality floor in dB of PSNR, checked like <see cref="MinMsSsim"/>.</summary>
+    [Id(12)] public double? MinPsnr { get; init; }
+    /// <summary>When the original's bytes are stored instead of the .hific; null = larger,belowFloor (<see cref="QualityFloor.DefaultWhen"/>).</summary>
+    [Id(13)] public KeepOriginalWhen? KeepOriginalWhen { get; init; }
 }

@@ -42,6 +42,8 @@ public static class JobSpecValidator
             Err("refineSteps", $"must be between 0 and {MaxRefineSteps} (got {spec.RefineSteps})");
         else if (spec.RefineSteps > 0 && spec.TileSize > MaxRefineTileSize)
             Err("refineSteps", $"needs a tile size of {MaxRefineTileSize} or less (refinement memory grows with the tile; got {spec.TileSize})");
+        if (QualityFloor.Check(spec.MinMsSsim, spec.MinPsnr) is { } floorError)
+            Err(floorError.StartsWith("minPsnr", StringComparison.Ordinal) ? "minPsnr" : "minMsSsim", floorError);
         return errors;
     }
 

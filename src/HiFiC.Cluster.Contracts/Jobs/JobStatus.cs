@@ -50,6 +50,8 @@ public sealed record JobStatus
     [Id(30)] public long TilesDone { get; init; }
     /// <summary>The rate t the job codes at (its spec's rate name resolved on the model's card, or its rate).</summary>
     [Id(31)] public double? Rate { get; init; }
+    /// <summary>Of <see cref="Done"/>, the images stored as their original bytes (larger as .hific, below the floor, or not codable whole).</summary>
+    [Id(32)] public long KeptOriginal { get; init; }
 
     public long Finished => Done + Failed + Skipped + Cancelled;
 }

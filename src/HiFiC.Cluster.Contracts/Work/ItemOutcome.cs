@@ -14,4 +14,5 @@ public sealed record ItemOutcome(
     [property: Id(5)] string? Reason = null,
     [property: Id(6)] int Attempts = 0,
     [property: Id(7)] int TileCount = 0,
-    [property: Id(30)] string? TileSha256 = null);
+    [property: Id(30)] string? TileSha256 = null,
+    [property: Id(8)] bool KeptOriginal = false);

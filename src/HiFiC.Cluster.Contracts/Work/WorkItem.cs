@@ -1,3 +1,5 @@
+using HiFiC.Cluster.Contracts.Jobs;
+
 namespace HiFiC.Cluster.Contracts.Work;
 
 /// <summary>
@@ -27,7 +29,8 @@ public sealed record WorkItem(
     [property: Id(13)] int TileCount = 0,
     [property: Id(14)] int RefineSteps = 0,
     [property: Id(30)] bool SkipIfCurrent = false,
-    [property: Id(31)] IReadOnlyList<string>? TileSha256 = null)
+    [property: Id(31)] IReadOnlyList<string>? TileSha256 = null,
+    [property: Id(15)] QualityFloor? Quality = null)
 {
     /// <summary>The coordinator's key for this item: the path, plus the tile or assembly step.</summary>
     public string Key => WorkKeys.For(SourcePath, Part, Tile);

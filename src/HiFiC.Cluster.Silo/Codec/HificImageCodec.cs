@@ -32,9 +32,9 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
             var result = session.Encoder(model).Compress(loaded, encoded, options, token);
             var bytes = encoded.ToArray();
             // Decode exactly the bytes that will be written; the worker then checks storage returns them.
-            var (psnr, msssim) = request.Verify ? Verify(session, model, loaded, bytes, result.LatentHash, token) : (null, null);
+            var f = request.Verify ? Verify(session, model, loaded, bytes, result.LatentHash, token) : null;
             var outcome = new CompressOutcome(result.Width, result.Height, result.Tiles, bytes.Length, result.Bpp,
-                result.LatentHash, model.Id, model.Digest, request.Verify, psnr, msssim);
+                result.LatentHash, model.Id, model.Digest, request.Verify, f?.Psnr, f?.MsSsim, f?.WorstTilePsnr, f?.WorstTileMsSsim);
             return (outcome, bytes);
         }, ct);
         await output.WriteAsync(bytes, ct);
@@ -53,7 +53,7 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
                 PixelRect? rect = region is null ? null : new PixelRect(region.X, region.Y, region.Width, region.Height);
                 var decoded = session.Decoder(model).Decompress(new MemoryStream(input, writable: false), rect, token);
                 using var ms = new MemoryStream();
-                ImageIO.SavePng(ms, decoded.Image, decoded.Source, decoded.Alpha);
+                ImageIO.SavePng(ms, decoded.Image, decoded.Source, decoded.Alpha, decoded.Metadata);
                 return (new RestoreOutcome(decoded.Image.Width, decoded.Image.Height, decoded.LatentHash, model.Id, model.Digest), ms.ToArray());
             }
             catch (Exception e) when (e is HificFormatException or EntropyDecodeException or ModelMismatchException)
@@ -100,9 +100,9 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
             AssembledFile file;
             try { file = session.Split(model).Assemble(loaded, request.Options, tiles, request.TileSha256); }
             catch (TilePartException e) { throw new CodecInputException(e.Message, e); }
-            var (psnr, msssim) = request.Verify ? Verify(session, model, loaded, file.Bytes, file.LatentHash, token) : (null, null);
+            var f = request.Verify ? Verify(session, model, loaded, file.Bytes, file.LatentHash, token) : null;
             var outcome = new CompressOutcome(file.Header.Width, file.Header.Height, file.Tiles, file.Bytes.Length,
-                file.Bpp, file.LatentHash, model.Id, model.Digest, request.Verify, psnr, msssim);
+                file.Bpp, file.LatentHash, model.Id, model.Digest, request.Verify, f?.Psnr, f?.MsSsim, f?.WorstTilePsnr, f?.WorstTileMsSsim);
             return (outcome, file.Bytes);
         }, ct);
         await output.WriteAsync(bytes, ct);
@@ -121,14 +121,13 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
     }
 
     /// <summary>Decodes the bytes to be written; equal latent hashes prove they decode bit-exactly here.</summary>
-    private static (double? Psnr, double? MsSsim) Verify(ModelSession session, CodecModel model, LoadedImage source, byte[] bytes, string latentHash, CancellationToken token)
+    private static Fidelity Verify(ModelSession session, HiFiC.Codec.Models.CodecModel model, LoadedImage source, byte[] bytes, string latentHash, CancellationToken token)
     {
-        try
-        {
-            var r = HificVerifier.Verify(session.Decoder(model), source, bytes, latentHash, token);
-            return (r.Psnr, r.MsSsim);
-        }
-        catch (VerificationException e) { throw new CodecInputException($"{e.Message} (model {model.Id})", e); }
+        var decoded = session.Decoder(model).Decompress(new MemoryStream(bytes, writable: false), null, token);
+        if (decoded.LatentHash != latentHash)
+            throw new CodecInputException(
+                $"verify failed: decoded latent hash {decoded.LatentHash?[..16]}… differs from the encoder's {latentHash[..16]}… (model {model.Id})");
+        return FidelityMeasure.Measure(source.Rgb, decoded.Image, decoded.Header.TileSize);
     }
 
     public Task<ModelInfo> ResolveModelAsync(string? model, CancellationToken ct) =>

@@ -18,6 +18,11 @@ public sealed record ArchiveRunOptions
     public long SplitAbovePixels { get; init; } = JobSpec.DefaultSplitAbovePixels;
     /// <summary>Encoder-side latent refinement steps per tile (0 = off).</summary>
     public int RefineSteps { get; init; }
+    /// <summary>Quality floor (MS-SSIM, PSNR dB) on the whole image and its worst tile; implies verify. Null = none.</summary>
+    public double? MinMsSsim { get; init; }
+    public double? MinPsnr { get; init; }
+    /// <summary>When originals are stored as they are; null = larger,belowFloor.</summary>
+    public Contracts.Jobs.KeepOriginalWhen? KeepOriginalWhen { get; init; }
     /// <summary>Model instances in the embedded silo (0 = by cores).</summary>
     public int ModelInstances { get; init; }
     public int ThreadsPerInstance { get; init; } = 2;
@@ -39,5 +44,8 @@ public sealed record ArchiveRunOptions
         MaxAttempts = MaxAttempts,
         SplitAbovePixels = SplitAbovePixels,
         RefineSteps = RefineSteps,
+        MinMsSsim = MinMsSsim,
+        MinPsnr = MinPsnr,
+        KeepOriginalWhen = KeepOriginalWhen,
     };
 }

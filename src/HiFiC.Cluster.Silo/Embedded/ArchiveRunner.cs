@@ -73,7 +73,8 @@ public static class ArchiveRunner
                 try
                 {
                     var image = await restore.RestoreAsync(new RestoreRequest(archive, path), token);
-                    await output.WriteAsync(ArchiveNaming.RestoredName(path), image.Png, token);
+                    // An image kept as its original comes back under its own name, bytes as they were.
+                    await output.WriteAsync(image.Original ? path : ArchiveNaming.RestoredName(path), image.Png, token);
                     Interlocked.Add(ref bytes, image.Png.Length);
                     Interlocked.Increment(ref restored);
                 }

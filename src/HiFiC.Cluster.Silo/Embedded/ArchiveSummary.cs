@@ -6,6 +6,8 @@ namespace HiFiC.Cluster.Silo.Embedded;
 public sealed record ArchiveSummary(JobStatus Status, TimeSpan Elapsed)
 {
     public long Images => Status.Done;
+    /// <summary>Of <see cref="Images"/>, those stored as their original bytes.</summary>
+    public long KeptOriginal => Status.KeptOriginal;
     public long BytesBefore => Status.BytesIn;
     public long BytesAfter => Status.BytesOut;
     public double Ratio => Status.BytesOut > 0 ? (double)Status.BytesIn / Status.BytesOut : 0;

@@ -181,6 +181,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                     S.BytesIn += o.BytesIn;
                     S.BytesOut += o.BytesOut;
                     S.Pixels += o.Pixels;
+                    if (o.KeptOriginal) S.KeptOriginal++;
                     break;
                 case OutcomeKind.Split:
                     // The tiles go out from here, not from the worker, so that every tile is in
@@ -268,10 +269,12 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private WorkItem Item(string path, long size, WorkPart part = WorkPart.Whole, int tile = 0, int tiles = 0)
     {
         var spec = S.Spec!;
-        return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify,
+        // A quality floor needs the decode verification does: it implies verify.
+        var quality = QualityFloor.Of(spec);
+        return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify || quality.HasFloor,
             spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps,
             // Whether the archive already holds the image is decided by the worker, which reads the original anyway and hashes it.
-            SkipIfCurrent: part == WorkPart.Whole && spec.SkipExisting);
+            SkipIfCurrent: part == WorkPart.Whole && spec.SkipExisting, Quality: quality);
     }
 
     private void EnsureTimer()
@@ -526,6 +529,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             DuplicateReports = S.DuplicateReports,
             SplitImages = S.SplitImages,
             TilesDone = S.TilesDone,
+            KeptOriginal = S.KeptOriginal,
         };
     }
 }

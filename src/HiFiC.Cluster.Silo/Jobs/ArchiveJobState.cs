@@ -49,5 +49,8 @@ public sealed class ArchiveJobState
     /// <summary>Split images → SHA-256 of each tile part counted so far (tile order); the assembly item carries them. Ids from 40 on: kept apart from other additions.</summary>
     [Id(40)] public Dictionary<string, string[]> TileSha256 { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Of Done, the images stored as their original bytes (issue 17).</summary>
+    [Id(28)] public long KeptOriginal { get; set; }
+
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

@@ -4,6 +4,7 @@ using HiFiC.Cluster.Silo.Entries;
 using HiFiC.Cluster.Silo.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using HiFiC.Cluster.Silo.Work;
 using Orleans.Concurrency;
 
 namespace HiFiC.Cluster.Silo.Restore;
@@ -29,9 +30,11 @@ public sealed class RestoreGrain(IImageCodec codec, IBlobStoreFactory blobs, IOp
         {
             var archive = blobs.OpenSource(request.Archive);
             var path = BlobPaths.Normalize(request.SourcePath);
-            // Through the manifest, with the bitstream checked against its SHA-256: a damaged or mixed
+            // Through the manifest, with the stored bytes checked against its SHA-256: a damaged or mixed
             // entry is refused with the reason (InvalidDataException), never decoded into a wrong image.
             var entry = await ArchiveEntries.ReadAsync(archive, path, deadline.Token);
+            // An image kept as its original comes back as those bytes (or decoded to PNG when asked).
+            if (entry.Manifest.IsOriginal) return await OriginalRestore.RestoreAsync(entry, path, request, deadline.Token);
             RestoreLimits.Check(entry.Bitstream, request, o.MaxPixels);
             using var png = new MemoryStream();
             var outcome = await codec.RestoreAsync(new MemoryStream(entry.Bitstream, writable: false), png, request.Region, deadline.Token);

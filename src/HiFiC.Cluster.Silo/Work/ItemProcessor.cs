@@ -123,7 +123,9 @@ public sealed class ItemProcessor(
         var destination = blobs.OpenStore(item.Destination);
         var original = await source.TryReadAllAsync(item.SourcePath, ct)
             ?? throw new CodecInputException($"source vanished: {item.SourcePath}");
-        var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, item.Verify, item.RefineSteps);
+        var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, KeepOriginalPolicy.MustVerify(item), item.RefineSteps);
+        // Issue 17: animations, multi-page TIFF and CMYK are stored as they are, never cut down.
+        var kept = KeepOriginalPolicy.BeforeCompressing(item, original);
 
         if (item.Part == WorkPart.Whole && item.SkipIfCurrent)
         {
@@ -135,7 +137,7 @@ public sealed class ItemProcessor(
                 // before reporting: that image is done by this job, not skipped.
                 return delivery <= 1
                     ? new ItemOutcome(item.Key, OutcomeKind.Current, BytesIn: original.Length)
-                    : new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, current.OutputSize, (long)current.Width * current.Height);
+                    : new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, current.OutputSize, (long)current.Width * current.Height, KeptOriginal: current.IsOriginal);
             }
             logger.LogDebug("{Path} is archived again: {Reason}", item.SourcePath, why);
         }
@@ -147,7 +149,7 @@ public sealed class ItemProcessor(
                 // it is decoded or split into tiles.
                 var shape = await codec.IdentifyAsync(new MemoryStream(original, writable: false), item.TileSize, ct);
                 ImageSizeGuard.Check(shape, options.MaxImagePixels);
-                if (item.SplitAbovePixels > 0 && shape.Pixels > item.SplitAbovePixels && shape.Tiles > 1)
+                if (kept is null && item.SplitAbovePixels > 0 && shape.Pixels > item.SplitAbovePixels && shape.Tiles > 1)
                     return new ItemOutcome(item.Key, OutcomeKind.Split, BytesIn: original.Length, TileCount: shape.Tiles);
                 break;
             case WorkPart.Tile:
@@ -159,7 +161,11 @@ public sealed class ItemProcessor(
 
         using var encoded = new MemoryStream();
         CompressOutcome result;
-        if (item.Part == WorkPart.Assemble)
+        if (kept is not null)
+        {
+            result = await KeepOriginalPolicy.DescribeOriginalAsync(codec, item, original, ct);
+        }
+        else if (item.Part == WorkPart.Assemble)
         {
             var hashes = item.TileSha256 is { } h && h.Count == item.TileCount ? h
                 : throw new CodecInputException($"the assembly item of {item.SourcePath} lacks its tiles' hashes");
@@ -175,10 +181,15 @@ public sealed class ItemProcessor(
             result = await codec.CompressAsync(new MemoryStream(original, writable: false), encoded, request, ct);
         }
         var bitstream = encoded.ToArray();
+        // Never bigger (or, with a floor, worse) than the original: then the original's bytes are the entry.
+        kept ??= KeepOriginalPolicy.AfterCompressing(item, original.Length, bitstream.Length, result);
+        if (kept is not null) bitstream = original;
         var outputSha = ArchiveEntries.Sha256(bitstream);
         // The commit reads the entry back and checks it against these hashes, so storage returning
-        // other bytes than were written fails the item whether or not the job verifies.
-        await ArchiveEntries.CommitAsync(destination, item.SourcePath, ArchiveNaming.Bitstream(item.SourcePath), bitstream, output => new ArchiveManifest
+        // other bytes than were written fails the item whether or not the job verifies. It also
+        // removes the blob of the entry it replaces (a .hific replaced by a kept original, or back).
+        var preferred = kept is null ? ArchiveNaming.Bitstream(item.SourcePath) : ArchiveNaming.Original(item.SourcePath);
+        await ArchiveEntries.CommitAsync(destination, item.SourcePath, preferred, bitstream, output => new ArchiveManifest
         {
             SourcePath = item.SourcePath,
             SourceSize = original.Length,
@@ -193,17 +204,21 @@ public sealed class ItemProcessor(
             RefineSteps = item.RefineSteps,
             Width = result.Width,
             Height = result.Height,
-            Tiles = result.Tiles,
-            Bpp = result.Bpp,
-            LatentHash = result.LatentHash,
-            Verified = result.Verified,
-            Psnr = result.Psnr,
-            MsSsim = result.MsSsim,
+            Tiles = kept is null ? result.Tiles : 0,
+            Bpp = bitstream.Length * 8.0 / ((double)result.Width * result.Height),
+            LatentHash = kept is null ? result.LatentHash : "",
+            Verified = kept is null ? result.Verified : request.Verify,
+            Psnr = kept is null ? result.Psnr : null,
+            MsSsim = kept is null ? result.MsSsim : null,
+            WorstTilePsnr = kept is null ? result.WorstTilePsnr : null,
+            WorstTileMsSsim = kept is null ? result.WorstTileMsSsim : null,
+            StoredAs = kept is null ? null : ArchiveManifest.StoredAsOriginal,
+            KeptReason = kept,
         }, ct);
         if (item.Part == WorkPart.Assemble)
             for (int t = 0; t < item.TileCount; t++)
                 await destination.DeleteAsync(ArchiveNaming.TilePart(item.JobId, item.SourcePath, t, item.TileSha256![t]), ct);
-        return new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, bitstream.Length, (long)result.Width * result.Height);
+        return new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, bitstream.Length, (long)result.Width * result.Height, KeptOriginal: kept is not null);
     }
 
     private async Task RenewWhileWorkingAsync(LeaseHolder held, CancellationToken ct)

@@ -25,6 +25,12 @@ public sealed record JobRequest
     public long? SplitAbovePixels { get; init; }
     /// <summary>Encoder-side latent refinement steps per tile (0 = off; slow without GPU silos).</summary>
     public int? RefineSteps { get; init; }
+    /// <summary>Quality floor (whole image and worst tile): MS-SSIM in (0, 1]; implies verify.</summary>
+    public double? MinMsSsim { get; init; }
+    /// <summary>Quality floor in dB of PSNR; implies verify.</summary>
+    public double? MinPsnr { get; init; }
+    /// <summary>"larger", "belowFloor", "larger,belowFloor" (the default) or "never": when the original's bytes are stored instead.</summary>
+    public string? KeepOriginalWhen { get; init; }
 }
 
 /// <summary>A job as the API shows it: the coordinator's status plus what the dashboard derives from it.</summary>

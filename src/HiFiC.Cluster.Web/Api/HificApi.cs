@@ -70,6 +70,12 @@ public static partial class HificApi
         if (request.Rate is not null && request.RateName is not null) Err("rateName", "give rate or rateName, not both");
         // Without either, the card's default name: the same default as `hific compress`.
         var rateName = request.RateName ?? (request.Rate is null ? CodecModel.DefaultRateName : null);
+        KeepOriginalWhen? keepWhen = null;
+        if (request.KeepOriginalWhen is { } keepText)
+        {
+            if (QualityFloor.TryParseWhen(keepText, out var parsed)) keepWhen = parsed;
+            else Err("keepOriginalWhen", "must be larger, belowFloor, larger,belowFloor or never");
+        }
         // Defaults and rules are the contracts' (JobSpec, JobSpecValidator), shared with the CLI and the coordinator.
         var spec = new JobSpec
         {
@@ -77,6 +83,7 @@ public static partial class HificApi
             TileSize = request.TileSize ?? JobSpec.DefaultTileSize, Verify = request.Verify ?? false, SkipExisting = request.SkipExisting ?? true,
             MaxAttempts = request.MaxAttempts ?? JobSpec.DefaultMaxAttempts, SplitAbovePixels = request.SplitAbovePixels ?? JobSpec.DefaultSplitAbovePixels,
             RefineSteps = request.RefineSteps ?? 0,
+            MinMsSsim = request.MinMsSsim, MinPsnr = request.MinPsnr, KeepOriginalWhen = keepWhen,
         };
         foreach (var e in JobSpecValidator.Check(spec))
             if (!errors.ContainsKey(e.Field)) Err(e.Field, e.Message);
@@ -265,7 +272,8 @@ public static partial class HificApi
             // The entry's bitstream is missing or is not the one its manifest describes: refused, never decoded.
             return Bad("Archive entry damaged", e.Message, 422);
         }
-        return Results.File(image.Png, "image/png");
+        // Originals kept as they were come back as their bytes, of their own (raster) type; regions always as PNG.
+        return Results.File(image.Png, image.ContentType);
     }
 
     internal static async Task<IResult> GetOriginal(string path, string? job, IGrainFactory grains, LocationPolicy locations, IBlobStoreFactory blobs, CancellationToken ct)

@@ -110,7 +110,7 @@ public sealed class HificDecoder
         // Only the region's alpha is allocated, however large the image.
         var alpha = reader.ReadAlpha(target.X, target.Y, target.Width, target.Height);
         var source = new SourceColor(header.Color.SourceChannels, header.Color.SourceBitDepth, header.Color.HasAlpha);
-        return new DecodedImage(output, target, header, source, alpha, hasher?.Finish());
+        return new DecodedImage(output, target, header, source, alpha, hasher?.Finish()) { Metadata = reader.ReadMetadata() };
     }
 
     private List<int> NeededTiles(TileLayout layout, int t)

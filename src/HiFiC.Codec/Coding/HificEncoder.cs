@@ -50,7 +50,7 @@ public sealed class HificEncoder
             estimatedBits += encoded.EstimatedBits;
             hasher.Append(encoded.ZSymbols, encoded.YSymbols);
         }
-        var bytes = HificWriter.WriteToArray(header, payloads, image.Alpha);
+        var bytes = HificWriter.WriteToArray(header, payloads, image.Alpha, metadata: image.Metadata);
         output.Write(bytes);
         long payloadBytes = payloads.Sum(p => (long)p.Length);
         return new CompressResult(rgb.Width, rgb.Height, layout.Count, bytes.Length, bytes.Length * 8.0 / ((double)rgb.Width * rgb.Height),

@@ -1,3 +1,5 @@
+using HiFiC.Codec.Imaging.Metadata;
+
 namespace HiFiC.Codec.Format;
 
 /// <summary>Collects tiles as they are encoded, in any order and from several threads (one worker
@@ -9,6 +11,7 @@ public sealed class HificFileBuilder
     private readonly HificTilePayload?[] _tiles;
     private readonly Lock _gate = new();
     private byte[]? _alpha;
+    private ImageMetadataSet? _metadata;
     private int _filled;
 
     /// <exception cref="ArgumentException">The header breaks a format rule.</exception>
@@ -54,11 +57,19 @@ public sealed class HificFileBuilder
             _alpha = alpha;
     }
 
+    /// <summary>The source's EXIF, XMP, IPTC and ICC profile, written as the metadata section.</summary>
+    public void SetMetadata(ImageMetadataSet? metadata)
+    {
+        lock (_gate)
+            _metadata = metadata;
+    }
+
     /// <exception cref="InvalidOperationException">A tile (or the alpha plane the header promises) is missing.</exception>
     public void WriteTo(Stream output)
     {
         HificTilePayload[] tiles;
         byte[]? alpha;
+        ImageMetadataSet? metadata;
         lock (_gate)
         {
             int missing = Array.IndexOf(_tiles, null);
@@ -68,9 +79,10 @@ public sealed class HificFileBuilder
                 throw new InvalidOperationException("the header says alpha is present but SetAlpha was not called");
             tiles = Array.ConvertAll(_tiles, t => t!);
             alpha = _alpha;
+            metadata = _metadata;
         }
 
-        HificWriter.Write(output, Header, tiles, alpha, _limits);
+        HificWriter.Write(output, Header, tiles, alpha, _limits, metadata);
     }
 
     public byte[] ToArray()

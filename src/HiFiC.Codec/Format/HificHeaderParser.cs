@@ -31,7 +31,7 @@ internal sealed class HificHeaderParser
         long headerLength = _pos + indexLength + HificLayout.ChecksumBytes;
 
         var sections = HificSectionLayout.Place(directory, sectionCount, headerLength, _file.Length);
-        HificSectionLayout.CheckAgainstHeader(sections, header);
+        HificSectionLayout.CheckAgainstHeader(sections, header, _limits);
         long dataStart = sections.Length == 0 ? headerLength : sections[^1].Offset + sections[^1].Length;
         var tiles = PlaceTiles(index, header, dataStart);
         return new HificParsedFile(header, sections, tiles, headerLength, _file.Length);

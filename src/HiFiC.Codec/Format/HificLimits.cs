@@ -35,6 +35,10 @@ public sealed class HificLimits
 
     public int MaxSections { get; init; } = 16;
 
+    /// <summary>Bytes of the metadata section as stored, and of its entries once inflated (EXIF in
+    /// JPEG is at most 64 KiB; large ICC profiles and XMP packets reach a few MiB).</summary>
+    public int MaxMetadataBytes { get; init; } = 64 << 20;
+
     /// <summary>Bytes per pixel of tile area allowed in one stream. Real streams are well under
     /// 1 byte per pixel; 4 leaves room for any rate without letting a header claim gigabytes.</summary>
     public int StreamBytesPerPixel { get; init; } = 4;

@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using HiFiC.Codec.Imaging.Metadata;
 
 namespace HiFiC.Codec.Format;
 
@@ -12,7 +13,9 @@ public sealed class HificReader : IDisposable
     private readonly Lock _gate = new();
     private bool _disposed;
 
-    private HificReader(HificFileSource file, HificParsedFile parsed, bool leaveOpen)
+    private readonly HificLimits _limits;
+
+    private HificReader(HificFileSource file, HificParsedFile parsed, bool leaveOpen, HificLimits limits)
     {
         _file = file;
         _leaveOpen = leaveOpen;
@@ -20,6 +23,7 @@ public sealed class HificReader : IDisposable
         Tiles = parsed.Tiles;
         Sections = parsed.Sections;
         HeaderLength = parsed.HeaderLength;
+        _limits = limits;
         FileLength = parsed.FileLength;
     }
 
@@ -46,7 +50,8 @@ public sealed class HificReader : IDisposable
         try
         {
             var file = new HificFileSource(input);
-            return new HificReader(file, HificHeaderParser.Parse(file, limits ?? HificLimits.Default), leaveOpen);
+            limits ??= HificLimits.Default;
+            return new HificReader(file, HificHeaderParser.Parse(file, limits), leaveOpen, limits);
         }
         catch when (!leaveOpen)
         {
@@ -106,6 +111,28 @@ public sealed class HificReader : IDisposable
         if (crc != section.Crc32)
             throw new HificFormatException($"alpha section checksum mismatch (stored 0x{section.Crc32:X8}, computed 0x{crc:X8}): its bytes are corrupt");
         return HificAlphaCodec.Decompress(packed, Header.Width, Header.Height, x, y, width, height);
+    }
+
+    /// <summary>
+    /// The source's EXIF, XMP, IPTC and ICC profile, verified by the section's and each entry's CRC-32;
+    /// null when the file has no metadata section or one of a newer version than this build reads.
+    /// </summary>
+    public ImageMetadataSet? ReadMetadata()
+    {
+        var section = Sections.FirstOrDefault(s => s.Type == HificSectionTypes.Metadata);
+        if (section is null)
+            return null;
+        byte[] body;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            body = _file.ReadAt(section.Offset, (int)section.Length);
+        }
+
+        uint crc = Crc32.HashToUInt32(body);
+        if (crc != section.Crc32)
+            throw new HificFormatException($"metadata section checksum mismatch (stored 0x{section.Crc32:X8}, computed 0x{crc:X8}): its bytes are corrupt");
+        return HificMetadataSection.Decode(body, _limits.MaxMetadataBytes);
     }
 
     public void Dispose()

@@ -23,7 +23,7 @@ internal static class HificSectionLayout
                 BinaryPrimitives.ReadUInt32LittleEndian(e[6..]));
             if (entry.Type == 0)
                 throw new HificFormatException($"section {i} has type 0, which is invalid");
-            if (entry.Type != HificSectionTypes.Alpha && entry.Required)
+            if (entry.Type is not (HificSectionTypes.Alpha or HificSectionTypes.Metadata) && entry.Required)
                 throw new HificFormatException($"section {i} has type {entry.Type}, which is marked required but this build does not understand it");
             if (offset + entry.Length > fileLength)
                 throw new HificFormatException($"truncated: the directory says section {i} (type {entry.Type}) has {entry.Length} bytes at offset {offset} but the file ends at byte {fileLength}");
@@ -34,8 +34,14 @@ internal static class HificSectionLayout
         return sections;
     }
 
-    public static void CheckAgainstHeader(HificSectionEntry[] sections, HificHeader header)
+    public static void CheckAgainstHeader(HificSectionEntry[] sections, HificHeader header, HificLimits limits)
     {
+        var metadata = sections.Where(s => s.Type == HificSectionTypes.Metadata).ToList();
+        if (metadata.Count > 1)
+            throw new HificFormatException($"the metadata section appears {metadata.Count} times");
+        if (metadata.Count == 1 && metadata[0].Length > limits.MaxMetadataBytes)
+            throw new HificFormatException($"metadata section of {metadata[0].Length} bytes is over the limit of {limits.MaxMetadataBytes}");
+
         var alphas = sections.Where(s => s.Type == HificSectionTypes.Alpha).ToList();
         if (alphas.Count > 1)
             throw new HificFormatException($"the alpha section appears {alphas.Count} times");

@@ -7,6 +7,10 @@ public static class HificSectionTypes
     /// <summary>8-bit alpha plane, W*H bytes in raster order, raw Deflate compressed.</summary>
     public const ushort Alpha = 1;
 
+    /// <summary>The source's EXIF, XMP, IPTC and ICC profile (<see cref="HificMetadataSection"/>); optional, so readers
+    /// that predate it skip it and decode the pixels without it.</summary>
+    public const ushort Metadata = 2;
+
     public const ushort RequiredFlag = 0x8000;
 
     public const ushort TypeMask = 0x7FFF;

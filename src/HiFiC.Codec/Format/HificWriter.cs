@@ -1,3 +1,5 @@
+using HiFiC.Codec.Imaging.Metadata;
+
 namespace HiFiC.Codec.Format;
 
 /// <summary>Writes a version-1 .hific file in one forward pass (no seeking), so the output may be a
@@ -7,10 +9,19 @@ public static class HificWriter
     /// <param name="alpha">W*H bytes, raster order; required exactly when <c>header.Color.HasAlpha</c>.</param>
     /// <param name="limits">The writer refuses what a reader with these limits would refuse (default: <see cref="HificLimits.Default"/>).</param>
     /// <exception cref="ArgumentException">The header, tiles or alpha break a format rule; the message names the field.</exception>
-    public static void Write(Stream output, HificHeader header, IReadOnlyList<HificTilePayload> tiles, byte[]? alpha = null, HificLimits? limits = null)
+    /// <param name="metadata">The source's EXIF, XMP, IPTC and ICC profile: a metadata section when not empty.</param>
+    public static void Write(Stream output, HificHeader header, IReadOnlyList<HificTilePayload> tiles, byte[]? alpha = null, HificLimits? limits = null,
+        ImageMetadataSet? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         var sections = Prepare(header, tiles, alpha, limits ?? HificLimits.Default);
+        if (metadata is { IsEmpty: false })
+        {
+            var body = HificMetadataSection.Encode(metadata);
+            if (body.Length > (limits ?? HificLimits.Default).MaxMetadataBytes || metadata.Bytes > (limits ?? HificLimits.Default).MaxMetadataBytes)
+                throw new ArgumentException($"metadata of {metadata.Bytes} bytes is over the limit of {(limits ?? HificLimits.Default).MaxMetadataBytes}", nameof(metadata));
+            sections.Add(new HificSectionDraft(HificSectionTypes.Metadata, Required: false, body));
+        }
         output.Write(HificHeaderEncoder.Encode(header, tiles, sections));
         foreach (var s in sections)
             output.Write(s.Body);
@@ -21,10 +32,11 @@ public static class HificWriter
         }
     }
 
-    public static byte[] WriteToArray(HificHeader header, IReadOnlyList<HificTilePayload> tiles, byte[]? alpha = null, HificLimits? limits = null)
+    public static byte[] WriteToArray(HificHeader header, IReadOnlyList<HificTilePayload> tiles, byte[]? alpha = null, HificLimits? limits = null,
+        ImageMetadataSet? metadata = null)
     {
         using var buffer = new MemoryStream();
-        Write(buffer, header, tiles, alpha, limits);
+        Write(buffer, header, tiles, alpha, limits, metadata);
         return buffer.ToArray();
     }
 

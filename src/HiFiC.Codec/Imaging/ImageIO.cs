@@ -1,3 +1,4 @@
+using HiFiC.Codec.Imaging.Metadata;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
@@ -21,7 +22,9 @@ namespace HiFiC.Codec.Imaging;
 /// <item>16-bit sources are rounded to 8 bits per channel; output is always 8-bit (BitDepth 16 is only recorded).</item>
 /// <item>Alpha: if every alpha value is 255 it is dropped; otherwise it is returned as a separate straight
 /// (not premultiplied) byte plane, and the colour under transparent pixels is kept as decoded.</item>
-/// <item>No colour management: ICC profiles and PNG gamma are ignored; pixel values are taken as they are.</item>
+/// <item>No colour management: pixel values are taken as they are, and the ICC profile that gives them
+/// their meaning is carried in <see cref="LoadedImage.Metadata"/> with EXIF (raw, orientation reset to 1),
+/// XMP and IPTC, for the container and the restored PNG. PNG gamma is ignored.</item>
 /// <item>Empty, truncated, corrupt or non-image input throws <see cref="ImageInputException"/>; file-system
 /// errors (missing file, no permission) propagate as the usual IOException types.</item>
 /// </list>
@@ -52,17 +55,18 @@ public static class ImageIO
         return Load(stream, "<stream>", options ?? ImageLoadOptions.Default);
     }
 
-    public static void SavePng(string path, RgbImage image, SourceColor? source = null, byte[]? alpha = null)
+    /// <param name="metadata">EXIF, XMP, IPTC and ICC profile to write back (eXIf, iTXt, zTXt and iCCP chunks).</param>
+    public static void SavePng(string path, RgbImage image, SourceColor? source = null, byte[]? alpha = null, ImageMetadataSet? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        PngOutput.Write(file, image, source, alpha);
+        PngOutput.Write(file, image, source, alpha, metadata);
     }
 
-    public static void SavePng(Stream stream, RgbImage image, SourceColor? source = null, byte[]? alpha = null)
+    public static void SavePng(Stream stream, RgbImage image, SourceColor? source = null, byte[]? alpha = null, ImageMetadataSet? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        PngOutput.Write(stream, image, source, alpha);
+        PngOutput.Write(stream, image, source, alpha, metadata);
     }
 
     private static LoadedImage Load(Stream stream, string name, ImageLoadOptions options)
@@ -91,7 +95,8 @@ public static class ImageIO
 
         var (rgb, alpha) = PixelSplit.Split(image);
         var color = SourceColorDetector.Detect(image, format, hasAlpha: alpha is not null);
-        return new LoadedImage(rgb, color, alpha);
+        var metadata = options.ReadMetadata ? ImageMetadataReader.Read(stream, start, image, format, options.ApplyExifOrientation) : null;
+        return new LoadedImage(rgb, color, alpha) { Metadata = metadata is { IsEmpty: false } ? metadata : null };
     }
 
     private static void CheckSize(int width, int height, string name, ImageLoadOptions options)

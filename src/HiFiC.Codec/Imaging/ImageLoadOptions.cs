@@ -11,5 +11,8 @@ public sealed record ImageLoadOptions
     /// <summary>Rotate/flip according to the EXIF Orientation tag, so the codec sees the image as viewers show it.</summary>
     public bool ApplyExifOrientation { get; init; } = true;
 
+    /// <summary>Collect EXIF, XMP, IPTC and the ICC profile into <see cref="LoadedImage.Metadata"/>.</summary>
+    public bool ReadMetadata { get; init; } = true;
+
     public static ImageLoadOptions Default { get; } = new();
 }

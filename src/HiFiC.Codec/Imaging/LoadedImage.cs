@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using HiFiC.Codec.Imaging.Metadata;
 
 namespace HiFiC.Codec.Imaging;
 
@@ -23,4 +24,7 @@ public sealed class LoadedImage
     /// null when the source had none or it was fully opaque.
     /// </summary>
     public byte[]? Alpha { get; init; }
+
+    /// <summary>The source's EXIF, XMP, IPTC and ICC profile (orientation reset); null when it had none.</summary>
+    public ImageMetadataSet? Metadata { get; init; }
 }

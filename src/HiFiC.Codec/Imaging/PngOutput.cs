@@ -1,3 +1,4 @@
+using HiFiC.Codec.Imaging.Metadata;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
@@ -10,7 +11,7 @@ namespace HiFiC.Codec.Imaging;
 /// </summary>
 internal static class PngOutput
 {
-    public static void Write(Stream stream, RgbImage image, SourceColor? source, byte[]? alpha)
+    public static void Write(Stream stream, RgbImage image, SourceColor? source, byte[]? alpha, ImageMetadataSet? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         int w = image.Width, h = image.Height;
@@ -39,7 +40,14 @@ internal static class PngOutput
             (true, null) => Build<L8>(image, (rgb, _, _) => new L8(Grey(rgb))),
             (true, _) => Build<La16>(image, (rgb, x, y) => new La16(Grey(rgb), alpha[(long)y * w + x])),
         };
-        png.Save(stream, encoder);
+        if (metadata is null || metadata.IsEmpty)
+        {
+            png.Save(stream, encoder);
+            return;
+        }
+        using var plain = new MemoryStream();
+        png.Save(plain, encoder);
+        stream.Write(PngMetadataChunks.Insert(plain.ToArray(), metadata));
     }
 
     private delegate TPixel PixelFrom<TPixel>(ReadOnlySpan<byte> rgb, int x, int y);

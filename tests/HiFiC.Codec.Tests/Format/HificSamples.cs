@@ -41,6 +41,7 @@ internal static class HificSamples
         for (int i = 0; i < reader.Tiles.Count; i++)
             reader.ReadTile(i);
         reader.ReadAlpha();
+        reader.ReadMetadata();
     }
 
     public static HificFormatException Refused(byte[] file, HificLimits? limits = null) =>

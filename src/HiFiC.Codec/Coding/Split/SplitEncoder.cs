@@ -51,7 +51,7 @@ public sealed class SplitEncoder(CodecModel model, HificEncoder encoder, LatentC
                 throw new TilePartException($"tile {t}: the part's SHA-256 is not the one recorded when it was encoded (a stale or foreign part)");
             payloads[t] = TilePart.Read(part, t);
         }
-        var bytes = HificWriter.WriteToArray(header, payloads, image.Alpha);
+        var bytes = HificWriter.WriteToArray(header, payloads, image.Alpha, metadata: image.Metadata);
         return new AssembledFile(bytes, header, layout.Count, LatentHash(header, payloads));
     }
 
