@@ -136,7 +136,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IDisposable
     /// again at ~50 %. Every image must end archived exactly once: the table goes to the test
     /// output (and to $HIFIC_FAULT_RUN_REPORT when set).
     /// </summary>
-    [Fact]
+    [FaultRunFact]
     public async Task Fault_run_200_images_two_silos_one_killed_and_a_storage_blip_loses_nothing()
     {
         const int count = 200;
