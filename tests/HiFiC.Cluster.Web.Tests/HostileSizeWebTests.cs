@@ -21,7 +21,7 @@ public sealed class HostileSizeWebTests
         var root = Path.Combine(Path.GetTempPath(), "hific-web-limits-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            // A 256x192 archived image whose manifest claims 8x8.
+            // A 256x192 archived image whose manifest claims 8x8 (its hashes are right: only the size lies).
             var archive = Path.Combine(root, "archive");
             Directory.CreateDirectory(Path.Combine(root, "src"));
             using (var img = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(256, 192))
@@ -39,7 +39,7 @@ public sealed class HostileSizeWebTests
             var manifest = new ArchiveManifest
             {
                 SourcePath = "big.png", SourceSize = 1, SourceSha256 = "00", Output = ArchiveNaming.Bitstream("big.png"), OutputSize = new FileInfo(bitstream).Length,
-                OutputSha256 = "00", ModelId = model.Id, ModelDigest = model.Digest, Rate = 1, TileSize = 64, Width = 8, Height = 8, Tiles = 1, Bpp = 1, LatentHash = "00",
+                OutputSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(bitstream))), ModelId = model.Id, ModelDigest = model.Digest, Rate = 1, TileSize = 64, Width = 8, Height = 8, Tiles = 1, Bpp = 1, LatentHash = "00",
             };
             File.WriteAllBytes(Path.Combine(archive, ArchiveNaming.Manifest("big.png")), manifest.ToJsonBytes());
             var app = await WebHostFixture.StartHostAsync(root, ["--HiFiC:Web:MaxRestorePixels=10000"]);

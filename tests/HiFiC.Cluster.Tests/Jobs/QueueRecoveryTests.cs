@@ -52,7 +52,7 @@ public sealed class QueueRecoveryTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(JobWaits.Describe(end));
         Assert.Equal((JobPhase.Done, 12L, 0L), (end.Phase, end.Done, end.Failed));
         foreach (var g in good) Assert.True(File.Exists(Path.Combine(dst, ArchiveNaming.Manifest(g))), g);
-        Assert.Equal(2 * good.Count, Directory.EnumerateFiles(dst, "*", SearchOption.AllDirectories).Count());
+        Assert.Equal(2 * good.Count, ArchiveFiles.List(dst).Count);
     }
 
     [Fact]

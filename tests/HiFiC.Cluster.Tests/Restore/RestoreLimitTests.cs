@@ -1,6 +1,8 @@
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Restore;
+using HiFiC.Cluster.Silo.Entries;
 using HiFiC.Cluster.Silo.Restore;
+using HiFiC.Cluster.Silo.Storage;
 using HiFiC.Cluster.Tests.Infrastructure;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
@@ -33,14 +35,20 @@ public sealed class RestoreLimitTests : IAsyncLifetime
             Configure = s => s.Configure<RestoreOptions>(o => { o.Timeout = TimeSpan.FromSeconds(4); o.MaxPixels = 40_000; }),
         };
         cluster = await factory.StartAsync(1);
-        // A 256x192 archived image: only its bitstream (the silo never looks at a manifest).
+        // A 256x192 archived image whose manifest claims 8x8: the silo sizes restores by the file's header.
         archive = temp.Sub("archive");
         var src = temp.Sub("src");
         TestImages.WriteLarge(src);
-        var bitstream = Path.Combine(archive, ArchiveNaming.Bitstream(TestImages.Large));
-        Directory.CreateDirectory(Path.GetDirectoryName(bitstream)!);
-        using (var file = File.Create(bitstream))
-            new HificEncoder(TestModel.Tiny).Compress(ImageIO.Load(Path.Combine(src, TestImages.Large)), file, new CompressOptions { Rate = 1, TileSize = 64 });
+        using var encoded = new MemoryStream();
+        new HificEncoder(TestModel.Tiny).Compress(ImageIO.Load(Path.Combine(src, TestImages.Large)), encoded, new CompressOptions { Rate = 1, TileSize = 64 });
+        var bytes = encoded.ToArray();
+        await ArchiveEntries.CommitAsync(new LocalFolderBlobStore(archive, writable: true), TestImages.Large, ArchiveNaming.Bitstream(TestImages.Large), bytes,
+            output => new ArchiveManifest
+            {
+                SourcePath = TestImages.Large, SourceSize = 1, SourceSha256 = "00", Output = output, OutputSize = bytes.Length,
+                OutputSha256 = ArchiveEntries.Sha256(bytes), ModelId = TestModel.Tiny.Id, ModelDigest = TestModel.Tiny.Digest, Rate = 1, TileSize = 64,
+                Width = 8, Height = 8, Tiles = 1, Bpp = 1, LatentHash = "00",
+            }, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
