@@ -76,12 +76,13 @@ public static class ArchiveEntries
     public static async Task<(ArchiveManifest? Current, string? Why)> CheckCurrentAsync(IBlobSource archive, string sourcePath, ReadOnlyMemory<byte> original,
         EntrySettings settings, CancellationToken ct)
     {
-        var why = await WhyNotAsync();
-        return why is null ? (await TryReadManifestAsync(archive, sourcePath, ct), null) : (null, why);
+        // One manifest read: the manifest judged current is the one returned (a second read could see another).
+        var m = await TryReadManifestAsync(archive, sourcePath, ct);
+        var why = await WhyNotAsync(m);
+        return why is null ? (m, null) : (null, why);
 
-        async Task<string?> WhyNotAsync()
+        async Task<string?> WhyNotAsync(ArchiveManifest? m)
         {
-            var m = await TryReadManifestAsync(archive, sourcePath, ct);
             if (m is null) return "no readable manifest";
             if (settings.Mismatch(m) is { } changed) return changed;
             if (m.SourceSize != original.Length) return "the original's size changed";
