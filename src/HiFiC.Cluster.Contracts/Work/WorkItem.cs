@@ -30,6 +30,7 @@ public sealed record WorkItem(
     [property: Id(14)] int RefineSteps = 0,
     [property: Id(30)] bool SkipIfCurrent = false,
     [property: Id(31)] IReadOnlyList<string>? TileSha256 = null,
+    [property: Id(32)] bool Resent = false,
     [property: Id(15)] QualityFloor? Quality = null)
 {
     /// <summary>The coordinator's key for this item: the path, plus the tile or assembly step.</summary>

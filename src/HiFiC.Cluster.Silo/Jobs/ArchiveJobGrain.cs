@@ -445,7 +445,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         {
             var (path, part, tile) = InFlightRecovery.Parse(key);
             int tiles = part == WorkPart.Whole ? 0 : await InFlightRecovery.TileCountAsync(blobs, codec, spec.Source, path, spec.TileSize, tile, ct);
-            var item = Item(path, 0, part, tile, tiles);
+            // Resent: a delivery of this copy that finds the entry current finds what the lost copy wrote (done, not skipped).
+            var item = Item(path, 0, part, tile, tiles) with { Resent = true };
             // An assembly takes exactly the parts its tiles' outcomes counted.
             return part == WorkPart.Assemble && S.TileSha256.TryGetValue(path, out var hashes) ? item with { TileSha256 = hashes } : item;
         }, ct);

@@ -135,7 +135,7 @@ public sealed class ItemProcessor(
                 // A first delivery that finds the entry current skips it. A redelivery that does was
                 // (with one writer per destination) written by its own earlier delivery, which died
                 // before reporting: that image is done by this job, not skipped.
-                return delivery <= 1
+                return delivery <= 1 && !item.Resent
                     ? new ItemOutcome(item.Key, OutcomeKind.Current, BytesIn: original.Length)
                     : new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, current.OutputSize, (long)current.Width * current.Height, KeptOriginal: current.IsOriginal);
             }
