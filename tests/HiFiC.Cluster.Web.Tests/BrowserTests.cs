@@ -56,12 +56,16 @@ public sealed class BrowserTests(WebHostFixture host) : IClassFixture<WebHostFix
         // Drain: items in progress finish, then nothing more is taken (the job stands still) until undrained.
         await page.ClickAsync($"{silo} button.silo-act[data-act='drain']");
         await page.WaitForSelectorAsync($"{silo} button.silo-act[data-act='undrain']");
+        // "drained": intake closed and no item in hand; then the job's running count is 0.
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"{silo} .st\")?.textContent === 'drained'", null, new() { Timeout = 120_000 });
         var stalled = await WaitForJobAsync(jobId, j => j["status"]!["running"]!.GetValue<long>() == 0);
-        await Task.Delay(1000);
+        // The signal that nothing moved (not a clock): the host samples the cluster twice more, each
+        // time with items waiting in the queue, and the job's done count stands still.
+        var samples = await SamplesAfterAsync(await LatestSampleAsync(), 2);
+        Assert.All(samples, p => Assert.True(p["queueDepth"]!.GetValue<long>() > 0, p.ToJsonString()));
         var still = await WaitForJobAsync(jobId, _ => true);
         Assert.Equal(stalled["status"]!["done"]!.GetValue<long>(), still["status"]!["done"]!.GetValue<long>());
         Assert.NotEqual("Done", still["status"]!["phase"]!.GetValue<string>());
-        await page.WaitForFunctionAsync($"() => document.querySelector(\"{silo} .st\")?.textContent === 'drained'", null, new() { Timeout = 10_000 });
         await page.ClickAsync($"{silo} button.silo-act[data-act='undrain']");
         await page.WaitForSelectorAsync($"{silo} .st.ok");
 
@@ -85,6 +89,18 @@ public sealed class BrowserTests(WebHostFixture host) : IClassFixture<WebHostFix
         await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "dashboard-viewer.png"), FullPage = true });
         Assert.Empty(errors);
     }
+
+    private async Task<DateTime> LatestSampleAsync()
+    {
+        var history = System.Text.Json.Nodes.JsonNode.Parse(await host.Client.GetStringAsync("/api/cluster"))!["history"]!.AsArray();
+        return history.Count == 0 ? DateTime.MinValue : history[^1]!["utc"]!.GetValue<DateTime>();
+    }
+
+    /// <summary>The throughput samples the host takes after <paramref name="after"/>, once there are <paramref name="count"/> of them.</summary>
+    private Task<List<System.Text.Json.Nodes.JsonNode>> SamplesAfterAsync(DateTime after, int count) =>
+        Poll.UntilAsync(async () => System.Text.Json.Nodes.JsonNode.Parse(await host.Client.GetStringAsync("/api/cluster"))!["history"]!.AsArray()
+                .Select(p => p!).Where(p => p["utc"]!.GetValue<DateTime>() > after).ToList(),
+            newer => newer.Count >= count, TimeSpan.FromSeconds(60), $"{count} cluster samples after {after:O}");
 
     private async Task<System.Text.Json.Nodes.JsonNode> WaitForJobAsync(string id, Func<System.Text.Json.Nodes.JsonNode, bool> until)
     {

@@ -21,7 +21,7 @@ public sealed class ClientModeTests : IAsyncLifetime
     {
         Directory.CreateDirectory(root);
         WebHostFixture.WriteImages(Path.Combine(root, "src"), 4, 64);
-        int siloPort = FreePort(), gatewayPort = FreePort();
+        int siloPort = FreePort.Next(), gatewayPort = FreePort.Next();
         var cluster = "web-client-" + Guid.NewGuid().ToString("N")[..6];
         silo = await WebHostFixture.StartHostAsync(root,
             [$"--HiFiC:Web:SiloPort={siloPort}", $"--HiFiC:Web:GatewayPort={gatewayPort}", $"--HiFiC:Web:ClusterId={cluster}"]);
@@ -80,12 +80,6 @@ public sealed class ClientModeTests : IAsyncLifetime
         Assert.Contains("ArchiveJobGrain", counters);
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     public async Task DisposeAsync()
     {

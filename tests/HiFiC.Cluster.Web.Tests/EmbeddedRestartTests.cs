@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using HiFiC.Cluster.Contracts.Archive;
-using HiFiC.Cluster.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace HiFiC.Cluster.Web.Tests;
@@ -31,7 +30,7 @@ public sealed class EmbeddedRestartTests(ITestOutputHelper output) : IDisposable
         var data = Path.Combine(root, "data");
         WebHostFixture.WriteImages(Path.Combine(data, "photos"), count, 256);
         var archive = Path.Combine(data, "archive");
-        int port = FreePort();
+        int port = FreePort.Next();
         var env = new Dictionary<string, string>
         {
             ["HiFiC__Web__ApiKey"] = WebHostFixture.Key,
@@ -39,7 +38,7 @@ public sealed class EmbeddedRestartTests(ITestOutputHelper output) : IDisposable
             ["HiFiC__Web__StateFolder"] = Path.Combine(root, "state"),
             ["HiFiC__Web__SampleInterval"] = "00:00:00.5",
             // The shipped lite model: a fraction of a second per image, so the kill lands mid-job.
-            ["HIFIC_MODELS"] = Path.Combine(RepoRoot(), "models"),
+            ["HIFIC_MODELS"] = Path.Combine(RepoPaths.Root, "models"),
             ["HiFiC__ModelPool__Instances"] = "1",
             ["HiFiC__ModelPool__ThreadsPerInstance"] = "1",
             ["HiFiC__Worker__PollInterval"] = "00:00:00.2",
@@ -123,19 +122,5 @@ public sealed class EmbeddedRestartTests(ITestOutputHelper output) : IDisposable
             await Task.Delay(250);
         }
         throw new TimeoutException($"{path} did not answer as expected within {Timeout}: {last}");
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "HiFiC.Cluster.sln"))) return d.FullName;
-        throw new InvalidOperationException("repository root not found");
     }
 }

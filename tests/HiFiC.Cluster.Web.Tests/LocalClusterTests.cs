@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Tests.Azure;
-using HiFiC.Cluster.Tests.Infrastructure;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
 using HiFiC.Codec.Model;
@@ -61,7 +60,7 @@ public sealed class LocalClusterTests(AzuriteFixture azurite, ITestOutputHelper 
             ["HiFiC__Worker__ProgressInterval"] = "00:00:00.1",
             ["HiFiC__Jobs__Tick"] = "00:00:00.05",
         };
-        int port = FreePort();
+        int port = FreePort.Next();
         var webEnv = new Dictionary<string, string>(env)
         {
             ["HiFiC__Web__Mode"] = "Client",
@@ -167,12 +166,5 @@ public sealed class LocalClusterTests(AzuriteFixture azurite, ITestOutputHelper 
             await Task.Delay(250);
         }
         throw new TimeoutException($"{path} did not answer as expected within {Timeout}: {last}");
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

@@ -36,7 +36,7 @@ internal static class ClusterHost
         if (!cli.Verbose) builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         // A cluster that is starting (or a gateway that just died) is not an error yet: retry for a while.
         var patience = configuration.GetValue("HiFiC:Client:ConnectTimeout", TimeSpan.FromSeconds(20));
-        builder.UseOrleansClient(c => c.UseHificCluster(configuration).UseConnectionRetryFilter(new ConnectRetry(patience)));
+        builder.UseOrleansClient(c => c.UseHificCluster(configuration).UseConnectionRetryFilter(new GatewayRetryFilter(patience, TimeSpan.FromMilliseconds(500))));
         var host = builder.Build();
         try
         {
@@ -50,18 +50,6 @@ internal static class ClusterHost
                 $"cannot reach cluster {o.ServiceId}/{o.ClusterId} ({o.Clustering} clustering): {e.Message}");
         }
         return new ConnectedClient(host);
-    }
-
-    private sealed class ConnectRetry(TimeSpan patience) : IClientConnectionRetryFilter
-    {
-        private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
-
-        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
-        {
-            if (clock.Elapsed >= patience) return false;
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-            return true;
-        }
     }
 
     private sealed class ForwardingProvider(ILoggerFactory factory) : ILoggerProvider

@@ -17,6 +17,7 @@ public sealed class ModelPool : IDisposable
     private readonly List<Thread> threads = [];
     private readonly object gate = new();
     private readonly ILogger<ModelPool> logger;
+    private readonly int threadsPerInstance;
     private int size, started;
 
     /// <summary>Model instances (compute threads) the pool is sized to; after <see cref="Resize"/> the thread count follows within one item.</summary>
@@ -26,7 +27,7 @@ public sealed class ModelPool : IDisposable
     {
         this.logger = logger;
         var o = options.Value;
-        int threadsPer = Math.Max(1, o.ThreadsPerInstance);
+        int threadsPer = threadsPerInstance = Math.Max(1, o.ThreadsPerInstance);
         int instances = o.Instances > 0 ? o.Instances : DefaultInstances(threadsPer, out var reason);
         // LibTorch's intra-op pool is process-wide: instances x threads should not exceed the cores.
         HiFiC.Codec.Model.TorchRuntime.Configure(threadsPer);
@@ -91,6 +92,11 @@ public sealed class ModelPool : IDisposable
 
     private void Run(int index)
     {
+        // LibTorch's OpenMP team size is per thread, taken from the process-wide setting at the
+        // thread's first parallel op; anything else in the process that set another count before
+        // then (an embedded runner, a test) would leave this thread with it. Reduction order, and so
+        // the last bit of a decoded pixel, follows the team size: pin it to this pool's setting.
+        torch.set_num_threads(threadsPerInstance);
         using var session = new ModelSession(index);
         try
         {

@@ -37,7 +37,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             // Fixed ports would collide with another run (or a test) on the same machine.
-            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "hific-embedded", clusterId: "hific-embedded-" + Guid.NewGuid().ToString("N"));
+            silo.UseLocalhostClustering(LoopbackPorts.Next(), LoopbackPorts.Next(), serviceId: "hific-embedded", clusterId: "hific-embedded-" + Guid.NewGuid().ToString("N"));
             silo.AddHificArchive();
             silo.AddMemoryGrainStorage(ArchiveStorage.JobStore);
             silo.UseInMemoryReminderService();
@@ -47,12 +47,6 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         return new EmbeddedCluster(host);
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -30,8 +30,8 @@ public static class HificClusterHosting
     public static ISiloBuilder UseHificCluster(this ISiloBuilder silo, IConfiguration configuration)
     {
         var o = ReadClusterOptions(configuration);
-        int siloPort = o.SiloPort > 0 ? o.SiloPort : FreePort();
-        int gatewayPort = o.GatewayPort > 0 ? o.GatewayPort : FreePort();
+        int siloPort = o.SiloPort > 0 ? o.SiloPort : LoopbackPorts.Next();
+        int gatewayPort = o.GatewayPort > 0 ? o.GatewayPort : LoopbackPorts.Next();
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(HificClusterOptions.Section + ":Membership"));
         if (o.Kubernetes && !HificClusterOptions.IsAzureTable(o.Clustering))
             throw new InvalidOperationException($"{HificClusterOptions.Section}:Kubernetes needs a membership provider: set {HificClusterOptions.Section}:Clustering=AzureTable.");
@@ -126,11 +126,4 @@ public static class HificClusterHosting
         IPAddress.TryParse(address, out var ip) ? ip
             : Dns.GetHostAddresses(address).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
               ?? throw new InvalidOperationException($"{HificClusterOptions.Section}:AdvertisedAddress '{address}' has no IPv4 address.");
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

@@ -30,6 +30,10 @@ public sealed class InProcessWorkQueue(TimeProvider time) : IWorkQueue, IJobCoun
     /// <summary>Items refused as unworkable (see <see cref="QueueEnvelope.Problem"/>), with why: this queue's poison list.</summary>
     public IReadOnlyList<(WorkItem Item, string Reason)> DeadLetters { get { lock (gate) return deadLetters.ToList(); } }
 
+    /// <summary>Leases handed back without counting as an attempt (a paused job's items, a draining silo's): what a test waits for to know that workers saw an item and did not process it.</summary>
+    public long ReleasesNotCounted => Interlocked.Read(ref releasesNotCounted);
+    private long releasesNotCounted;
+
     public InProcessWorkQueue() : this(TimeProvider.System) { }
 
     public Task EnqueueAsync(IReadOnlyList<WorkItem> items, CancellationToken ct)
@@ -90,7 +94,7 @@ public sealed class InProcessWorkQueue(TimeProvider time) : IWorkQueue, IJobCoun
         lock (gate)
         {
             if (!TryFind(lease, out var e)) return Task.CompletedTask;
-            if (!countsAsAttempt) e.Deliveries--;
+            if (!countsAsAttempt) { e.Deliveries--; Interlocked.Increment(ref releasesNotCounted); }
             e.Version++;
             heap.Enqueue((e.Id, e.Version), (time.GetUtcNow() + delay, e.Id));
             if (delay <= TimeSpan.Zero) Wake();

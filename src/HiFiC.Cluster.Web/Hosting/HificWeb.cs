@@ -60,7 +60,7 @@ public static class HificWeb
                 // The Orleans Dashboard's grains run on the silos (`hific silo` adds them); this side only serves its pages.
                 if (web.OrleansDashboard != false) client.AddDashboard();
                 // Started beside the silos (a terminal each, compose, a pod), the web host may come up first: wait for a gateway.
-                client.UseConnectionRetryFilter(new GatewayWait(web.ConnectTimeout));
+                client.UseConnectionRetryFilter(new GatewayRetryFilter(web.ConnectTimeout, TimeSpan.FromSeconds(1)));
             });
         }
         else
@@ -69,7 +69,7 @@ public static class HificWeb
             builder.Services.AddSingleton(new HiFiC.Cluster.Silo.Queue.InProcessQueueHub());
             builder.UseOrleans(silo =>
             {
-                silo.UseLocalhostClustering(web.SiloPort > 0 ? web.SiloPort : FreePort(), web.GatewayPort > 0 ? web.GatewayPort : FreePort(),
+                silo.UseLocalhostClustering(web.SiloPort > 0 ? web.SiloPort : LoopbackPorts.Next(), web.GatewayPort > 0 ? web.GatewayPort : LoopbackPorts.Next(),
                     serviceId: web.ServiceId, clusterId: web.ClusterId);
                 silo.AddHificArchive(builder.Configuration);
                 if (string.IsNullOrWhiteSpace(web.StateFolder)) silo.AddMemoryGrainStorage(ArchiveStorage.JobStore);
@@ -151,18 +151,6 @@ public static class HificWeb
         return app;
     }
 
-    /// <summary>Retries the first connection to the cluster for a while (silos start in seconds to a minute).</summary>
-    private sealed class GatewayWait(TimeSpan patience) : IClientConnectionRetryFilter
-    {
-        private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
-
-        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
-        {
-            if (clock.Elapsed >= patience) return false;
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            return true;
-        }
-    }
 
     private static IPEndPoint ParseEndPoint(string hostPort)
     {
@@ -171,12 +159,5 @@ public static class HificWeb
         var host = hostPort[..i];
         var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
         return new IPEndPoint(address, port);
-    }
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

@@ -73,7 +73,7 @@ public sealed class AzureClusterJobTests(AzuriteFixture azurite, ITestOutputHelp
             var bitstream = (await archive.GetBlobClient("v1/" + ArchiveNaming.Bitstream(g)).DownloadContentAsync()).Value.Content.ToArray();
             var manifest = ArchiveManifest.FromJson((await archive.GetBlobClient("v1/" + ArchiveNaming.Manifest(g)).DownloadContentAsync()).Value.Content.ToArray());
             Assert.True(manifest.Verified);
-            var direct = new HificDecoder(TestModel.Tiny).Decompress(new MemoryStream(bitstream));
+            var direct = DirectDecoder.Decode(TestModel.Tiny, bitstream, TestClusterFactory.ThreadsPerInstance);
             Assert.Equal(manifest.LatentHash, direct.LatentHash);
             var restored = await restore.RestoreAsync(new RestoreRequest("azblob://archive/v1", g));
             Assert.Equal(direct.Image.Pixels, ImageIO.Load(new MemoryStream(restored.Png)).Rgb.Pixels);

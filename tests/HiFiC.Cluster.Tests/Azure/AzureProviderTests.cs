@@ -26,8 +26,9 @@ public sealed class AzureProviderTests(AzuriteFixture azurite) : IClassFixture<A
         Assert.Equal(("a/b.png", 1), (first.Item.SourcePath, first.DeliveryCount));
         Assert.Empty(await q.ReceiveAsync(10, TimeSpan.FromSeconds(1), default));
 
-        await Task.Delay(1500);
-        var second = Assert.Single(await q.ReceiveAsync(10, TimeSpan.FromSeconds(30), default));
+        // Redelivered once its 1 s lease has run out (polled for, not slept on).
+        var second = Assert.Single(await Poll.UntilAsync(() => q.ReceiveAsync(10, TimeSpan.FromSeconds(30), default), r => r.Count > 0,
+            TimeSpan.FromSeconds(30), "the item redelivered after its visibility timeout", TimeSpan.FromMilliseconds(200)));
         Assert.Equal(2, second.DeliveryCount);
         Assert.False(await q.CompleteAsync(first, default));
 

@@ -20,7 +20,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var exe = FindAzurite();
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
         var psi = new ProcessStartInfo(exe)
         {
             RedirectStandardOutput = true,
@@ -78,12 +78,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         throw new InvalidOperationException("tools/azurite not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     internal static async Task<bool> CanConnectAsync(int port)
     {

@@ -55,7 +55,7 @@ public sealed class GracefulScaleInTests(AzuriteFixture azurite, ITestOutputHelp
         ["HiFiC:Jobs:Tick"] = "00:00:00.05",
         ["HiFiC:Silo:OrleansDashboard"] = "false",
         // The shipped lite model: ~1 s per 512x512 image on one shared core, long enough to be caught mid-item.
-        ["HiFiC:Models:Folder"] = Path.Combine(RepoRoot(), "models"),
+        ["HiFiC:Models:Folder"] = Path.Combine(RepoPaths.Root, "models"),
     };
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class GracefulScaleInTests(AzuriteFixture azurite, ITestOutputHelp
         var dst = temp.Sub("dst");
         const int images = 8;
         for (int i = 0; i < images; i++) TestImages.WritePng(Path.Combine(src, $"img{i:D2}.png"), 512, 512, seed: i);
-        int stoppingPort = FreePort();
+        int stoppingPort = FreePort.Next();
         var env = settings.ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value);
 
         using var staying = HificProcess.Start(env, "silo", "--threads", "1", "HiFiC:Cluster:SiloPort=0");
@@ -157,19 +157,5 @@ public sealed class GracefulScaleInTests(AzuriteFixture azurite, ITestOutputHelp
             if (clock.Elapsed > timeout) throw new TimeoutException($"fewer than {count} manifests in {folder} after {timeout}");
             await Task.Delay(50);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "HiFiC.Cluster.sln"))) return d.FullName;
-        throw new InvalidOperationException("repository root not found");
     }
 }

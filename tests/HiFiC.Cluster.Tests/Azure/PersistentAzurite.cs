@@ -15,7 +15,7 @@ public sealed class PersistentAzurite : IAsyncDisposable
     private const string Account = "devstoreaccount1";
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly string location;
-    private readonly int blob = FreePort(), queue = FreePort(), table = FreePort();
+    private readonly int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
     private Process? process;
 
     public PersistentAzurite(string location)
@@ -70,12 +70,6 @@ public sealed class PersistentAzurite : IAsyncDisposable
         process?.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

@@ -74,7 +74,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IDisposable
         {
             var clusterId = "x" + Guid.NewGuid().ToString("N")[..10];
             // The shipped lite model: seconds for this image on one core, long enough to kill the silo mid-item.
-            var env = Env(azurite.ConnectionString, clusterId, modelsFolder: Path.Combine(RepoRoot(), "models"));
+            var env = Env(azurite.ConnectionString, clusterId, modelsFolder: Path.Combine(RepoPaths.Root, "models"));
             env["HiFiC__Worker__Consumers"] = "1";
             var src = temp.Sub("src");
             var dst = temp.Sub("dst");
@@ -267,12 +267,5 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException($"fewer than {count} manifests after {Timeout}");
-    }
-
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "HiFiC.Cluster.sln"))) return d.FullName;
-        throw new InvalidOperationException("repository root not found");
     }
 }

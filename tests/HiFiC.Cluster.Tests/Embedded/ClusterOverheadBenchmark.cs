@@ -22,10 +22,9 @@ public sealed class ClusterOverheadBenchmark(ITestOutputHelper output) : IDispos
 
     public void Dispose() => temp.Dispose();
 
-    [Fact]
+    [BenchmarkFact]
     public async Task Embedded_job_against_direct_compression()
     {
-        if (Environment.GetEnvironmentVariable("HIFIC_BENCH") != "1") return;
         int count = int.TryParse(Environment.GetEnvironmentVariable("HIFIC_BENCH_IMAGES"), out var n) ? n : 16;
         int side = int.TryParse(Environment.GetEnvironmentVariable("HIFIC_BENCH_SIDE"), out var s) ? s : 256;
         var preset = Environment.GetEnvironmentVariable("HIFIC_BENCH_PRESET") ?? "lite";

@@ -25,7 +25,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     private readonly TempFolder temp = new();
     private readonly TestCertificates ca = TestCertificates.NewCa("hific-test-ca");
     private readonly TestCertificates rogue = TestCertificates.NewCa("someone-else");
-    private readonly int siloPort1 = FreePort(), gatewayPort1 = FreePort(), siloPort2 = FreePort(), gatewayPort2 = FreePort();
+    private readonly int siloPort1 = FreePort.Next(), gatewayPort1 = FreePort.Next(), siloPort2 = FreePort.Next(), gatewayPort2 = FreePort.Next();
     private readonly List<IHost> hosts = [];
     private string caPem = "";
 
@@ -125,7 +125,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var e = Assert.ThrowsAny<Exception>(() =>
         {
-            builder.UseOrleans(silo => silo.UseHificCluster(Config(FreePort(), FreePort(), 0, settings.ToArray())));
+            builder.UseOrleans(silo => silo.UseHificCluster(Config(FreePort.Next(), FreePort.Next(), 0, settings.ToArray())));
             using var host = builder.Build();
         });
 
@@ -204,11 +204,4 @@ public sealed class ClusterTlsTests : IAsyncLifetime
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 X509Pem(string folder) =>
         System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(folder, "tls.crt"), Path.Combine(folder, "tls.key"));
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

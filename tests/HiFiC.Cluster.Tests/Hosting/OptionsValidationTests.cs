@@ -64,8 +64,8 @@ public sealed class OptionsValidationTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["HiFiC:Cluster:SiloPort"] = FreePort().ToString(),
-                ["HiFiC:Cluster:GatewayPort"] = FreePort().ToString(),
+                ["HiFiC:Cluster:SiloPort"] = FreePort.Next().ToString(),
+                ["HiFiC:Cluster:GatewayPort"] = FreePort.Next().ToString(),
                 ["HiFiC:Worker:Enabled"] = "false",
             })
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
@@ -75,12 +75,5 @@ public sealed class OptionsValidationTests
         builder.Services.AddSingleton<ICodecModelSource>(new FixedModelSource(TestModel.Tiny));
         builder.UseOrleans(silo => silo.UseHificCluster(configuration));
         return builder.Build();
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

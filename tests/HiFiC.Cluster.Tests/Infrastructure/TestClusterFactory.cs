@@ -17,6 +17,9 @@ namespace HiFiC.Cluster.Tests.Infrastructure;
 /// </summary>
 public sealed class TestClusterFactory
 {
+    /// <summary>The silos' intra-op threads per model thread; a direct decode compared with their restores uses the same (DirectDecoder).</summary>
+    public const int ThreadsPerInstance = 1;
+
     public InProcessQueueHub Hub { get; } = new();
     public CodecKnobs Knobs { get; } = new();
     public required string StateFolder { get; init; }
@@ -40,7 +43,7 @@ public sealed class TestClusterFactory
             s.AddSingleton(Models ?? new FixedModelSource(TestModel.Tiny));
             s.AddSingleton<HificImageCodec>();
             s.AddSingleton<IImageCodec, KnobbedCodec>();
-            s.Configure<ModelPoolOptions>(o => { o.Instances = 1; o.ThreadsPerInstance = 1; });
+            s.Configure<ModelPoolOptions>(o => { o.Instances = 1; o.ThreadsPerInstance = ThreadsPerInstance; });
             s.Configure<WorkQueueOptions>(o => o.VisibilityTimeout = Visibility);
             s.Configure<JobOptions>(o => { o.Tick = TimeSpan.FromMilliseconds(50); o.MaxInFlight = MaxInFlight; });
             s.Configure<WorkerOptions>(o =>

@@ -3,6 +3,7 @@ using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Silo.Queue;
 using HiFiC.Cluster.Tests.Infrastructure;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
@@ -128,7 +129,7 @@ public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
             Assert.NotNull(m.Psnr);
             Assert.InRange(m.MsSsim!.Value, -1, 1);
             // The manifest's latent hash is what a decoder reproduces.
-            var decoded = new HificDecoder(TestModel.Tiny).Decompress(new MemoryStream(bitstream));
+            var decoded = DirectDecoder.Decode(TestModel.Tiny, bitstream, TestClusterFactory.ThreadsPerInstance);
             Assert.Equal(m.LatentHash, decoded.LatentHash);
             bytesIn += original.Length;
             bytesOut += bitstream.Length;
@@ -139,11 +140,12 @@ public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
         Assert.Equal((long)21 * 64 * 64 + 256 * 192, status.Pixels);
         Assert.Equal(0, Directory.EnumerateFiles(src, "*.hific*", SearchOption.AllDirectories).Count());
 
-        // Restore through the stateless-worker grain equals a direct decode, whole and by region.
+        // Restore through the stateless-worker grain equals a direct decode, whole and by region: the
+        // same pixels at the same intra-op thread count as the silos' model threads (DirectDecoder).
         var restore = fx.Cluster.Client.GetGrain<IRestoreGrain>(0);
         foreach (var path in good.Take(3).Append(TestImages.Large))
         {
-            var direct = new HificDecoder(TestModel.Tiny).Decompress(File.OpenRead(Path.Combine(dst, ArchiveNaming.Bitstream(path))));
+            var direct = DirectDecoder.Decode(TestModel.Tiny, File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Bitstream(path))), TestClusterFactory.ThreadsPerInstance);
             var restored = await restore.RestoreAsync(new RestoreRequest(dst, path));
             Assert.Equal(direct.Image.Pixels, ImageIO.Load(new MemoryStream(restored.Png)).Rgb.Pixels);
             Assert.Equal(direct.LatentHash, restored.LatentHash);
@@ -193,13 +195,22 @@ public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
 
         var paused = await job.PauseAsync();
         Assert.Equal(JobPhase.Paused, paused.Phase);
-        // Items already being compressed finish; after that nothing moves.
-        await Task.Delay(1200);
-        var settled = await job.GetStatusAsync();
-        await Task.Delay(1000);
+        // Items already being compressed finish; after that nothing moves. The signal that nothing
+        // moved (not a clock): the workers take the remaining items and hand each back unprocessed,
+        // twice over, while no compression starts and Done stands still.
+        var queue = fx.Factory.Hub.Get(new WorkQueueOptions().Name);
+        var settled = await job.WaitAsync(s => s.Running == 0, Timeout);
+        long remaining = 16 - settled.Done - settled.Failed;
+        Assert.True(remaining > 0, JobWaits.Describe(settled));
+        await Poll.UntilAsync(() => queue.ReleasesNotCounted, n => n >= 2 * remaining, Timeout, "the paused job's items handed back");
+        settled = await job.GetStatusAsync();
+        int compressions = Volatile.Read(ref fx.Factory.Knobs.Compressions);
+        long handedBack = queue.ReleasesNotCounted;
+        await Poll.UntilAsync(() => queue.ReleasesNotCounted, n => n >= handedBack + 2 * remaining, Timeout, "the paused job's items handed back again");
         var later = await job.GetStatusAsync();
         Assert.Equal(JobPhase.Paused, later.Phase);
-        Assert.Equal(settled.Done, later.Done);
+        Assert.Equal((settled.Done, 0L), (later.Done, later.Running));
+        Assert.Equal(compressions, Volatile.Read(ref fx.Factory.Knobs.Compressions));
         Assert.True(later.Done < 16, JobWaits.Describe(later));
 
         await job.ResumeAsync();

@@ -66,6 +66,32 @@ public class CodecRoundTripTests
     }
 
     [Fact]
+    public void At_one_intra_op_thread_count_every_thread_decodes_the_same_pixels()
+    {
+        // The pixel contract a restore is tested against (DirectDecoder): the file and the thread
+        // count decide the pixels, not which thread decodes or what it ran with before.
+        var (file, _) = Compress(TestModels.Photo(192, 128, seed: 5), new CompressOptions { TileSize = 128 });
+        int before = torch.get_num_threads();
+        try
+        {
+            torch.set_num_threads(1);
+            var here = new HificDecoder(TestModels.Tiny).Decompress(new MemoryStream(file));
+            byte[]? there = null;
+            var other = new Thread(() =>
+            {
+                torch.set_num_threads(2);
+                _ = new HificDecoder(TestModels.Tiny).Decompress(new MemoryStream(file)); // this thread's team first runs at 2
+                torch.set_num_threads(1);
+                there = new HificDecoder(TestModels.Tiny).Decompress(new MemoryStream(file)).Image.Pixels;
+            });
+            other.Start();
+            other.Join();
+            Assert.Equal(here.Image.Pixels, there);
+        }
+        finally { torch.set_num_threads(before); }
+    }
+
+    [Fact]
     public void A_region_decodes_to_the_same_pixels_as_the_whole_image()
     {
         var img = TestModels.Photo(200, 150);

@@ -13,10 +13,9 @@ namespace HiFiC.Codec.Tests.Golden;
 /// </summary>
 public class EvalSetExactnessTests
 {
-    [Fact]
+    [RequiresDatasetFact("eval")]
     public void The_shipped_model_decodes_every_eval_photo_exactly_across_thread_counts()
     {
-        if (!Directory.Exists(RepoPaths.EvalImages)) return; // the eval set lives beside the repository (../shared)
         TorchRuntime.Configure(2);
         var model = new ModelRegistry([RepoPaths.Models]).Load(ModelRegistry.DefaultModelId);
         Assert.NotNull(model.Tables.Hyper); // the shipped model must use the machine-independent path

@@ -1,7 +1,7 @@
 using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 
-namespace HiFiC.Cluster.Tests.Infrastructure;
+namespace HiFiC.TestSupport;
 
 /// <summary>The tiny seeded model every test shares: same weights every run, built once per process.</summary>
 public static class TestModel

@@ -1,7 +1,7 @@
 using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 
-namespace HiFiC.Cli.Tests;
+namespace HiFiC.TestSupport;
 
 /// <summary>A models folder holding a tiny seeded model exported as "hific-lite" (the default id), made once for all tests.</summary>
 public sealed class TestModelFolder : IDisposable

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace HiFiC.Cluster.Tests.Infrastructure;
+namespace HiFiC.TestSupport;
 
 /// <summary>
 /// A real `hific` process (the CLI built beside this test project: src/HiFiC.Cli/bin/&lt;config&gt;/net10.0/hific.dll)

@@ -1,5 +1,6 @@
-namespace HiFiC.Cluster.Tests.Infrastructure;
+namespace HiFiC.TestSupport;
 
+/// <summary>A fresh folder under the temp directory, deleted (best effort) on dispose.</summary>
 public sealed class TempFolder : IDisposable
 {
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hific-cluster-tests", Guid.NewGuid().ToString("N")[..12]);
