@@ -92,17 +92,8 @@ public sealed class EmbeddedRestartTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static async Task<int> WaitForManifestsAsync(string folder, int count)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout)
-        {
-            int n = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*" + ArchiveNaming.ManifestSuffix, SearchOption.AllDirectories).Count() : 0;
-            if (n >= count) return n;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"fewer than {count} manifests in {folder} after {Timeout}");
-    }
+    private static Task<int> WaitForManifestsAsync(string folder, int count) =>
+        Poll.ForFilesAsync(folder, "*" + ArchiveNaming.ManifestSuffix, count, Timeout);
 
     private static async Task<JsonNode> PollAsync(HttpClient http, string path, Func<JsonNode, bool> until, HificProcess web)
     {

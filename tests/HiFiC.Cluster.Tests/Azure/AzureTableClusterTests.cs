@@ -204,15 +204,6 @@ public sealed class AzureTableClusterTests(AzuriteFixture azurite, ITestOutputHe
         }
     }
 
-    private static async Task<int> WaitForManifestsAsync(string folder, int count, TimeSpan timeout)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            int n = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*" + ArchiveNaming.ManifestSuffix, SearchOption.AllDirectories).Count() : 0;
-            if (n >= count) return n;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"fewer than {count} manifests in {folder} after {timeout}");
-    }
+    private static Task<int> WaitForManifestsAsync(string folder, int count, TimeSpan timeout) =>
+        Poll.ForFilesAsync(folder, "*" + ArchiveNaming.ManifestSuffix, count, timeout);
 }

@@ -149,13 +149,6 @@ public sealed class GracefulScaleInTests(AzuriteFixture azurite, ITestOutputHelp
     private static int Manifests(string folder) =>
         Directory.EnumerateFiles(folder, "*" + ArchiveNaming.ManifestSuffix, SearchOption.AllDirectories).Count();
 
-    private static async Task WaitForManifestsAsync(string folder, int count, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (Manifests(folder) < count)
-        {
-            if (clock.Elapsed > timeout) throw new TimeoutException($"fewer than {count} manifests in {folder} after {timeout}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitForManifestsAsync(string folder, int count, TimeSpan timeout) =>
+        Poll.ForFilesAsync(folder, "*" + ArchiveNaming.ManifestSuffix, count, timeout);
 }
