@@ -151,4 +151,28 @@ public class ChannelContextTests
         file.Position = 0;
         Assert.Throws<ModelMismatchException>(() => new HificDecoder(TestModels.Tiny).Decompress(file));
     }
+
+    [Fact]
+    public void The_fuzz_decode_target_meets_only_expected_errors_on_mutated_context_files()
+    {
+        // The decode fuzz target (fuzz/HiFiC.Fuzz) drives LatentStreamDecoder, which takes the
+        // slice path for a model with a context: mutations of a valid file (checksums fixed up, so
+        // they reach the streams) may only fail the documented ways.
+        var model = new HiFiC.Fuzz.FuzzModel(Model.Id, Model.DigestBytes, Model.Tables, Model.Preset.RateLevels);
+        using var file = new MemoryStream();
+        new HificEncoder(Model).Compress(TestModels.Loaded(TestModels.Photo(128, 128, seed: 8)), file, new CompressOptions { Rate = 0.5, TileSize = 64 });
+        var bytes = file.ToArray();
+        Assert.Null(HiFiC.Fuzz.FuzzTargets.Run("decode", bytes, model));
+        var rng = new Random(11);
+        var outcomes = new Dictionary<string, int>();
+        for (int i = 0; i < 400; i++)
+        {
+            var mutated = (byte[])bytes.Clone();
+            int flips = 1 + rng.Next(4);
+            for (int f = 0; f < flips; f++) mutated[bytes.Length / 3 + rng.Next(bytes.Length - bytes.Length / 3)] ^= (byte)(1 << rng.Next(8));
+            var outcome = HiFiC.Fuzz.FuzzTargets.Run("decode", mutated, model) ?? "ok";
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+        Assert.True(outcomes.GetValueOrDefault(nameof(EntropyDecodeException)) >= 1, string.Join(", ", outcomes));
+    }
 }
