@@ -32,6 +32,7 @@ public sealed class BenchCommand : Command
         Add(new BenchTilingCommand(cli));
         Add(new BenchRdCommand(cli));
         Add(new BenchHyperCommand(cli));
+        Add(new BenchContextCommand(cli));
         CommonOptions.Positive(repeat);
         size.Validators.Add(r =>
         {

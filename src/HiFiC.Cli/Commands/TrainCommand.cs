@@ -40,6 +40,8 @@ public sealed class TrainCommand : Command
         Add(new TrainExportCommand(cli));
         Add(new TrainCalibrateCommand(cli));
         Add(new TrainPlotCommand(cli));
+        Add(new TrainContextCommand(cli));
+        Add(new TrainContextExportCommand(cli));
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
     }
 

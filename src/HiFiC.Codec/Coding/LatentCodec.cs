@@ -1,3 +1,4 @@
+using HiFiC.Codec.Context;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
@@ -57,13 +58,25 @@ public sealed class LatentCodec : IDisposable
         var z = model.Hyperprior.Analysis.forward(y).round();
         var zSymbols = ToInt(z);
         var (zc, zh, zw) = Shape(z);
-        var hyper = HyperDecode(zSymbols, zc, zh, zw);
         var yValues = y.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-        var ySymbols = new int[yValues.Length];
-        for (int i = 0; i < ySymbols.Length; i++) ySymbols[i] = (int)Math.Round(yValues[i] - hyper.Means[i], MidpointRounding.ToEven);
-
+        int[] ySymbols;
+        byte[] yStream;
+        Hyper hyper;
+        if (tables.Context is { } context)
+        {
+            // Slice by slice: each slice's means and indices depend on the earlier slices' y-hat.
+            var (hyperMeans, scaleAcc) = tables.Hyper!.DecodeAccumulators(zSymbols, zc, zh, zw, HyperThreads);
+            var latent = ContextSliceCoder.Encode(context, tables.Y, yValues, hyperMeans, scaleAcc, h, w, HyperThreads);
+            (ySymbols, yStream, hyper) = (latent.Symbols, latent.Payload, new Hyper(latent.Means, latent.Indices, null));
+        }
+        else
+        {
+            hyper = HyperDecode(zSymbols, zc, zh, zw);
+            ySymbols = new int[yValues.Length];
+            for (int i = 0; i < ySymbols.Length; i++) ySymbols[i] = (int)Math.Round(yValues[i] - hyper.Means[i], MidpointRounding.ToEven);
+            yStream = RansCoder.Encode(ySymbols, hyper.Indices, tables.Y);
+        }
         var zStream = RansCoder.Encode(zSymbols, LatentStreamDecoder.ChannelIndices(zc, zh * zw), tables.Z);
-        var yStream = RansCoder.Encode(ySymbols, hyper.Indices, tables.Y);
 
         // The size estimate: y under the Gaussians it is coded with (the table scale of each
         // element; legacy: the continuous sigma) and z under its density. Floored at the coder's

@@ -1,3 +1,4 @@
+using HiFiC.Codec.Context;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.IntegerHyper;
 using HiFiC.Codec.Models;
@@ -11,6 +12,7 @@ public sealed record DecodedLatent(int[] ZSymbols, int[] YSymbols, double[] Mean
 /// Streams to symbols with no floating point and no TorchSharp: z through the factorized tables,
 /// the integer hyper-synthesis for y's means and table indices, then y. This is everything a
 /// .hific tile's bytes go through before the generator, so it is also what the fuzzer drives.
+/// Models with a channel context (tables version 3) decode y slice by slice (<see cref="ContextSliceCoder"/>).
 /// </summary>
 public static class LatentStreamDecoder
 {
@@ -22,6 +24,12 @@ public static class LatentStreamDecoder
         int zc = hyper.HyperLatentChannels, zh = latentHeight / 4, zw = latentWidth / 4;
         var zSymbols = new int[zc * zh * zw];
         RansCoder.Decode(zStream, ChannelIndices(zc, zh * zw), tables.Z, zSymbols);
+        if (tables.Context is { } context)
+        {
+            var (hyperMeans, scaleAcc) = hyper.DecodeAccumulators(zSymbols, zc, zh, zw, maxThreads);
+            var latent = ContextSliceCoder.Decode(context, tables.Y, yStream, hyperMeans, scaleAcc, latentHeight, latentWidth, maxThreads);
+            return new DecodedLatent(zSymbols, latent.Symbols, latent.Means);
+        }
         var output = hyper.Decode(zSymbols, zc, zh, zw, maxThreads);
         var ySymbols = new int[output.Indices.Length];
         RansCoder.Decode(yStream, output.Indices, tables.Y, ySymbols);

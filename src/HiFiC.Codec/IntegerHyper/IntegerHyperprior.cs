@@ -71,6 +71,26 @@ public sealed class IntegerHyperprior
         return new HyperOutput(means, indices);
     }
 
+    /// <summary>
+    /// Means and the scale network's raw accumulators (for a context model, which refines both):
+    /// the same numbers <see cref="Decode"/> derives its means and indices from.
+    /// </summary>
+    public (double[] Means, int[] ScaleAccumulators) DecodeAccumulators(int[] zSymbols, int zc, int zh, int zw, int maxThreads = 2)
+    {
+        if (zc != HyperLatentChannels) throw new ArgumentException($"z has {zc} channels; this network takes {HyperLatentChannels}.");
+        var meanAcc = MeanNetwork.Forward(zSymbols, zh, zw, maxThreads);
+        var scaleAcc = ScaleNetwork.Forward(zSymbols, zh, zw, maxThreads);
+        var (h, w) = MeanNetwork.OutputSize(zh, zw);
+        int plane = h * w;
+        var means = new double[meanAcc.Length];
+        for (int c = 0; c < LatentChannels; c++)
+        {
+            double unit = MeanScale[c];
+            for (int p = c * plane, end = p + plane; p < end; p++) means[p] = meanAcc[p] * unit;
+        }
+        return (means, scaleAcc);
+    }
+
     /// <summary>How many thresholds acc reaches (binary search over an ascending table).</summary>
     public static int IndexOf(int acc, ReadOnlySpan<int> thresholds)
     {

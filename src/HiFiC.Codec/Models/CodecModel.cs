@@ -105,6 +105,16 @@ public sealed class CodecModel : IDisposable
         return new CodecModel(card, network, tables, null);
     }
 
+    /// <summary>This model's network with a context model added to its tables: an in-memory model with its own digest (tests).</summary>
+    public CodecModel WithContext(Context.IntegerChannelContext context, string id)
+    {
+        var tables = Tables.WithContext(context);
+        byte[] weights;
+        using (var ms = new MemoryStream()) { Network.save(ms); weights = ms.ToArray(); }
+        var card = Card with { Id = id, Digest = ComputeDigest(weights, tables.ToBytes()) };
+        return new CodecModel(card, Network, tables, null);
+    }
+
     private static List<ZSample> Calibrate(HificModel network, IReadOnlyList<RgbImage>? images)
     {
         network.eval();

@@ -1,3 +1,4 @@
+using HiFiC.Codec.Context;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.IntegerHyper;
 using HiFiC.Codec.Model;
@@ -17,6 +18,8 @@ public sealed class EntropyTables
     private const uint Magic = 0x42544648; // "HFTB"
     private const int LegacyVersion = 1;
     private const int Version = 2;
+    /// <summary>Version 2 plus a channel-conditional context model (<see cref="IntegerChannelContext"/>).</summary>
+    private const int ContextVersion = 3;
     /// <summary>Range searched for z's mass; values beyond are escaped.</summary>
     private const int ZSearchRange = 2048;
     private const double ZTailMass = 1e-9;
@@ -38,12 +41,17 @@ public sealed class EntropyTables
     /// <summary>The machine-independent hyper-decoder; null for legacy (version 1) tables.</summary>
     public IntegerHyperprior? Hyper { get; }
 
-    public EntropyTables(CdfTableSet z, CdfTableSet y, float[] scales, IntegerHyperprior? hyper = null)
+    /// <summary>The channel-conditional context model; null for hyperprior-only models (tables version 1 and 2).</summary>
+    public IntegerChannelContext? Context { get; }
+
+    public EntropyTables(CdfTableSet z, CdfTableSet y, float[] scales, IntegerHyperprior? hyper = null, IntegerChannelContext? context = null)
     {
+        if (context is not null && (hyper is null || context.Config.LatentChannels != hyper.LatentChannels || context.RawThresholds.Length != scales.Length - 1))
+            throw new InvalidDataException("the channel context does not fit these tables");
         if (y.Count != scales.Length) throw new ArgumentException("One y table per scale is required.");
         if (hyper is not null && (hyper.HyperLatentChannels != z.Count || hyper.ThresholdCount != scales.Length - 1))
             throw new InvalidDataException("the integer hyper-synthesis does not fit these tables");
-        Z = z; Y = y; Scales = scales; Hyper = hyper;
+        Z = z; Y = y; Scales = scales; Hyper = hyper; Context = context;
         IndexBoundaries = new float[scales.Length];
         for (int k = 0; k < scales.Length; k++)
             IndexBoundaries[k] = k + 1 < scales.Length ? (float)Math.Sqrt((double)scales[k] * scales[k + 1]) : float.PositiveInfinity;
@@ -86,16 +94,20 @@ public sealed class EntropyTables
         return new EntropyTables(CdfTableSet.FromProbabilities(pmfs, offsets), GaussianScaleTable.BuildTables(scales), scales);
     }
 
+    /// <summary>These tables with a context model added (a new model: tables version 3, a new digest).</summary>
+    public EntropyTables WithContext(IntegerChannelContext context) => new(Z, Y, Scales, Hyper, context);
+
     public byte[] ToBytes()
     {
         using var ms = new MemoryStream();
         using var w = new BinaryWriter(ms);
-        w.Write(Magic); w.Write(Hyper is null ? LegacyVersion : Version);
+        w.Write(Magic); w.Write(Hyper is null ? LegacyVersion : Context is null ? Version : ContextVersion);
         w.Write(Scales.Length);
         foreach (var s in Scales) w.Write(s);
         var z = Z.ToBytes(); w.Write(z.Length); w.Write(z);
         var y = Y.ToBytes(); w.Write(y.Length); w.Write(y);
         if (Hyper is not null) { var h = Hyper.ToBytes(); w.Write(h.Length); w.Write(h); }
+        if (Context is not null) { var c = Context.ToBytes(); w.Write(c.Length); w.Write(c); }
         w.Flush();
         return ms.ToArray();
     }
@@ -107,16 +119,17 @@ public sealed class EntropyTables
             using var r = new BinaryReader(new MemoryStream(data));
             if (r.ReadUInt32() != Magic) throw new InvalidDataException("not an entropy table file (bad magic)");
             int version = r.ReadInt32();
-            if (version is not (LegacyVersion or Version)) throw new InvalidDataException($"entropy tables version {version}; this build reads {LegacyVersion} and {Version}");
+            if (version is not (LegacyVersion or Version or ContextVersion)) throw new InvalidDataException($"entropy tables version {version}; this build reads {LegacyVersion} to {ContextVersion}");
             int count = r.ReadInt32();
             if (count is < 1 or > 1024) throw new InvalidDataException($"bad scale count {count}");
             var scales = new float[count];
             for (int i = 0; i < count; i++) scales[i] = r.ReadSingle();
             var z = CdfTableSet.FromBytes(ReadBlock(r));
             var y = CdfTableSet.FromBytes(ReadBlock(r));
-            var hyper = version == Version ? IntegerHyperprior.FromBytes(ReadBlock(r)) : null;
+            var hyper = version >= Version ? IntegerHyperprior.FromBytes(ReadBlock(r)) : null;
+            var context = version == ContextVersion ? IntegerChannelContext.FromBytes(ReadBlock(r)) : null;
             if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidDataException("entropy tables have trailing bytes");
-            return new EntropyTables(z, y, scales, hyper);
+            return new EntropyTables(z, y, scales, hyper, context);
         }
         catch (EndOfStreamException)
         {

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using HiFiC.Training;
+using HiFiC.Training.Context;
+
+namespace HiFiC.Cli.Commands;
+
+/// <summary>
+/// `hific train context`: trains a channel-conditional entropy model on a frozen model's latents
+/// (cached once in --cache, built from --data if missing), resuming the run in --out. Ctrl+C
+/// saves a checkpoint and exits 0.
+/// </summary>
+public sealed class TrainContextCommand : Command
+{
+    private readonly Option<string> model = new("--model") { Description = "The frozen model whose latents are coded.", DefaultValueFactory = _ => "hific-lite" };
+    private readonly Option<string> data = new("--data") { Description = "Folder of training images (for the cache).", DefaultValueFactory = _ => "../shared/datasets/train" };
+    private readonly Option<string> output = new("--out") { Description = "Run folder (resumed when it holds a run).", DefaultValueFactory = _ => "runs/context" };
+    private readonly Option<string?> cache = new("--cache") { Description = "Latent cache file (default: <out>/cache.bin; built when missing)." };
+    private readonly Option<int> crops = new("--crops") { Description = "Crops in a new cache.", DefaultValueFactory = _ => 480 };
+    private readonly Option<string> rates = new("--rates") { Description = "Rates t of a new cache, comma-separated.", DefaultValueFactory = _ => "-0.5,0.25,1,1.75,2.5" };
+    private readonly Option<int> slices = new("--slices") { Description = "Channel slices (a new run).", DefaultValueFactory = _ => 4 };
+    private readonly Option<int> width = new("--width") { Description = "Hidden width of each slice's network (a new run).", DefaultValueFactory = _ => 64 };
+    private readonly Option<long> steps = new("--steps") { Description = "Train until this step.", DefaultValueFactory = _ => 1_000_000 };
+    private readonly Option<int> batch = new("--batch") { Description = "Latent crops per step.", DefaultValueFactory = _ => 16 };
+    private readonly Option<double> lr = new("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+    private readonly Option<long> seed = new("--seed") { DefaultValueFactory = _ => 1 };
+
+    public TrainContextCommand(CliContext cli) : base("context", "Train a channel-conditional entropy model on a frozen model's cached latents (resumable).")
+    {
+        Add(model); Add(data); Add(output); Add(cache); Add(crops); Add(rates); Add(slices); Add(width); Add(steps); Add(batch); Add(lr); Add(seed);
+        SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
+    }
+
+    private int Execute(CliContext cli, ParseResult r, CancellationToken ct)
+    {
+        var outDir = r.GetValue(output)!;
+        var cachePath = r.GetValue(cache) ?? Path.Combine(outDir, "cache.bin");
+        var log = cli.Logger("HiFiC.Training.Context");
+        if (!File.Exists(cachePath))
+        {
+            var frozen = cli.Models.Load(r.GetValue(model));
+            var dataDir = r.GetValue(data)!;
+            if (!Directory.Exists(dataDir)) throw new UsageException($"Training data folder not found: {dataDir}");
+            var images = TrainingData.Load(dataDir, 256, 512);
+            var t = r.GetValue(rates)!.Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            LatentCache.Build(frozen.Network, images, cachePath, r.GetValue(crops), 256, t, (int)r.GetValue(seed), log, ct);
+        }
+        var loaded = LatentCache.Load(cachePath);
+        var options = new ContextTrainerOptions(outDir, r.GetValue(slices), r.GetValue(width), r.GetValue(steps), r.GetValue(batch), r.GetValue(lr),
+            CheckpointEvery: 200, LogEvery: 50, ValidateEvery: 500, r.GetValue(seed));
+        new ContextTrainer(options, log).Run(loaded, ct);
+        return ExitCodes.Ok;
+    }
+}

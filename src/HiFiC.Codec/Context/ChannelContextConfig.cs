@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace HiFiC.Codec.Context;
+
+/// <summary>
+/// Shape of a channel-conditional entropy model: y's channels in decode order, cut into slices of
+/// equal size; each slice's network is conv 3x3 (in -> Width), ReLU, conv 1x1 (Width -> Width), ReLU,
+/// conv 1x1 (Width -> 2 * slice channels).
+/// </summary>
+public sealed record ChannelContextConfig(int LatentChannels, int Slices, int Width, int[] Order)
+{
+    /// <summary>Context inputs are rounded to 1/InputScale: the integer path feeds round(v * InputScale).</summary>
+    public const int InputScale = 8;
+
+    public int SliceChannels => LatentChannels / Slices;
+
+    /// <summary>y channels of slice s, in decode order.</summary>
+    public int[] SliceMembers(int s) => Order.Skip(s * SliceChannels).Take(SliceChannels).ToArray();
+
+    /// <summary>Inputs of slice s: its own channels' hyper mean and raw scale, then every earlier slice's y-hat.</summary>
+    public int InputChannels(int s) => 2 * SliceChannels + s * SliceChannels;
+
+    public void Validate()
+    {
+        if (LatentChannels < 1 || Slices < 1 || LatentChannels % Slices != 0) throw new InvalidDataException($"{LatentChannels} channels do not split into {Slices} slices");
+        if (Width is < 1 or > 1024) throw new InvalidDataException($"bad context width {Width}");
+        if (Order.Length != LatentChannels || Order.Distinct().Count() != LatentChannels || Order.Any(c => c < 0 || c >= LatentChannels))
+            throw new InvalidDataException("the channel order must be a permutation of the latent channels");
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this);
+    public static ChannelContextConfig FromJson(string json) =>
+        JsonSerializer.Deserialize<ChannelContextConfig>(json) ?? throw new InvalidDataException("empty context config");
+}

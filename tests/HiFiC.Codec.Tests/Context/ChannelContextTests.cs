@@ -1,0 +1,178 @@
+using HiFiC.Codec.Coding;
+using HiFiC.Codec.Context;
+using HiFiC.Codec.Entropy;
+using HiFiC.Codec.IntegerHyper;
+using HiFiC.Codec.Models;
+using HiFiC.Codec.Tests.Coding;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace HiFiC.Codec.Tests.Context;
+
+/// <summary>
+/// The channel-conditional context model's integer path: what both sides compute must be the same
+/// bits on every machine, thread count and SIMD width, it must follow the float network it was
+/// quantized from, and files must round-trip through the real encoder and decoder.
+/// </summary>
+public class ChannelContextTests
+{
+    private static readonly Lazy<(CodecModel Model, ChannelContextModel Float, List<(Tensor Y, Tensor Mean, Tensor Raw)> Calibration)> context = new(Build);
+
+    /// <summary>A tiny model with a 2-slice context whose last layers are random (an untrained one would be the hyperprior exactly).</summary>
+    private static (CodecModel, ChannelContextModel, List<(Tensor, Tensor, Tensor)>) Build()
+    {
+        var tiny = TestModels.Tiny;
+        var channels = tiny.Preset.LatentChannels;
+        random.manual_seed(5);
+        var model = new ChannelContextModel(new ChannelContextConfig(channels, 2, 8, Enumerable.Range(0, channels).Reverse().ToArray()));
+        using (no_grad())
+            for (int s = 0; s < 2; s++)
+            {
+                var (w, b) = model.Convolutions(s)[^1];
+                w.normal_(0, 0.05); b.normal_(0, 0.05);
+            }
+        var calibration = new List<(Tensor, Tensor, Tensor)>();
+        using (no_grad())
+        {
+            var x = HiFiC.Codec.Imaging.TensorImage.ToTensor(TestModels.Photo(128, 128, seed: 4), new HiFiC.Codec.Imaging.PixelRect(0, 0, 128, 128));
+            var y = tiny.Network.Analyze(x) * tiny.Network.Gains.Gain(1);
+            var z = tiny.Network.Hyperprior.Analysis.forward(y).round();
+            calibration.Add((y, tiny.Network.Hyperprior.MeanSynthesis.forward(z), tiny.Network.Hyperprior.ScaleSynthesis.forward(z)));
+        }
+        var integer = IntegerChannelContextBuilder.Build(model, tiny.Tables, calibration);
+        return (tiny.WithContext(integer, "tiny-ctx"), model, calibration);
+    }
+
+    private static CodecModel Model => context.Value.Model;
+    private static IntegerChannelContext Integer => Model.Tables.Context!;
+
+    private static (float[] Y, double[] Means, int[] Acc, int H, int W) Latent(int seed)
+    {
+        var rng = new Random(seed);
+        int c = Integer.Config.LatentChannels, h = 8, w = 12;
+        var z = Enumerable.Range(0, Model.Preset.HyperLatentChannels * (h / 4) * (w / 4)).Select(_ => rng.Next(-3, 4)).ToArray();
+        var (means, acc) = Model.Tables.Hyper!.DecodeAccumulators(z, Model.Preset.HyperLatentChannels, h / 4, w / 4, 1);
+        var y = means.Select(m => (float)(m + rng.NextDouble() * 6 - 3)).ToArray();
+        return (y, means, acc, h, w);
+    }
+
+    [Fact]
+    public void Tables_with_a_context_survive_serialization_and_older_versions_still_read()
+    {
+        var bytes = Model.Tables.ToBytes();
+        var copy = EntropyTables.FromBytes(bytes);
+        Assert.NotNull(copy.Context);
+        Assert.Equal(bytes, copy.ToBytes());
+        Assert.Null(EntropyTables.FromBytes(TestModels.Tiny.Tables.ToBytes()).Context);
+        Assert.NotEqual(TestModels.Tiny.Digest, Model.Digest);
+    }
+
+    [Fact]
+    public void Thread_count_and_simd_width_do_not_change_a_bit()
+    {
+        var (y, means, acc, h, w) = Latent(1);
+        var reference = ContextSliceCoder.Encode(Integer, Model.Tables.Y, y, means, acc, h, w, maxThreads: 1);
+        foreach (var threads in new[] { 2, 4 })
+        {
+            var other = ContextSliceCoder.Encode(Integer, Model.Tables.Y, y, means, acc, h, w, threads);
+            Assert.Equal(reference.Payload, other.Payload);
+            Assert.Equal(reference.Means, other.Means);
+        }
+        try
+        {
+            IntegerConvLayer.ScalarOnly = true;
+            var scalar = ContextSliceCoder.Encode(Integer, Model.Tables.Y, y, means, acc, h, w, maxThreads: 2);
+            Assert.Equal(reference.Payload, scalar.Payload);
+            Assert.Equal(reference.Indices, scalar.Indices);
+        }
+        finally { IntegerConvLayer.ScalarOnly = false; }
+    }
+
+    [Fact]
+    public void Decoding_gives_back_the_symbols_and_means_the_encoder_used()
+    {
+        var (y, means, acc, h, w) = Latent(2);
+        var encoded = ContextSliceCoder.Encode(Integer, Model.Tables.Y, y, means, acc, h, w, maxThreads: 2);
+        var decoded = ContextSliceCoder.Decode(Integer, Model.Tables.Y, encoded.Payload, means, acc, h, w, maxThreads: 1);
+        Assert.Equal(encoded.Symbols, decoded.Symbols);
+        Assert.Equal(encoded.Means, decoded.Means);
+        Assert.Equal(encoded.Indices, decoded.Indices);
+        // The context changes the parameters (it is not the hyperprior in disguise).
+        Assert.NotEqual(means, encoded.Means);
+    }
+
+    [Fact]
+    public void The_integer_networks_follow_the_float_ones()
+    {
+        var (_, floatModel, calibration) = context.Value;
+        var (y, mean, raw) = calibration[0];
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var p = floatModel.Forward(y, mean, raw);
+        // The integer path on the same hyper outputs (rounded as the float model rounds its inputs).
+        int c = (int)y.shape[1], h = (int)y.shape[2], w = (int)y.shape[3];
+        var yValues = y.contiguous().data<float>().ToArray();
+        var means = mean.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        var units = Integer.HyperScaleUnits;
+        var rawValues = raw.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        var acc = rawValues.Select((r, i) => (int)Math.Round(r / units[i / (h * w)])).ToArray();
+        var encoded = ContextSliceCoder.Encode(Integer, Model.Tables.Y, yValues, means, acc, h, w, 2);
+        var floatMeans = p.Mean.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        double worst = floatMeans.Zip(encoded.Means).Max(t => Math.Abs(t.First - t.Second));
+        Assert.True(worst < 0.05, $"means differ by up to {worst}");
+        var sigma = p.Scale.contiguous().data<float>().ToArray();
+        var floatIndices = sigma.Select(s => GaussianScaleTable.IndexOf(s, Model.Tables.IndexBoundaries)).ToArray();
+        double agree = floatIndices.Zip(encoded.Indices).Count(t => t.First == t.Second) / (double)sigma.Length;
+        Assert.True(agree > 0.95, $"only {agree:P1} of indices agree");
+    }
+
+    [Fact]
+    public void A_damaged_payload_is_an_entropy_decode_error()
+    {
+        var (y, means, acc, h, w) = Latent(3);
+        var encoded = ContextSliceCoder.Encode(Integer, Model.Tables.Y, y, means, acc, h, w, 1);
+        Assert.Throws<EntropyDecodeException>(() => ContextSliceCoder.Decode(Integer, Model.Tables.Y, [], means, acc, h, w, 1));
+        Assert.Throws<EntropyDecodeException>(() => ContextSliceCoder.Decode(Integer, Model.Tables.Y, [0xFF, 0xFF, 0xFF], means, acc, h, w, 1));
+        var truncated = encoded.Payload[..(encoded.Payload.Length / 2)];
+        Assert.ThrowsAny<IOException>(() => ContextSliceCoder.Decode(Integer, Model.Tables.Y, truncated, means, acc, h, w, 1));
+    }
+
+    [Fact]
+    public void An_image_round_trips_through_the_codec_and_only_its_own_model_decodes_it()
+    {
+        var image = TestModels.Loaded(TestModels.Photo(192, 128, seed: 7));
+        using var file = new MemoryStream();
+        var result = new HificEncoder(Model).Compress(image, file, new CompressOptions { Rate = 1 });
+        file.Position = 0;
+        var decoded = new HificDecoder(Model).Decompress(file);
+        Assert.Equal(result.LatentHash, decoded.LatentHash);
+        Assert.Equal(192, decoded.Image.Width);
+        // A file of the plain model is refused by the context model and the other way round.
+        file.Position = 0;
+        Assert.Throws<ModelMismatchException>(() => new HificDecoder(TestModels.Tiny).Decompress(file));
+    }
+
+    [Fact]
+    public void The_fuzz_decode_target_meets_only_expected_errors_on_mutated_context_files()
+    {
+        // The decode fuzz target (fuzz/HiFiC.Fuzz) drives LatentStreamDecoder, which takes the
+        // slice path for a model with a context: mutations of a valid file (checksums fixed up, so
+        // they reach the streams) may only fail the documented ways.
+        var model = new HiFiC.Fuzz.FuzzModel(Model.Id, Model.DigestBytes, Model.Tables, Model.Preset.RateLevels);
+        using var file = new MemoryStream();
+        new HificEncoder(Model).Compress(TestModels.Loaded(TestModels.Photo(128, 128, seed: 8)), file, new CompressOptions { Rate = 0.5, TileSize = 64 });
+        var bytes = file.ToArray();
+        Assert.Null(HiFiC.Fuzz.FuzzTargets.Run("decode", bytes, model));
+        var rng = new Random(11);
+        var outcomes = new Dictionary<string, int>();
+        for (int i = 0; i < 400; i++)
+        {
+            var mutated = (byte[])bytes.Clone();
+            int flips = 1 + rng.Next(4);
+            for (int f = 0; f < flips; f++) mutated[bytes.Length / 3 + rng.Next(bytes.Length - bytes.Length / 3)] ^= (byte)(1 << rng.Next(8));
+            var outcome = HiFiC.Fuzz.FuzzTargets.Run("decode", mutated, model) ?? "ok";
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+        Assert.True(outcomes.GetValueOrDefault(nameof(EntropyDecodeException)) >= 1, string.Join(", ", outcomes));
+    }
+}
