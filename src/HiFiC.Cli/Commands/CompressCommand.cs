@@ -78,7 +78,9 @@ public sealed class CompressCommand : Command, IForwardOnlyCommand
 
     private static string Describe(CompressedFile f) =>
         $"{f.Result.Width}x{f.Result.Height}, {Units.Bytes(f.Result.Bytes)}, {Units.F(f.Result.Bpp, 4)} bpp " +
-        $"(estimated {Units.F(f.Result.EstimatedBpp, 4)}), {f.Result.Tiles} tile{(f.Result.Tiles == 1 ? "" : "s")}, {Units.Seconds(f.Result.Elapsed)}";
+        $"(estimated {Units.F(f.Result.EstimatedBpp, 4)}), {f.Result.Tiles} tile{(f.Result.Tiles == 1 ? "" : "s")}, {Units.Seconds(f.Result.Elapsed)}" +
+        // How often refinement paid: tiles where the guard kept the plain latent (step 0).
+        (f.Result.RefinedTiles > 0 ? $", {f.Result.RefineSteps} refinement steps, plain latent kept in {f.Result.TilesKeptPlain} of {f.Result.RefinedTiles} tiles" : "");
 
     private static void WriteSummary(CliContext cli, BatchReport<CompressedFile> report, CodecModel codec, string rateText)
     {

@@ -147,8 +147,8 @@ public static class LatentRefiner
 
     /// <summary>
     /// λ = −ΔD/Δbpp between the hard-rounded tile at t − δ and t + δ (real bits, real decode): the
-    /// model's own exchange rate between bits and distortion at this rate, for this tile. Where the
-    /// curve is flat or rising (past the knee, or noise on a tiny tile) the trainer's λ at t is used.
+    /// model's own exchange rate between bits and distortion at this rate, for this tile, floored at
+    /// the trainer's λ at t (where the curve is flatter than that, past the knee, or rising).
     /// </summary>
     private static double LocalSlope(HificModel network, double rate, Tensor yRaw, (EncodedLatent Encoded, double Bpp, double D) here,
         Func<Tensor, double, Tensor?, (EncodedLatent Encoded, double Bpp, double D)> measure)
@@ -166,7 +166,11 @@ public static class LatentRefiner
         var a = At(lo);
         var b = At(hi);
         double slope = -(b.D - a.D) / (b.Bpp - a.Bpp);
-        return double.IsFinite(slope) && slope > 0 && b.Bpp > a.Bpp ? slope : RateWeight(rate, network.Preset.RateLevels);
+        double trained = RateWeight(rate, network.Preset.RateLevels);
+        // A slope under the trainer's λ means the curve is past its knee: bits buy almost nothing there,
+        // and at that price refinement spent them freely (measured: at t = 2 the files doubled for
+        // +0.6 dB). The trainer's λ is the floor, so refinement never spends bits past the knee.
+        return double.IsFinite(slope) && b.Bpp > a.Bpp ? Math.Max(slope, trained) : trained;
     }
 
     /// <summary>

@@ -112,8 +112,8 @@ public static class RdReport
             sb.Append(Inv, $"| {c.Label} | {c.Points.Count} | {c.Images} | {c.Points.Min(p => p.Bpp):0.000}–{c.Points.Max(p => p.Bpp):0.000} | ")
               .Append(Inv, $"{c.Points.Min(p => p.Psnr):0.00}–{c.Points.Max(p => p.Psnr):0.00} | {c.Points.Min(p => p.MsSsim):0.0000}–{c.Points.Max(p => p.MsSsim):0.0000} |\n");
 
-        var anchors = codecs.Where(c => c.Kind == RdPoint.ClassicKind).Select(c => c.Name).ToList();
-        sb.Append("\n## BD-rate against each classic codec\n\n")
+        var anchors = codecs.Where(c => c.Kind == RdPoint.ClassicKind || c is LearnedCodec { RefineSteps: 0 }).Select(c => c.Name).ToList();
+        sb.Append("\n## BD-rate against each classic codec and the plain models\n\n")
           .Append("Bjøntegaard delta rate (VCEG-M33: cubic fit of log-rate against quality, averaged over only the quality range both curves cover; ")
           .Append("a curve whose quality does not rise with every added bit is reported as not monotonic instead of fitted, and such images are left out of the median). ")
           .Append("Negative = the row codec needs fewer bits than the column codec for the same quality. ")
