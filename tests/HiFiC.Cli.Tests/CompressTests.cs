@@ -36,6 +36,29 @@ public sealed class CompressTests(TestModelFolder models) : CliTestBase(models)
     }
 
     [Fact]
+    public void Effort_levels_refine_report_the_guard_and_refuse_unknown_levels_or_a_step_count_beside_them()
+    {
+        var png = TestImages.Png(In("photo.png"), 64, 64);
+        var balanced = Run("compress", png, "--effort", "balanced", "-o", In("balanced.hific"));
+        Assert.True(balanced.ExitCode == 0, balanced.ToString());
+        // The console may wrap the line: compare with whitespace collapsed.
+        Assert.Contains("refinement steps, plain latent kept in", System.Text.RegularExpressions.Regex.Replace(balanced.Out, @"\s+", " "));
+        Assert.True(Run("decompress", In("balanced.hific"), "-o", In("balanced.png")).ExitCode == 0);
+
+        var fast = Run("compress", png, "--effort", "fast", "-o", In("fast.hific"));
+        Assert.True(fast.ExitCode == 0, fast.ToString());
+        Assert.DoesNotContain("refinement steps", fast.Out);
+
+        var unknown = Run("compress", png, "--effort", "turbo", "-o", In("x.hific"));
+        Assert.Equal(ExitCodes.Usage, unknown.ExitCode);
+        Assert.Contains("--effort", unknown.Err);
+        var both = Run("compress", png, "--effort", "max", "--refine", "3", "-o", In("y.hific"));
+        Assert.Equal(ExitCodes.Usage, both.ExitCode);
+        Assert.Contains("not both", both.Err);
+        Assert.False(File.Exists(In("x.hific")) || File.Exists(In("y.hific")));
+    }
+
+    [Fact]
     public void A_folder_batch_goes_on_after_bad_files_names_them_and_exits_1()
     {
         TestImages.Png(In("in", "a.png"), 64, 64, seed: 1);

@@ -19,6 +19,8 @@ public sealed class ForwardOnlyTests
         var compress = new CompressCommand(Cli());
         Assert.True(compress.ForwardOnly(compress.Parse("a.png")));
         Assert.False(compress.ForwardOnly(compress.Parse("a.png --refine 5")));
+        Assert.False(compress.ForwardOnly(compress.Parse("a.png --effort balanced")));
+        Assert.True(compress.ForwardOnly(compress.Parse("a.png --effort fast")));
     }
 
     [Fact]

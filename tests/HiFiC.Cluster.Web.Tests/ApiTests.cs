@@ -61,6 +61,8 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", maxAttempts = 100000 }), HttpStatusCode.BadRequest, "maxAttempts");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", refineSteps = -3 }), HttpStatusCode.BadRequest, "refineSteps");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", refineSteps = 5, tileSize = 2048 }), HttpStatusCode.BadRequest, "refineSteps");
+        await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", effort = "turbo" }), HttpStatusCode.BadRequest, "effort");
+        await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", effort = "max", refineSteps = 3 }), HttpStatusCode.BadRequest, "effort");
         // Quality floor and keepOriginalWhen (issue 17).
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", minMsSsim = 1.5 }), HttpStatusCode.BadRequest, "minMsSsim");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", minPsnr = -1 }), HttpStatusCode.BadRequest, "minPsnr");

@@ -26,12 +26,13 @@ public sealed class ArchiveCompressCommand : Command
     private readonly Option<bool> redo = CommonOptions.Redo();
     private readonly Option<double> splitAbove = CommonOptions.SplitAbove();
     private readonly Option<int> refine = CommonOptions.Refine();
+    private readonly Option<string?> effort = CommonOptions.Effort();
     private readonly QualityFloorOptions quality = new();
     private readonly Option<int> instances = new("--instances") { Description = "Model instances in the silo (default: cores / --threads)." };
 
     public ArchiveCompressCommand(CliContext cli) : base("compress", "Recompress every image under a folder into an archive folder, with live progress and a summary.")
     {
-        Add(source); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(instances);
+        Add(source); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(effort); Add(instances);
         quality.AddTo(this);
         CommonOptions.RateOrBpp(this, rate, bpp);
         SetAction((r, ct) => ExecuteAsync(cli, r, ct));
@@ -58,7 +59,9 @@ public sealed class ArchiveCompressCommand : Command
             Verify = r.GetValue(verify),
             SkipExisting = !r.GetValue(redo),
             SplitAbovePixels = (long)(r.GetValue(splitAbove) * 1e6),
+            // No --effort and no --refine: null, so the silo that starts the job picks its default (fast on CPU, balanced on GPU).
             RefineSteps = r.GetValue(refine),
+            Effort = r.GetValue(effort)?.Trim().ToLowerInvariant(),
             MinMsSsim = r.GetValue(quality.MinMsSsim),
             MinPsnr = r.GetValue(quality.MinPsnr),
             KeepOriginalWhen = quality.When(r),

@@ -24,13 +24,14 @@ public sealed class JobSubmitCommand : JobClientCommand
     private readonly Option<bool> redo = CommonOptions.Redo();
     private readonly Option<double> splitAbove = CommonOptions.SplitAbove();
     private readonly Option<int> refine = CommonOptions.Refine();
+    private readonly Option<string?> effort = CommonOptions.Effort();
     private readonly Option<int> maxAttempts = new("--max-attempts") { Description = "Deliveries of an item before it is listed as failed.", DefaultValueFactory = _ => JobSpec.DefaultMaxAttempts };
     private readonly Archive.QualityFloorOptions quality = new();
     private readonly Option<bool> watch = new("--watch") { Description = "Then watch it like `hific job watch`." };
 
     public JobSubmitCommand(CliContext cli) : base(cli, "submit", "Start an archive job on the cluster; prints the job id.")
     {
-        Add(source); Add(output); Add(id); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(maxAttempts); Add(watch);
+        Add(source); Add(output); Add(id); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(effort); Add(maxAttempts); Add(watch);
         quality.AddTo(this);
         CommonOptions.RateOrBpp(this, rate, bpp);
         CommonOptions.Positive(maxAttempts);
@@ -52,7 +53,9 @@ public sealed class JobSubmitCommand : JobClientCommand
             SkipExisting = !r.GetValue(redo),
             SplitAbovePixels = (long)(r.GetValue(splitAbove) * 1e6),
             MaxAttempts = r.GetValue(maxAttempts),
+            // No --effort and no --refine: null, so the silo that starts the job picks its default (fast on CPU, balanced on GPU).
             RefineSteps = r.GetValue(refine),
+            Effort = r.GetValue(effort)?.Trim().ToLowerInvariant(),
             MinMsSsim = r.GetValue(quality.MinMsSsim),
             MinPsnr = r.GetValue(quality.MinPsnr),
             KeepOriginalWhen = quality.When(r),

@@ -46,6 +46,36 @@ public static class CommonOptions
         },
     };
 
+    public static Option<string?> Effort() => new("--effort")
+    {
+        Description = "Encode effort: fast (no refinement), balanced or max (refine the latents: better quality at about the same size, "
+            + "for encode time). Default: fast on a CPU, balanced on a GPU. Excludes --refine.",
+        Validators =
+        {
+            r =>
+            {
+                var text = r.GetValueOrDefault<string?>();
+                if (text is not null && !HiFiC.Codec.Coding.RefineEfforts.TryParse(text, out _))
+                    r.AddError($"--effort must be one of {string.Join(", ", HiFiC.Codec.Coding.RefineEfforts.Names)} (got '{text}').");
+            },
+        },
+    };
+
+    /// <summary>
+    /// The effort and refinement steps a command runs with: --refine N (no level), else --effort, else
+    /// the default for where it runs (fast on a CPU, balanced on a GPU). Both given is a usage error.
+    /// </summary>
+    public static (string? Effort, int Steps) ResolveEffort(ParseResult r, Option<string?> effort, Option<int> refine)
+    {
+        int steps = r.GetValue(refine);
+        var text = r.GetValue(effort);
+        if (text is not null && steps > 0) throw new UsageException("give either --effort or --refine, not both");
+        if (steps > 0) return (null, steps);
+        var level = text is not null ? HiFiC.Codec.Coding.RefineEfforts.Parse(text)
+            : HiFiC.Codec.Coding.RefineEfforts.DefaultFor(HiFiC.Codec.Model.TorchRuntime.OnGpu);
+        return (HiFiC.Codec.Coding.RefineEfforts.Name(level), HiFiC.Codec.Coding.RefineEfforts.Steps(level));
+    }
+
     public static Option<bool> Overwrite() => new("--overwrite")
     {
         Description = "Replace outputs that already exist (without it, an existing output is an error and is left untouched).",

@@ -18,6 +18,7 @@ public static class JobSpecCheck
     {
         "tileSize" => "--tile",
         "refineSteps" => "--refine",
+        "effort" => "--effort",
         "rate" or "rateName" => "--rate",
         "splitAbovePixels" => "--split-above",
         "maxAttempts" => "--max-attempts",

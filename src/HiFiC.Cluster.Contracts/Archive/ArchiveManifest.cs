@@ -27,6 +27,8 @@ public sealed record ArchiveManifest
     public required int TileSize { get; init; }
     /// <summary>Encoder-side latent refinement steps the file was written with (0 = none).</summary>
     public int RefineSteps { get; init; }
+    /// <summary>The effort level the file was written at (fast, balanced, max); null for an explicit step count or an older manifest.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Effort { get; init; }
     public required int Width { get; init; }
     public required int Height { get; init; }
     public required int Tiles { get; init; }

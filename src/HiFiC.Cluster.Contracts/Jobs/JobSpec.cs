@@ -52,4 +52,11 @@ public sealed record JobSpec
     [Id(12)] public double? MinPsnr { get; init; }
     /// <summary>When the original's bytes are stored instead of the .hific; null = larger,belowFloor (<see cref="QualityFloor.DefaultWhen"/>).</summary>
     [Id(13)] public KeepOriginalWhen? KeepOriginalWhen { get; init; }
+    /// <summary>
+    /// Encode effort (<see cref="JobEffort"/>: fast, balanced, max): refinement steps chosen by level.
+    /// Null with <see cref="RefineSteps"/> 0 = the default of the silo that starts the job (fast on a
+    /// CPU silo, balanced on a GPU silo), resolved once so every item of the job is coded alike.
+    /// Excludes <see cref="RefineSteps"/> &gt; 0.
+    /// </summary>
+    [Id(14)] public string? Effort { get; init; }
 }

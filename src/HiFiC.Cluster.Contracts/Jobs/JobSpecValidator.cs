@@ -42,6 +42,13 @@ public static class JobSpecValidator
             Err("refineSteps", $"must be between 0 and {MaxRefineSteps} (got {spec.RefineSteps})");
         else if (spec.RefineSteps > 0 && spec.TileSize > MaxRefineTileSize)
             Err("refineSteps", $"needs a tile size of {MaxRefineTileSize} or less (refinement memory grows with the tile; got {spec.TileSize})");
+        if (spec.Effort is { } effort)
+        {
+            if (!JobEffort.IsKnown(effort)) Err("effort", $"must be one of {string.Join(", ", JobEffort.Names)} (got '{effort}')");
+            else if (spec.RefineSteps > 0) Err("effort", "give either an effort or a number of refinement steps, not both");
+            else if (JobEffort.Steps(effort) > 0 && spec.TileSize > MaxRefineTileSize)
+                Err("effort", $"{effort} refines, which needs a tile size of {MaxRefineTileSize} or less (got {spec.TileSize})");
+        }
         if (QualityFloor.Check(spec.MinMsSsim, spec.MinPsnr) is { } floorError)
             Err(floorError.StartsWith("minPsnr", StringComparison.Ordinal) ? "minPsnr" : "minMsSsim", floorError);
         return errors;

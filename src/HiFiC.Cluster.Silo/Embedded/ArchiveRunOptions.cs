@@ -18,6 +18,8 @@ public sealed record ArchiveRunOptions
     public long SplitAbovePixels { get; init; } = JobSpec.DefaultSplitAbovePixels;
     /// <summary>Encoder-side latent refinement steps per tile (0 = off).</summary>
     public int RefineSteps { get; init; }
+    /// <summary>Encode effort (fast, balanced, max); null with RefineSteps 0 = the silo's default.</summary>
+    public string? Effort { get; init; }
     /// <summary>Quality floor (MS-SSIM, PSNR dB) on the whole image and its worst tile; implies verify. Null = none.</summary>
     public double? MinMsSsim { get; init; }
     public double? MinPsnr { get; init; }
@@ -44,6 +46,7 @@ public sealed record ArchiveRunOptions
         MaxAttempts = MaxAttempts,
         SplitAbovePixels = SplitAbovePixels,
         RefineSteps = RefineSteps,
+        Effort = Effort,
         MinMsSsim = MinMsSsim,
         MinPsnr = MinPsnr,
         KeepOriginalWhen = KeepOriginalWhen,

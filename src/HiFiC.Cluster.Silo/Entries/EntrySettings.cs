@@ -1,4 +1,5 @@
 using HiFiC.Cluster.Contracts.Archive;
+using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Work;
 
 namespace HiFiC.Cluster.Silo.Entries;
@@ -8,9 +9,9 @@ namespace HiFiC.Cluster.Silo.Entries;
 /// Anything that changes the bitstream belongs here; a setting added to jobs that changes what is
 /// stored must be added here too, or a re-run would keep entries written without it.
 /// </summary>
-public sealed record EntrySettings(string ModelDigest, double Rate, int TileSize, int RefineSteps)
+public sealed record EntrySettings(string ModelDigest, double Rate, int TileSize, int RefineSteps, string? Effort = null)
 {
-    public static EntrySettings Of(WorkItem item) => new(item.ModelDigest, item.Rate, item.TileSize, item.RefineSteps);
+    public static EntrySettings Of(WorkItem item) => new(item.ModelDigest, item.Rate, item.TileSize, item.RefineSteps, item.Effort);
 
     /// <summary>Why <paramref name="m"/> was written with other settings, or null when it was written with these.</summary>
     public string? Mismatch(ArchiveManifest m)
@@ -19,6 +20,8 @@ public sealed record EntrySettings(string ModelDigest, double Rate, int TileSize
         if (m.Rate != Rate) return $"rate {m.Rate} differs from {Rate}";
         if (m.TileSize != TileSize) return $"tile size {m.TileSize} differs from {TileSize}";
         if (m.RefineSteps != RefineSteps) return $"refinement steps {m.RefineSteps} differ from {RefineSteps}";
+        string mine = JobEffort.Label(Effort, RefineSteps), theirs = JobEffort.Label(m.Effort, m.RefineSteps);
+        if (mine != theirs) return $"effort {theirs} differs from {mine}";
         return null;
     }
 }

@@ -97,11 +97,17 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         S.ModelId = model.Id;
         S.ModelDigest = model.Digest;
         S.Rate = rate;
+        // Resolved here, once: every item of the job is coded alike whichever silo takes it.
+        S.Effort = spec.Effort ?? (spec.RefineSteps > 0 ? null
+            : HiFiC.Codec.Model.TorchRuntime.OnGpu ? JobEffort.Balanced : JobEffort.Fast);
+        S.RefineSteps = S.Effort is { } effort ? JobEffort.Steps(effort) : spec.RefineSteps;
+        if (S.RefineSteps > 0 && spec.TileSize > JobSpecValidator.MaxRefineTileSize) { S.Effort = JobEffort.Fast; S.RefineSteps = 0; }
         S.Phase = JobPhase.Enumerating;
         S.StartedUtc = now;
         S.ActiveSinceUtc = now;
         await SaveAsync();
-        logger.LogInformation("Job {Job} started: {Source} -> {Destination}, model {Model}, rate {Rate}", JobId, spec.Source, spec.Destination, model.Id, rate);
+        logger.LogInformation("Job {Job} started: {Source} -> {Destination}, model {Model}, rate {Rate}, effort {Effort} ({Steps} refinement steps)",
+            JobId, spec.Source, spec.Destination, model.Id, rate, S.Effort ?? "custom", S.RefineSteps);
         EnsureTimer();
         await KeepAliveAsync(true);
         return Snapshot();
@@ -272,9 +278,9 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         // A quality floor needs the decode verification does: it implies verify.
         var quality = QualityFloor.Of(spec);
         return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify || quality.HasFloor,
-            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, spec.RefineSteps,
+            spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, S.RefineSteps ?? spec.RefineSteps,
             // Whether the archive already holds the image is decided by the worker, which reads the original anyway and hashes it.
-            SkipIfCurrent: part == WorkPart.Whole && spec.SkipExisting, Quality: quality);
+            SkipIfCurrent: part == WorkPart.Whole && spec.SkipExisting, Quality: quality, Effort: S.Effort);
     }
 
     private void EnsureTimer()

@@ -52,5 +52,13 @@ public sealed class ArchiveJobState
     /// <summary>Of Done, the images stored as their original bytes (issue 17).</summary>
     [Id(28)] public long KeptOriginal { get; set; }
 
+    /// <summary>
+    /// The effort the job codes at, resolved once at its start (the spec's, or the starting silo's
+    /// default), and its refinement steps. Null effort: an explicit step count, or a job started before
+    /// efforts (its spec's RefineSteps). Ids from 50 on: kept apart from other additions.
+    /// </summary>
+    [Id(50)] public string? Effort { get; set; }
+    [Id(51)] public int? RefineSteps { get; set; }
+
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

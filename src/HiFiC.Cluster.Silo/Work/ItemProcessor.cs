@@ -202,6 +202,7 @@ public sealed class ItemProcessor(
             Rate = item.Rate,
             TileSize = item.TileSize,
             RefineSteps = item.RefineSteps,
+            Effort = item.Effort,
             Width = result.Width,
             Height = result.Height,
             Tiles = kept is null ? result.Tiles : 0,

@@ -25,6 +25,8 @@ public sealed record JobRequest
     public long? SplitAbovePixels { get; init; }
     /// <summary>Encoder-side latent refinement steps per tile (0 = off; slow without GPU silos).</summary>
     public int? RefineSteps { get; init; }
+    /// <summary>Encode effort: fast (no refinement), balanced or max; null = the starting silo's default (fast on CPU, balanced on GPU). Not with RefineSteps.</summary>
+    public string? Effort { get; init; }
     /// <summary>Quality floor (whole image and worst tile): MS-SSIM in (0, 1]; implies verify.</summary>
     public double? MinMsSsim { get; init; }
     /// <summary>Quality floor in dB of PSNR; implies verify.</summary>

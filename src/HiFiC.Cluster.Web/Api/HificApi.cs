@@ -82,7 +82,7 @@ public static partial class HificApi
             Source = source ?? "", Destination = destination ?? "", Model = request.Model, Rate = request.Rate ?? JobSpec.DefaultRate, RateName = rateName,
             TileSize = request.TileSize ?? JobSpec.DefaultTileSize, Verify = request.Verify ?? false, SkipExisting = request.SkipExisting ?? true,
             MaxAttempts = request.MaxAttempts ?? JobSpec.DefaultMaxAttempts, SplitAbovePixels = request.SplitAbovePixels ?? JobSpec.DefaultSplitAbovePixels,
-            RefineSteps = request.RefineSteps ?? 0,
+            RefineSteps = request.RefineSteps ?? 0, Effort = string.IsNullOrWhiteSpace(request.Effort) ? null : request.Effort.Trim().ToLowerInvariant(),
             MinMsSsim = request.MinMsSsim, MinPsnr = request.MinPsnr, KeepOriginalWhen = keepWhen,
         };
         foreach (var e in JobSpecValidator.Check(spec))

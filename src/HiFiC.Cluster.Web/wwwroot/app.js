@@ -140,6 +140,8 @@ $('#submit').addEventListener('submit', async ev => {
   ev.preventDefault();
   const f = new FormData(ev.target), msg = $('#submit-msg');
   const body = { source: f.get('source'), destination: f.get('destination'), tileSize: Number(f.get('tileSize')), refineSteps: Number(f.get('refineSteps') || 0), verify: f.get('verify') === 'on' };
+  // Effort (fast, balanced, max) unless explicit refinement steps are given; empty = the silo's default.
+  if (f.get('effort') && body.refineSteps === 0) body.effort = f.get('effort');
   // A name from the model's card (lo, mi, hi) or a number t; empty leaves the card's default (mi).
   const rate = String(f.get('rate') || '').trim();
   if (rate !== '' && Number.isFinite(Number(rate))) body.rate = Number(rate); else if (rate !== '') body.rateName = rate;

@@ -49,4 +49,9 @@ public sealed record CompressResult(
 {
     /// <summary>Estimated size: the model's bits plus the container's exactly known framing.</summary>
     public double EstimatedBpp => (EstimatedBits + HeaderBytes * 8.0) / ((double)Width * Height);
+    /// <summary>Refinement steps run per tile (0 = none).</summary>
+    public int RefineSteps { get; init; }
+    /// <summary>Tiles refined, and of those the tiles whose guard kept the plain encoder's latent (step 0).</summary>
+    public int RefinedTiles { get; init; }
+    public int TilesKeptPlain { get; init; }
 }

@@ -42,6 +42,7 @@ public sealed class HificEncoder
         var payloads = new HificTilePayload[layout.Count];
         double estimatedBits = 0;
         using var hasher = new LatentHasher();
+        int refined = 0, keptPlain = 0;
         for (int t = 0; t < layout.Count; t++)
         {
             ct.ThrowIfCancellationRequested();
@@ -49,12 +50,14 @@ public sealed class HificEncoder
             payloads[t] = new HificTilePayload(encoded.ZStream, encoded.YStream);
             estimatedBits += encoded.EstimatedBits;
             hasher.Append(encoded.ZSymbols, encoded.YSymbols);
+            if (encoded.Refinement is { } r) { refined++; if (r.KeptStep == 0) keptPlain++; }
         }
         var bytes = HificWriter.WriteToArray(header, payloads, image.Alpha, metadata: image.Metadata);
         output.Write(bytes);
         long payloadBytes = payloads.Sum(p => (long)p.Length);
         return new CompressResult(rgb.Width, rgb.Height, layout.Count, bytes.Length, bytes.Length * 8.0 / ((double)rgb.Width * rgb.Height),
-            estimatedBits, bytes.Length - payloadBytes, hasher.Finish(), clock.Elapsed);
+            estimatedBits, bytes.Length - payloadBytes, hasher.Finish(), clock.Elapsed)
+        { RefineSteps = options.RefineSteps, RefinedTiles = refined, TilesKeptPlain = keptPlain };
     }
 
     /// <summary>
@@ -77,17 +80,20 @@ public sealed class HificEncoder
         var core = layout.Core(tile);
         var context = TileLayout.Grow(core, encoderMargin, layout.CanvasWidth, layout.CanvasHeight);
         var x = TensorImage.ToTensor(image.Rgb, context).to(model.Device);
-        var y = model.Network.Analyze(x) * gain;
+        var yRaw = model.Network.Analyze(x);
+        NumericFault.ThrowIfNotFinite(yRaw, "encoder");
+        var latentCore = new PixelRect((core.X - context.X) / 16, (core.Y - context.Y) / 16, core.Width / 16, core.Height / 16);
         if (refineSteps > 0)
         {
-            // Distortion is measured on real pixels only, not on the edge replication that pads the canvas.
-            var inside = context.Intersect(image.Rgb.Bounds);
-            y = LatentRefiner.Refine(model.Network, x, y, rate, refineSteps,
-                (inside.X - context.X, inside.Y - context.Y, inside.Width, inside.Height), ct);
+            // Distortion is measured on the core's real pixels only: not the margins (other tiles' pixels)
+            // nor the edge replication that pads the canvas.
+            var inside = core.Intersect(image.Rgb.Bounds);
+            var outcome = LatentRefiner.Refine(model.Network, latentCodec, x, yRaw, rate, new RefineSchedule(refineSteps), latentCore,
+                new PixelRect(inside.X - context.X, inside.Y - context.Y, inside.Width, inside.Height), seed: tile, ct);
+            return outcome.Encoded with { Refinement = outcome };
         }
-        NumericFault.ThrowIfNotFinite(y, "encoder");
-        var yCore = y.narrow(2, (core.Y - context.Y) / 16, core.Height / 16)
-                     .narrow(3, (core.X - context.X) / 16, core.Width / 16);
+        var y = yRaw * gain;
+        var yCore = y.narrow(2, latentCore.Y, latentCore.Height).narrow(3, latentCore.X, latentCore.Width);
         return latentCodec.Encode(yCore.contiguous());
     }
 }

@@ -8,7 +8,11 @@ using static TorchSharp.torch;
 namespace HiFiC.Codec.Coding;
 
 /// <summary>The symbols and streams of one tile's latent.</summary>
-public sealed record EncodedLatent(byte[] ZStream, byte[] YStream, int[] ZSymbols, int[] YSymbols, double EstimatedBits);
+public sealed record EncodedLatent(byte[] ZStream, byte[] YStream, int[] ZSymbols, int[] YSymbols, double EstimatedBits)
+{
+    /// <summary>How refinement chose this latent (null when the tile was not refined).</summary>
+    public RefineOutcome? Refinement { get; init; }
+}
 
 /// <summary>
 /// The integer path of the mean-scale hyperprior at inference: symbols round(z) and
@@ -52,10 +56,30 @@ public sealed class LatentCodec : IDisposable
     /// <summary>Encodes a gain-scaled latent y ([1,C,h,w], h and w multiples of 4).</summary>
     public EncodedLatent Encode(Tensor y)
     {
+        var encoded = Encode(y, null, out var yHat);
+        yHat.Dispose();
+        return encoded;
+    }
+
+    /// <summary>
+    /// Encodes y with the given z symbols (refined ones; null = round(h_a(y))) and also returns the
+    /// y-hat the decoder will reconstruct from the streams ([1,C,h,w] float32, on the CPU), so an
+    /// encoder can judge what it writes without decoding it.
+    /// </summary>
+    public (EncodedLatent Encoded, Tensor YHat) EncodeWithReconstruction(Tensor y, Tensor? zSymbols)
+    {
+        var encoded = Encode(y, zSymbols, out var yHat);
+        return (encoded, yHat);
+    }
+
+    private EncodedLatent Encode(Tensor y, Tensor? zGiven, out Tensor yHatOut)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (channels, h, w) = Shape(y);
-        var z = model.Hyperprior.Analysis.forward(y).round();
+        var z = zGiven?.round() ?? model.Hyperprior.Analysis.forward(y).round();
+        if (z.shape[2] * 4 != h || z.shape[3] * 4 != w || z.shape[1] != model.Preset.HyperLatentChannels)
+            throw new ArgumentException($"z [{string.Join(",", z.shape)}] does not fit y [{string.Join(",", y.shape)}]");
         var zSymbols = ToInt(z);
         var (zc, zh, zw) = Shape(z);
         var yValues = y.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
@@ -93,6 +117,10 @@ public sealed class LatentCodec : IDisposable
         // Values beyond a table's range also spend their escape payload.
         for (int i = 0; i < ySymbols.Length; i++) bits += tables.Y[hyper.Indices[i]].EscapePayloadBits(ySymbols[i]);
         for (int i = 0; i < zSymbols.Length; i++) bits += tables.Z[i / (zh * zw)].EscapePayloadBits(zSymbols[i]);
+        // y-hat = symbol + mean in double, then one rounding to float, as Decode does.
+        var yHat = new float[ySymbols.Length];
+        for (int i = 0; i < yHat.Length; i++) yHat[i] = (float)(ySymbols[i] + hyper.Means[i]);
+        yHatOut = tensor(yHat, [1, channels, h, w]).MoveToOuterDisposeScope();
         return new EncodedLatent(zStream, yStream, zSymbols, ySymbols, bits);
     }
 

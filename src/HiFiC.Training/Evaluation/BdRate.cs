@@ -23,6 +23,19 @@ public static class BdRate
         return (Math.Exp((ib - ia) / (hi - lo)) - 1) * 100;
     }
 
+    /// <summary>
+    /// True when quality rises strictly with rate (points in rate order). A curve that flattens or
+    /// turns down (more bits, same or less quality) has no single rate per quality: a fit through it
+    /// would invent one, so such curves are reported, not fitted.
+    /// </summary>
+    public static bool IsMonotonic(IEnumerable<(double Rate, double Quality)> curve)
+    {
+        var sorted = curve.Where(p => p.Rate > 0 && double.IsFinite(p.Rate) && double.IsFinite(p.Quality)).OrderBy(p => p.Rate).ToList();
+        for (int i = 1; i < sorted.Count; i++)
+            if (!(sorted[i].Quality > sorted[i - 1].Quality)) return false;
+        return true;
+    }
+
     /// <summary>Sorted by quality, as (quality, ln rate); repeated qualities are merged (a fit needs distinct x).</summary>
     private static (double Q, double LogR)[] Prepare(IEnumerable<(double Rate, double Quality)> curve) =>
         curve.Where(p => p.Rate > 0 && double.IsFinite(p.Rate) && double.IsFinite(p.Quality))

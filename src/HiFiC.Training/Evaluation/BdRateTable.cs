@@ -19,16 +19,18 @@ public static class BdRateTable
             foreach (var anchor in curves.Where(c => anchors.Contains(c.Codec)))
                 foreach (var test in curves.Where(c => c.Codec != anchor.Codec))
                 {
-                    double mean = BdRate.Compute(Samples(anchor, metric), Samples(test, metric), method);
-                    var perImage = imageNames
+                    // Only monotonic curves are fitted, and only over the quality range both cover (BdRate.Compute).
+                    var flat = new[] { anchor, test }.Where(c => !BdRate.IsMonotonic(Samples(c, metric))).Select(c => c.Label).ToList();
+                    double mean = flat.Count == 0 ? BdRate.Compute(Samples(anchor, metric), Samples(test, metric), method) : double.NaN;
+                    var pairs = imageNames
                         .Where(i => byCodecImage.ContainsKey((anchor.Codec, i)) && byCodecImage.ContainsKey((test.Codec, i)))
-                        .Select(i => BdRate.Compute(
-                            byCodecImage[(anchor.Codec, i)].Select(p => (p.Bpp, quality(p))),
-                            byCodecImage[(test.Codec, i)].Select(p => (p.Bpp, quality(p))), method))
-                        .Where(double.IsFinite)
+                        .Select(i => (A: byCodecImage[(anchor.Codec, i)].Select(p => (p.Bpp, quality(p))).ToList(),
+                                      T: byCodecImage[(test.Codec, i)].Select(p => (p.Bpp, quality(p))).ToList()))
                         .ToList();
-                    result.Add(new BdRateEntry(metric, test.Codec, anchor.Codec, mean,
-                        Median(perImage), perImage.Count));
+                    var monotonic = pairs.Where(p => BdRate.IsMonotonic(p.A) && BdRate.IsMonotonic(p.T)).ToList();
+                    var perImage = monotonic.Select(p => BdRate.Compute(p.A, p.T, method)).Where(double.IsFinite).ToList();
+                    result.Add(new BdRateEntry(metric, test.Codec, anchor.Codec, mean, Median(perImage), perImage.Count,
+                        flat.Count == 0 ? null : $"not monotonic: {string.Join(", ", flat)}", pairs.Count - monotonic.Count));
                 }
         }
         return result;

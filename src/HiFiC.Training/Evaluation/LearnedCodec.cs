@@ -54,6 +54,9 @@ public sealed class LearnedCodec : IRdCodec, IDisposable
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(assembly.Location)));
     });
 
+    /// <summary>Refinement steps per tile (0 = the plain encoder, a BD-rate anchor).</summary>
+    public int RefineSteps => refineSteps;
+
     public string Name => refineSteps > 0 ? $"{model.Id}+refine{refineSteps}" : model.Id;
     public string Label => refineSteps > 0 ? $"HiFiC {model.Id}, {refineSteps} refinement steps" : $"HiFiC {model.Id}";
     public string Kind => RdPoint.LearnedKind;

@@ -57,7 +57,8 @@ public static class RdBenchmark
             var (points, failures) = await MeasureAsync(images, codecs, workRoot, options, cache, versions, logger, ct).ConfigureAwait(false);
             var measured = clock.Elapsed;
             var curves = codecs.Select(c => RdCurve.Mean(c.Name, c.Label, points)).Where(c => c.Points.Count > 0).ToList();
-            var anchors = codecs.Where(c => c.Kind == RdPoint.ClassicKind).Select(c => c.Name).ToList();
+            // Anchors: the classic codecs and every model without refinement (what refinement is measured against).
+            var anchors = codecs.Where(c => c.Kind == RdPoint.ClassicKind || c is LearnedCodec { RefineSteps: 0 }).Select(c => c.Name).ToList();
             var bdRates = BdRateTable.Build(curves, points, anchors);
 
             Directory.CreateDirectory(options.OutDir);
@@ -145,15 +146,15 @@ public static class RdBenchmark
                         try
                         {
                             string? key = pixelHash is null ? null : RdPointCache.KeyFor(pixelHash, codec, setting, versions);
-                            if (key is not null && cache!.TryGet(key, out var hit))
+                            if (key is not null && cache!.TryGet(key, out var hit) && (double.IsFinite(hit.Butteraugli) || Butteraugli.Find() is null))
                             {
-                                points.Add(Point(reference, codec, setting, hit.Bytes, hit.Psnr, hit.MsSsim, hit.EncodeSeconds, hit.DecodeSeconds));
+                                points.Add(Point(reference, codec, setting, hit.Bytes, hit.Psnr, hit.MsSsim, hit.EncodeSeconds, hit.DecodeSeconds, hit.Butteraugli));
                                 continue;
                             }
                             var point = (await MeasureOneAsync(reference, codec, setting, workDir, token).ConfigureAwait(false)).Point;
                             points.Add(point);
                             if (key is not null)
-                                cache!.Add(key, new RdPointCache.Entry(point.Bytes, point.Psnr, point.MsSsim, point.EncodeSeconds, point.DecodeSeconds));
+                                cache!.Add(key, new RdPointCache.Entry(point.Bytes, point.Psnr, point.MsSsim, point.EncodeSeconds, point.DecodeSeconds, point.Butteraugli));
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
@@ -189,15 +190,16 @@ public static class RdBenchmark
     {
         var run = await codec.RunAsync(reference, setting, workDir, ct).ConfigureAwait(false);
         var rgb = reference.Rgb;
+        double butteraugli = await Butteraugli.DistanceAsync(reference.PngPath, run.Decoded, workDir, ct).ConfigureAwait(false);
         var point = Point(reference, codec, setting, run.Bytes, Psnr.Compute(rgb, run.Decoded), MsSsim.Compute(rgb, run.Decoded),
-            run.EncodeTime.TotalSeconds, run.DecodeTime.TotalSeconds);
+            run.EncodeTime.TotalSeconds, run.DecodeTime.TotalSeconds, butteraugli);
         return (point, run.Decoded);
     }
 
     private static RdPoint Point(ReferenceImage reference, IRdCodec codec, double setting, long bytes, double psnr, double msSsim,
-        double encodeSeconds, double decodeSeconds) =>
+        double encodeSeconds, double decodeSeconds, double butteraugli) =>
         new(reference.Name, reference.Rgb.Width, reference.Rgb.Height, codec.Name, codec.Kind, codec.SettingName, setting,
-            bytes, Bpp.FromBytes(bytes, reference.Rgb.Width, reference.Rgb.Height), psnr, msSsim, encodeSeconds, decodeSeconds);
+            bytes, Bpp.FromBytes(bytes, reference.Rgb.Width, reference.Rgb.Height), psnr, msSsim, encodeSeconds, decodeSeconds, butteraugli);
 
     private static async Task<IReadOnlyDictionary<string, string>> ToolVersionsAsync(IEnumerable<ClassicCodec> codecs, CancellationToken ct)
     {

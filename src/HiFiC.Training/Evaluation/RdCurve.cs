@@ -1,7 +1,7 @@
 namespace HiFiC.Training.Evaluation;
 
 /// <summary>One setting of a codec, averaged over the images (mean bpp, mean PSNR, mean MS-SSIM).</summary>
-public sealed record RdCurvePoint(double Setting, int Images, double Bpp, double Psnr, double MsSsim)
+public sealed record RdCurvePoint(double Setting, int Images, double Bpp, double Psnr, double MsSsim, double Butteraugli = double.NaN)
 {
     public double MsSsimDb => RdPoint.MsSsimToDb(MsSsim);
 }
@@ -25,7 +25,7 @@ public sealed record RdCurve(string Codec, string Label, string Kind, string Set
             .Select(g => g.Key).ToHashSet();
         var used = mine.Where(p => complete.Contains(p.Image)).ToList();
         var curve = used.GroupBy(p => p.Setting)
-            .Select(g => new RdCurvePoint(g.Key, g.Count(), g.Average(p => p.Bpp), g.Average(p => p.Psnr), g.Average(p => p.MsSsim)))
+            .Select(g => new RdCurvePoint(g.Key, g.Count(), g.Average(p => p.Bpp), g.Average(p => p.Psnr), g.Average(p => p.MsSsim), g.Average(p => p.Butteraugli)))
             .OrderBy(p => p.Bpp)
             .ToList();
         return new RdCurve(codec, label, mine.FirstOrDefault()?.Kind ?? RdPoint.ClassicKind,

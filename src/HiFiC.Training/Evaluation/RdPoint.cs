@@ -2,7 +2,8 @@ namespace HiFiC.Training.Evaluation;
 
 /// <summary>
 /// One image coded by one codec at one setting. Bpp counts the whole compressed file; PSNR and
-/// MS-SSIM are measured on 8-bit RGB against the same reference pixels for every codec.
+/// MS-SSIM are measured on 8-bit RGB against the same reference pixels for every codec;
+/// Butteraugli is the 3-norm distance of <see cref="Evaluation.Butteraugli"/> (NaN without the tool).
 /// </summary>
 /// <param name="Kind">"classic" or "learned".</param>
 /// <param name="Setting">The swept value: quality/quantizer/distance for classic codecs, rate t for our models.</param>
@@ -10,7 +11,7 @@ public sealed record RdPoint(
     string Image, int Width, int Height,
     string Codec, string Kind, string SettingName, double Setting,
     long Bytes, double Bpp, double Psnr, double MsSsim,
-    double EncodeSeconds, double DecodeSeconds)
+    double EncodeSeconds, double DecodeSeconds, double Butteraugli = double.NaN)
 {
     public const string LearnedKind = "learned";
     public const string ClassicKind = "classic";

@@ -25,7 +25,7 @@ public sealed class RdPointCache
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
-    public sealed record Entry(long Bytes, double Psnr, double MsSsim, double EncodeSeconds, double DecodeSeconds);
+    public sealed record Entry(long Bytes, double Psnr, double MsSsim, double EncodeSeconds, double DecodeSeconds, double Butteraugli = double.NaN);
 
     public int Hits { get; private set; }
     public string FilePath => path;
@@ -53,11 +53,13 @@ public sealed class RdPointCache
         foreach (var line in File.ReadLines(cache.path))
         {
             var f = line.Split('\t');
-            if (f.Length != Fields) continue;
+            // Lines written before Butteraugli was measured have one field less (their distance is NaN: measured again).
+            if (f.Length != Fields && f.Length != Fields + 1) continue;
             if (long.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long bytes)
                 && TryDouble(f[2], out double psnr) && TryDouble(f[3], out double ms)
                 && TryDouble(f[4], out double enc) && TryDouble(f[5], out double dec))
-                cache.entries[f[0]] = new Entry(bytes, psnr, ms, enc, dec);
+                cache.entries[f[0]] = new Entry(bytes, psnr, ms, enc, dec,
+                    f.Length > Fields && TryDouble(f[6], out double ba) ? ba : double.NaN);
         }
         return cache;
     }
@@ -110,7 +112,8 @@ public sealed class RdPointCache
     {
         var line = string.Join('\t', key, entry.Bytes.ToString(CultureInfo.InvariantCulture),
             entry.Psnr.ToString("R", CultureInfo.InvariantCulture), entry.MsSsim.ToString("R", CultureInfo.InvariantCulture),
-            entry.EncodeSeconds.ToString("R", CultureInfo.InvariantCulture), entry.DecodeSeconds.ToString("R", CultureInfo.InvariantCulture));
+            entry.EncodeSeconds.ToString("R", CultureInfo.InvariantCulture), entry.DecodeSeconds.ToString("R", CultureInfo.InvariantCulture),
+            entry.Butteraugli.ToString("R", CultureInfo.InvariantCulture));
         lock (gate)
         {
             entries[key] = entry;

@@ -34,27 +34,27 @@ public static class RdReport
 
     public static string PointsCsv(IEnumerable<RdPoint> points)
     {
-        var sb = new StringBuilder("image,width,height,codec,kind,setting_name,setting,bytes,bpp,psnr,msssim,msssim_db,encode_s,decode_s\n");
+        var sb = new StringBuilder("image,width,height,codec,kind,setting_name,setting,bytes,bpp,psnr,msssim,msssim_db,encode_s,decode_s,butteraugli_3norm\n");
         foreach (var p in points)
             sb.Append(Inv, $"{Csv(p.Image)},{p.Width},{p.Height},{Csv(p.Codec)},{p.Kind},{p.SettingName},{p.Setting:0.###},{p.Bytes},")
-              .Append(Inv, $"{p.Bpp:0.######},{p.Psnr:0.####},{p.MsSsim:0.#######},{p.MsSsimDb:0.####},{p.EncodeSeconds:0.###},{p.DecodeSeconds:0.###}\n");
+              .Append(Inv, $"{p.Bpp:0.######},{p.Psnr:0.####},{p.MsSsim:0.#######},{p.MsSsimDb:0.####},{p.EncodeSeconds:0.###},{p.DecodeSeconds:0.###},{Num(p.Butteraugli)}\n");
         return sb.ToString();
     }
 
     public static string CurvesCsv(IEnumerable<RdCurve> curves)
     {
-        var sb = new StringBuilder("codec,kind,setting_name,setting,images,bpp,psnr,msssim,msssim_db\n");
+        var sb = new StringBuilder("codec,kind,setting_name,setting,images,bpp,psnr,msssim,msssim_db,butteraugli_3norm\n");
         foreach (var c in curves)
             foreach (var p in c.Points)
-                sb.Append(Inv, $"{Csv(c.Codec)},{c.Kind},{c.SettingName},{p.Setting:0.###},{p.Images},{p.Bpp:0.######},{p.Psnr:0.####},{p.MsSsim:0.#######},{p.MsSsimDb:0.####}\n");
+                sb.Append(Inv, $"{Csv(c.Codec)},{c.Kind},{c.SettingName},{p.Setting:0.###},{p.Images},{p.Bpp:0.######},{p.Psnr:0.####},{p.MsSsim:0.#######},{p.MsSsimDb:0.####},{Num(p.Butteraugli)}\n");
         return sb.ToString();
     }
 
     public static string BdRateCsv(IEnumerable<BdRateEntry> entries)
     {
-        var sb = new StringBuilder("metric,test,anchor,bd_rate_mean_curve_pct,bd_rate_per_image_median_pct,images\n");
+        var sb = new StringBuilder("metric,test,anchor,bd_rate_mean_curve_pct,bd_rate_per_image_median_pct,images,non_monotonic_images,note\n");
         foreach (var e in entries)
-            sb.Append(Inv, $"{e.Metric},{Csv(e.Test)},{Csv(e.Anchor)},{Num(e.MeanCurve)},{Num(e.PerImageMedian)},{e.Images}\n");
+            sb.Append(Inv, $"{e.Metric},{Csv(e.Test)},{Csv(e.Anchor)},{Num(e.MeanCurve)},{Num(e.PerImageMedian)},{e.Images},{e.NonMonotonicImages},{Csv(e.Note ?? "")}\n");
         return sb.ToString();
     }
 
@@ -72,7 +72,7 @@ public static class RdReport
             foreach (var a in present)
             {
                 var e = entries.FirstOrDefault(x => x.Metric == metric && x.Test == c.Codec && x.Anchor == a);
-                sb.Append(e is null ? " — |" : $" {Pct(e.MeanCurve)} ({Pct(e.PerImageMedian)}) |");
+                sb.Append(e is null ? " — |" : e.Note is not null ? $" {e.Note} ({Pct(e.PerImageMedian)}) |" : $" {Pct(e.MeanCurve)} ({Pct(e.PerImageMedian)}) |");
             }
             sb.Append('\n');
         }
@@ -112,9 +112,10 @@ public static class RdReport
             sb.Append(Inv, $"| {c.Label} | {c.Points.Count} | {c.Images} | {c.Points.Min(p => p.Bpp):0.000}–{c.Points.Max(p => p.Bpp):0.000} | ")
               .Append(Inv, $"{c.Points.Min(p => p.Psnr):0.00}–{c.Points.Max(p => p.Psnr):0.00} | {c.Points.Min(p => p.MsSsim):0.0000}–{c.Points.Max(p => p.MsSsim):0.0000} |\n");
 
-        var anchors = codecs.Where(c => c.Kind == RdPoint.ClassicKind).Select(c => c.Name).ToList();
-        sb.Append("\n## BD-rate against each classic codec\n\n")
-          .Append("Bjøntegaard delta rate (VCEG-M33: cubic fit of log-rate against quality, averaged over the quality range both curves cover). ")
+        var anchors = codecs.Where(c => c.Kind == RdPoint.ClassicKind || c is LearnedCodec { RefineSteps: 0 }).Select(c => c.Name).ToList();
+        sb.Append("\n## BD-rate against each classic codec and the plain models\n\n")
+          .Append("Bjøntegaard delta rate (VCEG-M33: cubic fit of log-rate against quality, averaged over only the quality range both curves cover; ")
+          .Append("a curve whose quality does not rise with every added bit is reported as not monotonic instead of fitted, and such images are left out of the median). ")
           .Append("Negative = the row codec needs fewer bits than the column codec for the same quality. ")
           .Append("First number: on the dataset-mean curves; in brackets: median of the per-image BD-rates.\n\n");
         sb.Append("### PSNR\n\n").Append(BdRateMarkdown(s.BdRates, BdRateEntry.Psnr, s.Curves, anchors));
@@ -140,10 +141,10 @@ public static class RdReport
         sb.Append("\n## Mean RD points\n");
         foreach (var c in s.Curves)
         {
-            sb.Append($"\n### {c.Label}\n\n| {c.SettingName} | bpp | PSNR (dB) | MS-SSIM | MS-SSIM (dB) |\n|---:|---:|---:|---:|---:|\n");
+            sb.Append($"\n### {c.Label}\n\n| {c.SettingName} | bpp | PSNR (dB) | MS-SSIM | MS-SSIM (dB) | Butteraugli (3-norm) |\n|---:|---:|---:|---:|---:|---:|\n");
             var codec = codecs.First(x => x.Name == c.Codec);
             foreach (var p in c.Points)
-                sb.Append(Inv, $"| {codec.FormatSetting(p.Setting)} | {p.Bpp:0.0000} | {p.Psnr:0.00} | {p.MsSsim:0.00000} | {p.MsSsimDb:0.00} |\n");
+                sb.Append(Inv, $"| {codec.FormatSetting(p.Setting)} | {p.Bpp:0.0000} | {p.Psnr:0.00} | {p.MsSsim:0.00000} | {p.MsSsimDb:0.00} | {Num(p.Butteraugli)} |\n");
         }
 
         if (s.Failures.Count > 0)

@@ -1,3 +1,4 @@
+using HiFiC.Cluster.Contracts.Jobs;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using HiFiC.Cluster.Contracts.Archive;
@@ -103,6 +104,9 @@ public sealed class EntryCommitTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.Contains("rate", await Why(original, Settings with { Rate = 2 }));
         Assert.Contains("tile size", await Why(original, Settings with { TileSize = 128 }));
         Assert.Contains("refinement", await Why(original, Settings with { RefineSteps = 5 }));
+        // A manifest from before effort levels (0 steps, no effort) is a fast entry; a balanced job re-encodes it.
+        Assert.Null(await Why(original, Settings with { Effort = JobEffort.Fast }));
+        Assert.Contains("effort", await Why(original, Settings with { Effort = JobEffort.Balanced }));
 
         await store.WriteAsync(ArchiveNaming.Bitstream(path), Bytes("a bitstreaM"), default);
         Assert.Contains("SHA-256", await Why(original, Settings));

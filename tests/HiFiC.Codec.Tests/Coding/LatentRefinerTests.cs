@@ -1,7 +1,7 @@
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Metrics;
 using HiFiC.Codec.Models;
+using static TorchSharp.torch;
 
 namespace HiFiC.Codec.Tests.Coding;
 
@@ -14,40 +14,68 @@ public class LatentRefinerTests
         return (ms.ToArray(), result);
     }
 
-    /// <summary>The objective refinement descends, measured on the real file and its real decode.</summary>
-    private static double Objective(RgbImage original, RgbImage decoded, double bpp, double rate, int levels) =>
-        LatentRefiner.RateWeight(rate, levels) * bpp
-        + LatentRefiner.MseWeight * Mse(original, decoded)
-        + LatentRefiner.MsSsimWeight * (1 - MsSsim.Compute(original, decoded));
-
-    private static double Mse(RgbImage a, RgbImage b)
+    private static EncodedLatent Tile(CodecModel model, RgbImage img, double rate, int tileSize, int tile, int steps)
     {
-        double sum = 0;
-        for (int i = 0; i < a.Pixels.Length; i++) sum += (a.Pixels[i] - b.Pixels[i]) * (double)(a.Pixels[i] - b.Pixels[i]);
-        return sum / a.Pixels.Length;
+        var encoder = new HificEncoder(model);
+        var loaded = TestModels.Loaded(img);
+        return encoder.EncodeTile(loaded, encoder.Header(loaded, rate, tileSize), tile, refineSteps: steps);
     }
 
     [Theory]
     [InlineData(64, 64, 0.0)]
-    [InlineData(100, 70, 1.0)] // padded canvas, two tiles of 64
+    [InlineData(100, 70, 1.0)] // padded canvas, four tiles of 64 with margins
     [InlineData(128, 64, 2.0)]
-    public void A_refined_file_decodes_with_the_plain_decoder_and_scores_better_on_the_objective(int w, int h, double rate)
+    public void The_guard_never_writes_a_tile_that_costs_more_than_the_plain_encoders(int w, int h, double rate)
     {
         var model = TestModels.Tiny;
         var img = TestModels.Photo(w, h, seed: 4);
-        var plain = Compress(model, img, new CompressOptions { Rate = rate, TileSize = 64 });
-        var refined = Compress(model, img, new CompressOptions { Rate = rate, TileSize = 64, RefineSteps = 30 });
-        Assert.NotEqual(plain.Result.LatentHash, refined.Result.LatentHash);
+        int tiles = new TileLayout(w, h, 64).Count;
+        for (int t = 0; t < tiles; t++)
+        {
+            var plain = Tile(model, img, rate, 64, t, 0);
+            var refined = Tile(model, img, rate, 64, t, 12);
+            var outcome = Assert.IsType<RefineOutcome>(refined.Refinement);
+            Assert.True(outcome.Lambda > 0 && double.IsFinite(outcome.Lambda), $"λ {outcome.Lambda}");
+            Assert.True(outcome.CostAfter <= outcome.CostBefore, $"tile {t}: J {outcome.CostBefore} -> {outcome.CostAfter}");
+            Assert.InRange(outcome.KeptStep, 0, 12);
+            // Step 0 is the plain encoder's latent, byte for byte.
+            if (outcome.KeptStep == 0)
+            {
+                Assert.Equal(plain.ZStream, refined.ZStream);
+                Assert.Equal(plain.YStream, refined.YStream);
+                Assert.Equal(outcome.CostBefore, outcome.CostAfter);
+            }
+        }
+    }
 
-        var decoder = new HificDecoder(model);
-        var a = decoder.Decompress(new MemoryStream(plain.File));
-        var b = decoder.Decompress(new MemoryStream(refined.File));
-        Assert.Equal(refined.Result.LatentHash, b.LatentHash); // exact decoding holds for refined latents too
-        Assert.Equal((w, h), (b.Image.Width, b.Image.Height));
-        int levels = model.Preset.RateLevels;
-        double before = Objective(img, a.Image, plain.Result.Bpp, rate, levels);
-        double after = Objective(img, b.Image, refined.Result.Bpp, rate, levels);
-        Assert.True(after < before, $"objective {before:F4} -> {after:F4}");
+    [Theory]
+    [InlineData(64, 64, 0.0)]
+    [InlineData(100, 70, 1.0)]
+    public void A_refined_file_decodes_exactly_with_the_plain_decoder(int w, int h, double rate)
+    {
+        var img = TestModels.Photo(w, h, seed: 4);
+        var refined = Compress(TestModels.Tiny, img, new CompressOptions { Rate = rate, TileSize = 64, RefineSteps = 10 });
+        var decoded = new HificDecoder(TestModels.Tiny).Decompress(new MemoryStream(refined.File));
+        Assert.Equal(refined.Result.LatentHash, decoded.LatentHash); // exact decoding holds for refined latents too
+        Assert.Equal((w, h), (decoded.Image.Width, decoded.Image.Height));
+        Assert.Equal(10, refined.Result.RefineSteps);
+        Assert.Equal(new TileLayout(w, h, 64).Count, refined.Result.RefinedTiles);
+        Assert.InRange(refined.Result.TilesKeptPlain, 0, refined.Result.RefinedTiles);
+    }
+
+    [Fact]
+    public void Refining_a_tile_twice_writes_the_same_bytes_so_split_encoding_stays_byte_identical()
+    {
+        var img = TestModels.Photo(100, 70, seed: 9);
+        var a = Tile(TestModels.Tiny, img, 1.0, 64, 1, 8);
+        var b = Tile(TestModels.Tiny, img, 1.0, 64, 1, 8);
+        Assert.Equal(a.ZStream, b.ZStream);
+        Assert.Equal(a.YStream, b.YStream);
+        var whole = Compress(TestModels.Tiny, img, new CompressOptions { Rate = 1.0, TileSize = 64, RefineSteps = 8 });
+        var split = new HiFiC.Codec.Coding.Split.SplitEncoder(TestModels.Tiny);
+        var options = new CompressOptions { Rate = 1.0, TileSize = 64, RefineSteps = 8 };
+        var parts = Enumerable.Range(0, 4).Select(t => split.EncodeTile(TestModels.Loaded(img), options, t)).ToList();
+        Assert.Equal(whole.File, split.Assemble(TestModels.Loaded(img), options, parts).Bytes);
     }
 
     [Theory]
@@ -85,6 +113,51 @@ public class LatentRefinerTests
                      Compress(TestModels.Tiny, img, new CompressOptions { RefineSteps = 0 }).File);
     }
 
+    [Fact]
+    public void Sga_rounding_stays_between_floor_and_ceil_and_becomes_hard_rounding_as_the_temperature_falls()
+    {
+        using var scope = NewDisposeScope();
+        using var random = new TorchSharp.torch.Generator(7);
+        var x = linspace(-3.4, 3.4, 1001).requires_grad_(true);
+        var soft = LatentRefiner.SgaRound(x, 0.5, random);
+        Assert.True((soft >= x.detach().floor()).all().item<bool>() && (soft <= x.detach().ceil()).all().item<bool>());
+        var grad = autograd.grad([soft.sum()], [x])[0];
+        Assert.True(grad.isfinite().all().item<bool>());
+        // Away from the half-way points, a cold sample is round(x).
+        var hard = LatentRefiner.SgaRound(x.detach(), 0.02, random);
+        var far = ((x.detach() - x.detach().round()).abs() < 0.4);
+        Assert.True((hard - x.detach().round()).abs().masked_select(far).max().item<float>() < 1e-3f);
+    }
+
+    [Fact]
+    public void The_schedule_is_the_papers_compressed_onto_the_steps_given()
+    {
+        var s = new RefineSchedule(20);
+        // τ(t) = min(0.5, 0.5·exp(−1e-3·(t − 700))) at t = step·2000/steps.
+        Assert.Equal(0.5, s.Temperature(1), 12);
+        Assert.Equal(0.5 * Math.Exp(-1e-3 * 1300), s.Temperature(20), 12);
+        Assert.Equal(new RefineSchedule(2000).Temperature(1500), s.Temperature(15), 12);
+        Assert.True(s.LearningRate(19) < s.LearningRate(18)); // the last 10% at a tenth
+        Assert.Equal(s.BaseLearningRate * 0.1, s.LearningRate(20), 12);
+        Assert.True(s.IsGuardStep(20));
+        Assert.Equal(5, Enumerable.Range(1, 20).Count(s.IsGuardStep));
+        Assert.Equal(5e-3, new RefineSchedule(1000).BaseLearningRate, 12);
+    }
+
+    [Fact]
+    public void Effort_levels_name_their_steps_and_default_to_fast_on_a_cpu()
+    {
+        Assert.Equal(0, RefineEfforts.Steps(RefineEffort.Fast));
+        Assert.True(RefineEfforts.Steps(RefineEffort.Balanced) > 0);
+        Assert.True(RefineEfforts.Steps(RefineEffort.Max) > RefineEfforts.Steps(RefineEffort.Balanced));
+        Assert.Equal(RefineEffort.Max, RefineEfforts.Parse(" MAX "));
+        Assert.Equal(RefineEffort.Fast, RefineEfforts.DefaultFor(onGpu: false));
+        Assert.Equal(RefineEffort.Balanced, RefineEfforts.DefaultFor(onGpu: true));
+        var e = Assert.Throws<ArgumentException>(() => RefineEfforts.Parse("turbo"));
+        Assert.Contains("fast, balanced, max", e.Message);
+        Assert.All(RefineEfforts.Names, n => Assert.Equal(n, RefineEfforts.Name(RefineEfforts.Parse(n))));
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(CompressOptions.MaxRefineSteps + 1)]
@@ -104,14 +177,12 @@ public class LatentRefinerTests
     }
 
     [Fact]
-    public void The_rate_weight_follows_the_trainers_levels_and_interpolates_geometrically()
+    public void The_fallback_rate_weight_follows_the_trainers_levels_and_interpolates_geometrically()
     {
         Assert.Equal(6, LatentRefiner.RateWeight(0, 3), 12);
         Assert.Equal(1.25, LatentRefiner.RateWeight(1, 3), 12);
         Assert.Equal(0.625, LatentRefiner.RateWeight(2, 3), 12);
         Assert.Equal(Math.Sqrt(6 * 1.25), LatentRefiner.RateWeight(0.5, 3), 12);
-        Assert.Equal(6, LatentRefiner.RateWeight(0, 5), 12);
-        Assert.Equal(0.625, LatentRefiner.RateWeight(4, 5), 12);
     }
 
     [Fact]

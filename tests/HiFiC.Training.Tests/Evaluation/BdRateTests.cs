@@ -61,4 +61,41 @@ public sealed class BdRateTests
         Assert.InRange(poly, 29, 31);
         Assert.InRange(pchip, 29, 31);
     }
+
+    [Fact]
+    public void A_curve_whose_quality_does_not_rise_with_every_added_bit_is_not_monotonic()
+    {
+        Assert.True(BdRate.IsMonotonic(Curve(1)));
+        Assert.False(BdRate.IsMonotonic([(0.1, 30), (0.2, 32), (0.4, 32), (0.8, 33)])); // flat past a knee
+        Assert.False(BdRate.IsMonotonic([(0.1, 30), (0.2, 32), (0.4, 31.5)]));
+        // Order of the points does not matter: rate order is what counts.
+        Assert.True(BdRate.IsMonotonic([(0.4, 33), (0.1, 30), (0.2, 32)]));
+    }
+
+    [Fact]
+    public void The_table_reports_a_non_monotonic_mean_curve_instead_of_fitting_it_and_leaves_such_images_out_of_the_median()
+    {
+        var points = SyntheticPoints.Make();
+        // Image b of "ours" turns down at its last setting: more bits, less PSNR.
+        int last = points.FindLastIndex(p => p.Image == "b" && p.Codec == "ours");
+        points[last] = points[last] with { Psnr = points[last].Psnr - 10 };
+        var curves = new[] { "jpeg", "ours" }.Select(c => RdCurve.Mean(c, c, points)).ToList();
+        var table = BdRateTable.Build(curves, points, ["jpeg"]);
+        var psnr = table.Single(e => e.Metric == BdRateEntry.Psnr && e.Test == "ours");
+        Assert.True(double.IsNaN(psnr.MeanCurve));
+        Assert.Contains("not monotonic", psnr.Note);
+        Assert.Equal(1, psnr.NonMonotonicImages);
+        Assert.Equal(1, psnr.Images);
+        Assert.Equal(-50, psnr.PerImageMedian, 6);
+        var msssim = table.Single(e => e.Metric == BdRateEntry.MsSsim && e.Test == "ours");
+        Assert.Null(msssim.Note);
+        Assert.Equal(-50, msssim.MeanCurve, 6);
+    }
+
+    [Fact]
+    public void Butteraugli_reads_the_3_norm_line()
+    {
+        Assert.Equal(73.317039, Butteraugli.Parse("136.5911865234\n3-norm: 73.317039\n"), 9);
+        Assert.Throws<InvalidOperationException>(() => Butteraugli.Parse("usage: ..."));
+    }
 }
