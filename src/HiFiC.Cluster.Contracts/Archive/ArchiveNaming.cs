@@ -51,6 +51,12 @@ public static class ArchiveNaming
     /// <summary>Scratch folder of one job's tile parts (under a hidden folder: listings skip names starting with '.').</summary>
     public static string TilePartFolder(string jobId) => $".hific-parts/{SafeSegment(jobId)}/";
 
+    /// <summary>
+    /// Page <paramref name="page"/> of a job's failures beyond what its coordinator keeps in state
+    /// (issue 22: the state stays bounded whatever the number of failures). Hidden, like tool state.
+    /// </summary>
+    public static string FailurePage(string jobId, long page) => $".hific-failures/{SafeSegment(jobId)}/{page:D8}.json";
+
     /// <summary>A job id as one path segment: ids are free text in some front ends, so anything but A-Z a-z 0-9 - _ becomes '_' (and a hash keeps such ids apart).</summary>
     private static string SafeSegment(string id)
     {

@@ -25,4 +25,10 @@ public interface IArchiveJobGrain : IGrainWithStringKey
     /// queue messages once this returns. Outcomes for items not in flight are ignored (redeliveries).
     /// </summary>
     [Alias("ReportProgress")] Task<ProgressAck> ReportProgressAsync(ProgressBatch batch);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> (at most 1,000) recorded failures from <paramref name="offset"/>,
+    /// oldest first: older pages come from blobs in the destination, the newest from the coordinator's state.
+    /// </summary>
+    [Alias("GetFailures")] Task<JobFailurePage> GetFailuresAsync(long offset, int count);
 }

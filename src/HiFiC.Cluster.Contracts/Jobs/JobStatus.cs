@@ -52,6 +52,8 @@ public sealed record JobStatus
     [Id(31)] public double? Rate { get; init; }
     /// <summary>Of <see cref="Done"/>, the images stored as their original bytes (larger as .hific, below the floor, or not codable whole).</summary>
     [Id(32)] public long KeptOriginal { get; init; }
+    /// <summary>Failures recorded with reasons, paged through IArchiveJobGrain.GetFailuresAsync (<see cref="Failures"/> holds the newest of them). Id 60: kept apart from other branches' additions.</summary>
+    [Id(60)] public long FailuresRecorded { get; init; }
 
     public long Finished => Done + Failed + Skipped + Cancelled;
 }

@@ -218,8 +218,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                 case OutcomeKind.Failed:
                     ForgetImage(path);
                     S.Failed++;
-                    S.Failures.Add(new JobFailure(path, o.Reason ?? "unknown", o.Attempts));
-                    if (S.Failures.Count > options.MaxRecordedFailures) S.Failures.RemoveAt(0);
+                    // Clipped when recorded, not only when shown: one failure costs the state at most ~1.4 KB.
+                    S.Failures.Add(new JobFailure(ClipPath(path), FailureText.Sanitize(o.Reason), o.Attempts));
                     break;
                 case OutcomeKind.Cancelled:
                     ForgetImage(path);
@@ -232,6 +232,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             }
         }
         S.DuplicateReports += ignored;
+        await SpillFailuresAsync();
         fanOut.AddRange(TakePendingTiles());
         // Enqueued before the state that expects them is saved: a crash in between only duplicates them.
         if (fanOut.Count > 0) await queue.EnqueueAsync(fanOut, CancellationToken.None);
@@ -242,6 +243,72 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         if (ended) await ReleaseLockAsync();
         return new ProgressAck(applied, ignored);
     }
+
+    /// <summary>
+    /// Keeps the failures in state under MaxRecordedFailures: the oldest half goes to a blob page in
+    /// the destination before the state that no longer holds it is saved (a crash in between writes
+    /// the same page again from the same saved list). A page that cannot be written stays in state
+    /// and is tried with the next failure; past twice the cap the oldest are dropped (the count stays exact).
+    /// </summary>
+    private async Task SpillFailuresAsync()
+    {
+        int limit = Math.Max(2, options.MaxRecordedFailures);
+        if (S.Failures.Count < limit) return;
+        if (S.FailurePageSize == 0) S.FailurePageSize = limit / 2;
+        int size = S.FailurePageSize;
+        while (S.Failures.Count >= Math.Max(limit, size + 1))
+        {
+            var page = S.Failures.Take(size).ToList();
+            try
+            {
+                var store = blobs.OpenStore(S.Spec!.Destination);
+                var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(page);
+                long number = S.FailuresSpilled / size;
+                await Task.Run(() => store.WriteAsync(ArchiveNaming.FailurePage(JobId, number), bytes, CancellationToken.None));
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Job {Job}: writing a page of failures to the destination failed ({Error}); they stay in the job's state for now", JobId, e.Message);
+                if (S.Failures.Count > 2 * limit) S.Failures.RemoveRange(0, S.Failures.Count - 2 * limit);
+                return;
+            }
+            S.Failures.RemoveRange(0, size);
+            S.FailuresSpilled += size;
+        }
+    }
+
+    public async Task<JobFailurePage> GetFailuresAsync(long offset, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        count = Math.Clamp(count, 1, 1000);
+        long recorded = S.FailuresSpilled + S.Failures.Count;
+        var items = new List<JobFailure>(Math.Min(count, 256));
+        IBlobStore? store = null;
+        for (long i = offset; i < recorded && items.Count < count;)
+        {
+            if (i >= S.FailuresSpilled)
+            {
+                items.AddRange(S.Failures.Skip((int)(i - S.FailuresSpilled)).Take(count - items.Count));
+                break;
+            }
+            int size = S.FailurePageSize;
+            long number = i / size;
+            store ??= blobs.OpenStore(S.Spec!.Destination);
+            var path = ArchiveNaming.FailurePage(JobId, number);
+            var bytes = await Task.Run(() => store.TryReadAllAsync(path, CancellationToken.None))
+                ?? throw new InvalidOperationException($"The failure page {path} of job '{JobId}' is missing from its destination.");
+            var page = System.Text.Json.JsonSerializer.Deserialize<List<JobFailure>>(bytes) ?? [];
+            int from = (int)(i - number * size);
+            var take = page.Skip(from).Take(count - items.Count).ToList();
+            if (take.Count == 0) break;
+            items.AddRange(take);
+            i += take.Count;
+        }
+        return new JobFailurePage(items, offset, recorded);
+    }
+
+    /// <summary>Longer than any blob name (1,024 characters): clipped in the failure list so one record stays small.</summary>
+    private static string ClipPath(string path) => path.Length <= 1024 ? path : path[..1024] + "…";
 
     /// <summary>Tiles of split images that fit under MaxInFlight now, marked in flight (the caller enqueues them).</summary>
     private List<WorkItem> TakePendingTiles()
@@ -522,6 +589,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             Eta = eta,
             Failures = S.Failures.ToList(),
             FailuresTotal = S.Failed,
+            FailuresRecorded = S.FailuresSpilled + S.Failures.Count,
             Cursor = S.ListingComplete ? null : S.Cursor,
             ListingComplete = S.ListingComplete,
             StartedUtc = S.StartedUtc,

@@ -6,6 +6,9 @@ namespace HiFiC.Cluster.Silo.Jobs;
 /// The coordinator's persisted state. InFlight holds every item handed out and not yet finished
 /// (bounded by JobOptions.MaxInFlight): an outcome counts only if its item is in there, which
 /// makes counting exactly-once over an at-least-once queue without remembering finished items.
+/// Every collection here is bounded whatever the job's size (issue 22): InFlight by MaxInFlight,
+/// the tile maps by the split images in flight, Failures by MaxRecordedFailures (older pages go to
+/// blobs, reasons and paths are clipped when recorded).
 /// </summary>
 [GenerateSerializer, Alias("hific.ArchiveJobState.v1")]
 public sealed class ArchiveJobState
@@ -59,6 +62,10 @@ public sealed class ArchiveJobState
     /// </summary>
     [Id(50)] public string? Effort { get; set; }
     [Id(51)] public int? RefineSteps { get; set; }
+    /// <summary>Ids 52+ for issue 22 (kept apart from other branches' additions). Failures moved out of <see cref="Failures"/> into blob pages (ArchiveNaming.FailurePage), oldest first (issue 22).</summary>
+    [Id(52)] public long FailuresSpilled { get; set; }
+    /// <summary>Failures per blob page, fixed when the first page is written (0: none yet), so a changed option never reshuffles pages.</summary>
+    [Id(53)] public int FailurePageSize { get; set; }
 
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

@@ -28,8 +28,13 @@ public sealed class JobOptions
     /// </summary>
     public TimeSpan DestinationLockTtl { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Failures kept with their reasons in the job's state (the count is always exact).</summary>
-    public int MaxRecordedFailures { get; set; } = 1000;
+    /// <summary>
+    /// Failures kept with their reasons in the job's state (the count is always exact). When the state
+    /// holds this many, the oldest half is written as a page to the destination
+    /// (.hific-failures/&lt;job&gt;/) and paged through IArchiveJobGrain.GetFailuresAsync: the state
+    /// stays bounded (an Azure Table entity holds 1 MB) however many images fail.
+    /// </summary>
+    public int MaxRecordedFailures { get; set; } = 200;
 
     /// <summary>An item started this long ago with no outcome is enqueued again (its worker may hang while renewing its lease). See InFlightRecovery.</summary>
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromHours(1);

@@ -11,7 +11,8 @@ public sealed class JobOptionsValidator : IValidateOptions<JobOptions>
         .AtLeast(nameof(o.MaxInFlight), o.MaxInFlight, 1)
         .Positive(nameof(o.Tick), o.Tick)
         .Positive(nameof(o.KeepAlive), o.KeepAlive)
-        .AtLeast(nameof(o.MaxRecordedFailures), o.MaxRecordedFailures, 0)
+        // At least a page of one; at most what keeps the worst case (1,024-character paths, 300-character reasons) far below an Azure Table entity's 1 MB.
+        .Between(nameof(o.MaxRecordedFailures), o.MaxRecordedFailures, 2, 500)
         .Positive(nameof(o.StuckAfter), o.StuckAfter)
         .Positive(nameof(o.LossCheckInterval), o.LossCheckInterval)
         .Result();

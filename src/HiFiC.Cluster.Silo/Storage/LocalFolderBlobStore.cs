@@ -14,14 +14,19 @@ public sealed class LocalFolderBlobStore : IBlobStore, Locks.ILockableStore
 {
     private readonly string root;
     private readonly bool writable;
+    private readonly FolderListingCache? cache;
 
-    public LocalFolderBlobStore(string root, bool writable)
+    /// <param name="cache">Folder listings kept between pages (null: every page lists and sorts each folder on the cursor's path again, as before issue 22).</param>
+    public LocalFolderBlobStore(string root, bool writable, FolderListingCache? cache)
     {
         // "dst" and "dst/" are one folder: without the trailing separator, FullPath's containment check holds for both.
         this.root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         this.writable = writable;
+        this.cache = cache;
         Location = root;
     }
+
+    public LocalFolderBlobStore(string root, bool writable) : this(root, writable, FolderListingCache.Shared) { }
 
     public string Location { get; }
     public string Root => root;
@@ -55,40 +60,58 @@ public sealed class LocalFolderBlobStore : IBlobStore, Locks.ILockableStore
         return Walk(realRoot, prefix, cursor, realRoot, [realRoot]);
     }
 
-    private static IEnumerable<BlobInfo> Walk(string dir, string prefix, string? cursor, string realRoot, HashSet<string> walking)
+    private IEnumerable<BlobInfo> Walk(string dir, string prefix, string? cursor, string realRoot, HashSet<string> walking)
     {
-        // Sort key: a folder sorts as "name/", so walk order equals ordinal order of full paths
-        // ("a.png" < "a/b.png" because '.' < '/').
-        var entries = new DirectoryInfo(dir).EnumerateFileSystemInfos()
-            .Where(e => !e.Name.StartsWith('.'))
-            .Select(e => Follow(e, realRoot))
-            .Where(e => e.Real is not null)
-            .Select(e => (e.Real, e.IsFolder, Key: prefix + e.Name + (e.IsFolder ? "/" : "")))
-            .OrderBy(e => e.Key, StringComparer.Ordinal)
-            .ToList();
-        foreach (var (real, isFolder, key) in entries)
+        var listing = cache is null ? Read(dir, realRoot) : cache.Get(dir, () => Read(dir, realRoot));
+        // Resume at the cursor's entry in this folder (binary search): everything sorted before it
+        // lies wholly before the cursor, so a page costs its own length, not the folder's.
+        int start = 0;
+        if (cursor is not null && cursor.StartsWith(prefix, StringComparison.Ordinal))
         {
-            if (isFolder)
+            var rest = cursor[prefix.Length..];
+            int slash = rest.IndexOf('/');
+            var at = slash < 0 ? rest : rest[..(slash + 1)];
+            start = Array.BinarySearch(listing.Names, at, StringComparer.Ordinal);
+            if (start < 0) start = ~start;
+        }
+        for (int i = start; i < listing.Names.Length; i++)
+        {
+            var key = prefix + listing.Names[i];
+            var real = listing.Real[i];
+            if (listing.IsFolder[i])
             {
                 // Every path inside starts with key; skip the folder when the cursor lies past all of them.
                 if (cursor is not null && string.CompareOrdinal(cursor, key) > 0 && !cursor.StartsWith(key, StringComparison.Ordinal))
                     continue;
                 // A link back to a folder being walked would loop: walked once, not again.
-                if (!walking.Add(real!)) continue;
+                if (!walking.Add(real)) continue;
                 try
                 {
-                    foreach (var inner in Walk(real!, key, cursor, realRoot, walking)) yield return inner;
+                    foreach (var inner in Walk(real, key, cursor, realRoot, walking)) yield return inner;
                 }
-                finally { walking.Remove(real!); }
+                finally { walking.Remove(real); }
             }
             else if (cursor is null || string.CompareOrdinal(key, cursor) > 0)
             {
                 long size;
-                try { size = new FileInfo(real!).Length; }
+                try { size = new FileInfo(real).Length; }
                 catch (FileNotFoundException) { continue; }
                 yield return new BlobInfo(key, size);
             }
         }
+    }
+
+    /// <summary>One folder's visible entries in walk order: a folder sorts as "name/", so walk order equals ordinal order of full paths ("a.png" &lt; "a/b.png" because '.' &lt; '/').</summary>
+    private static FolderListingCache.Listing Read(string dir, string realRoot)
+    {
+        var entries = new DirectoryInfo(dir).EnumerateFileSystemInfos()
+            .Where(e => !e.Name.StartsWith('.'))
+            .Select(e => Follow(e, realRoot))
+            .Where(e => e.Real is not null)
+            .Select(e => (Real: e.Real!, e.IsFolder, Name: e.Name + (e.IsFolder ? "/" : "")))
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ToList();
+        return new FolderListingCache.Listing(entries.Select(e => e.Name).ToArray(), entries.Select(e => e.Real).ToArray(), entries.Select(e => e.IsFolder).ToArray());
     }
 
     /// <summary>Where an entry leads: itself, or for a link its real target; null (skipped) for a link that leaves the root, dangles or loops.</summary>

@@ -6,6 +6,7 @@ using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Monitoring;
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Silo.Jobs;
 using HiFiC.Cluster.Silo.Storage;
 using HiFiC.Cluster.Silo.Storage.Locations;
 using HiFiC.Codec.Imaging;
@@ -35,6 +36,7 @@ public static partial class HificApi
         keyed.MapPost("/jobs", CreateJob).WithName("CreateJob");
         read.MapGet("/jobs", ListJobs).WithName("ListJobs");
         read.MapGet("/jobs/{id}", GetJob).WithName("GetJob");
+        read.MapGet("/jobs/{id}/failures", GetFailures).WithName("GetJobFailures");
         keyed.MapPost("/jobs/{id}/pause", (string id, IGrainFactory g) => Control(id, g, j => j.PauseAsync())).WithName("PauseJob");
         keyed.MapPost("/jobs/{id}/resume", (string id, IGrainFactory g) => Control(id, g, j => j.ResumeAsync())).WithName("ResumeJob");
         keyed.MapPost("/jobs/{id}/cancel", (string id, IGrainFactory g) => Control(id, g, j => j.CancelAsync())).WithName("CancelJob");
@@ -141,6 +143,20 @@ public static partial class HificApi
         var status = await grains.GetGrain<IArchiveJobGrain>(id).GetStatusAsync();
         if (status.Phase == JobPhase.None) return Bad("Not found", $"No job '{id}'.", 404);
         return OutsideRoots(status.Spec, locations) ?? Results.Ok(JobView.Of(status));
+    }
+
+    /// <summary>A job's recorded failures, oldest first, a page at a time (issue 22: beyond the newest few they live in blobs, not in the job's state).</summary>
+    internal static async Task<IResult> GetFailures(string id, IGrainFactory grains, LocationPolicy locations, long? offset, int? max)
+    {
+        if (!JobId().IsMatch(id)) return Invalid("id", "not a job id");
+        if (offset is < 0) return Invalid("offset", "must be 0 or more");
+        if (max is < 1 or > 1000) return Invalid("max", "must be 1 to 1000");
+        var job = grains.GetGrain<IArchiveJobGrain>(id);
+        var status = await job.GetStatusAsync();
+        if (status.Phase == JobPhase.None) return Bad("Not found", $"No job '{id}'.", 404);
+        if (OutsideRoots(status.Spec, locations) is { } refused) return refused;
+        var page = await job.GetFailuresAsync(offset ?? 0, max ?? 100);
+        return Results.Ok(page with { Failures = page.Failures.Select(f => f with { Reason = FailureText.Sanitize(f.Reason) }).ToList() });
     }
 
     /// <summary>A 403 for a stored job (from the CLI, or whose folder became a link) whose source or destination is outside the roots now; null when it is inside.</summary>
