@@ -40,7 +40,7 @@ public sealed class RestoreCommand : JobClientCommand
         var written = formats.For(r, r.GetValue(output));
         bool convert = named || formats.Given(r);
         var request = new RestoreRequest(archive, sourcePath, rect is { } p ? new ImageRegion(p.X, p.Y, p.Width, p.Height) : null,
-            Format: convert ? OutputFormats.Name(written.Format) : null, Quality: convert ? written.Quality : null);
+            Format: convert ? OutputFormats.Name(written.Format) : null, Quality: convert ? written.Quality : null, Width: written.Width, Height: written.Height);
         var image = await client.GetGrain<IRestoreGrain>(0).RestoreAsync(request, ct);
         var path = r.GetValue(output) ?? (image.Original && rect is null && !convert ? sourcePath
             : Path.ChangeExtension(ArchiveNaming.RestoredName(sourcePath), OutputFormats.Extension(written.Format)));
