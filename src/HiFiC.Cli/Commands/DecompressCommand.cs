@@ -71,7 +71,7 @@ public sealed class DecompressCommand : Command, IForwardOnlyCommand
                 header.Width, header.Height, codec.Id, clock.Elapsed);
         }, Describe, ct);
 
-        if (plan.IsBatch) WriteSummary(cli, report);
+        if (plan.IsBatch) WriteSummary(cli, report, OutputFormats.Name(written.Format).ToUpperInvariant());
         else if (report.Results.FirstOrDefault() is { } one) cli.Out.WriteLine($"{one.Name} -> {one.Output}: {Describe(one)}");
         runner.ReportFailures(report);
         return report.ExitCode;
@@ -85,7 +85,7 @@ public sealed class DecompressCommand : Command, IForwardOnlyCommand
         return $"{what}, model {f.ModelId}, {Units.Bytes(f.OutputBytes)} {Path.GetExtension(f.Output).TrimStart('.').ToUpperInvariant()}, {Units.Seconds(f.Elapsed)}";
     }
 
-    private static void WriteSummary(CliContext cli, BatchReport<DecompressedFile> report)
+    private static void WriteSummary(CliContext cli, BatchReport<DecompressedFile> report, string format)
     {
         var done = report.Results.ToList();
         long pixels = done.Sum(f => f.Pixels);
@@ -95,7 +95,7 @@ public sealed class DecompressCommand : Command, IForwardOnlyCommand
             ("OK", Units.Count(report.OkCount)),
             ("Failed", Units.Count(report.FailedCount)),
             ("Bytes in", Units.Bytes(done.Sum(f => f.InputBytes))),
-            ("Bytes out", Units.Bytes(done.Sum(f => f.OutputBytes))),
+            ($"{format} bytes out", Units.Bytes(done.Sum(f => f.OutputBytes))),
             ("Megapixels", Units.F(pixels / 1e6, 2)),
             ("MP/s", Units.F(pixels / 1e6 / Math.Max(report.Elapsed.TotalSeconds, 1e-9), 3)),
             ("Time", Units.Seconds(report.Elapsed)),
