@@ -37,6 +37,7 @@ public static class HificCli
             verbose,
             new CompressCommand(cli),
             new DecompressCommand(cli),
+            new InfoCommand(cli),
             new EvalCommand(cli),
             new ModelsCommand(cli),
             new BenchCommand(cli),

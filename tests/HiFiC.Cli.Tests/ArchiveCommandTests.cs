@@ -33,6 +33,13 @@ public sealed class ArchiveCommandTests(TestModelFolder models) : CliTestBase(mo
         var direct = new HificDecoder(Models.Model).Decompress(File.OpenRead(In("archive", "sub", "b.png.hific")));
         Assert.Equal(direct.Image.Pixels, ImageIO.Load(In("restored", "sub", "b.png")).Rgb.Pixels);
         Assert.True(File.Exists(In("restored", "a.png")));
+
+        // Another format (issue 19): the format's extension, its bytes, the same size.
+        var webp = Run("archive", "restore", In("archive"), "--out", In("restored-webp"), "--format", "webp", "--quality", "70");
+        Assert.True(webp.ExitCode == ExitCodes.Ok, webp.ToString());
+        Assert.Equal("RIFF"u8.ToArray(), File.ReadAllBytes(In("restored-webp", "sub", "b.webp"))[..4]);
+        Assert.Equal((direct.Image.Width, direct.Image.Height), TestImages.Size(In("restored-webp", "sub", "b.webp")));
+        Assert.Equal(ExitCodes.Usage, Run("archive", "restore", In("archive"), "--out", In("x"), "--format", "bmp").ExitCode);
     }
 
     [Fact]

@@ -166,6 +166,51 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
         await AssertProblem(await host.Client.GetAsync("/api/images/img0.png?job=api-job&region=60,0,32,16"), HttpStatusCode.BadRequest, "region");
         await AssertProblem(await host.Client.GetAsync("/api/images/nope.png?job=api-job"), HttpStatusCode.NotFound);
 
+        // Formats (issue 19): ?format= wins, else the Accept header; quality for the lossy ones.
+        var jpeg = await host.Client.GetAsync("/api/images/set/img1.png?job=api-job&format=jpeg&quality=70");
+        Assert.Equal("image/jpeg", jpeg.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(new byte[] { 0xFF, 0xD8 }, (await jpeg.Content.ReadAsByteArrayAsync())[..2]);
+        Assert.Equal("img1.jpg", jpeg.Content.Headers.ContentDisposition?.FileNameStar);
+        using (var accept = new HttpRequestMessage(HttpMethod.Get, "/api/images/set/img1.png?job=api-job"))
+        {
+            accept.Headers.Add("Accept", "image/avif,image/webp,image/*;q=0.8,*/*;q=0.5");
+            var webp = await host.Client.SendAsync(accept);
+            Assert.Equal("image/webp", webp.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("Accept", webp.Headers.Vary);
+            var body = await webp.Content.ReadAsByteArrayAsync();
+            Assert.Equal("RIFF"u8.ToArray(), body[..4]);
+            using var img = SixLabors.ImageSharp.Image.Load(body);
+            Assert.Equal((64, 64), (img.Width, img.Height));
+        }
+        // Resized: aspect kept, never enlarged; region + resize.
+        var thumb = await host.Client.GetAsync("/api/images/set/img1.png?job=api-job&width=16&format=webp");
+        using (var img = SixLabors.ImageSharp.Image.Load(await thumb.Content.ReadAsByteArrayAsync())) Assert.Equal((16, 16), (img.Width, img.Height));
+        var bigger = await host.Client.GetAsync("/api/images/set/img1.png?job=api-job&width=4000&height=4000");
+        using (var img = SixLabors.ImageSharp.Image.Load(await bigger.Content.ReadAsByteArrayAsync())) Assert.Equal((64, 64), (img.Width, img.Height));
+        var regionThumb = await host.Client.GetAsync("/api/images/img0.png?job=api-job&region=0,0,64,32&width=16");
+        using (var img = SixLabors.ImageSharp.Image.Load(await regionThumb.Content.ReadAsByteArrayAsync())) Assert.Equal((16, 8), (img.Width, img.Height));
+
+        // Caching: a strong ETag that depends on the parameters; If-None-Match gives 304 with no body;
+        // the content-addressed URL (?v=) is immutable, the plain one revalidates.
+        var etag = thumb.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.False(etag!.IsWeak);
+        Assert.Equal(etag, (await host.Client.GetAsync("/api/images/set/img1.png?job=api-job&width=16&format=webp")).Headers.ETag);
+        Assert.NotEqual(etag, (await host.Client.GetAsync("/api/images/set/img1.png?job=api-job&width=17&format=webp")).Headers.ETag);
+        Assert.NotEqual(etag, jpeg.Headers.ETag);
+        Assert.True(thumb.Headers.CacheControl!.NoCache);
+        using (var revalidate = new HttpRequestMessage(HttpMethod.Get, "/api/images/set/img1.png?job=api-job&width=16&format=webp"))
+        {
+            revalidate.Headers.IfNoneMatch.Add(etag);
+            var notModified = await host.Client.SendAsync(revalidate);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+            Assert.Equal(etag, notModified.Headers.ETag);
+        }
+        var pinned = await host.Client.GetAsync($"/api/images/set/img1.png?job=api-job&width=16&format=webp&v={etag.Tag.Trim('"')}");
+        Assert.Contains("immutable", pinned.Headers.CacheControl!.ToString());
+        Assert.Equal(TimeSpan.FromDays(365), pinned.Headers.CacheControl.MaxAge);
+
         var original = await host.Client.GetAsync("/api/originals/img0.png?job=api-job");
         Assert.Equal(HttpStatusCode.OK, original.StatusCode);
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(host.Root, "originals", "img0.png")), await original.Content.ReadAsByteArrayAsync());

@@ -5,11 +5,13 @@ using HiFiC.Cli.Files;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Imaging.Output;
+using HiFiC.Cli.Settings;
 
 namespace HiFiC.Cli.Cluster;
 
 /// <summary>
-/// `hific restore ARCHIVE_PATH -o OUT.png [--region x,y,w,h]`: one archived image (or a region of
+/// `hific restore ARCHIVE_PATH -o OUT.png [--region x,y,w,h] [--format png|jpeg|webp --quality Q]`: one archived image (or a region of
 /// it) decoded by the cluster's restore grain, on whichever silo the client reaches. ARCHIVE_PATH
 /// is the .hific file as the silos see it (a path, or azblob://container/prefix/name.hific).
 /// </summary>
@@ -19,10 +21,12 @@ public sealed class RestoreCommand : JobClientCommand
     private readonly Option<string?> output = CommonOptions.Output("PNG to write (default: the original's name + .png in the current folder).");
     private readonly Option<PixelRect?> region = CommonOptions.Region();
     private readonly Option<bool> overwrite = CommonOptions.Overwrite();
+    private readonly OutputChoice formats;
 
-    public RestoreCommand(CliContext cli) : base(cli, "restore", "Restore one archived image (or a region of it) to PNG through a running cluster.")
+    public RestoreCommand(CliContext cli) : base(cli, "restore", "Restore one archived image (or a region of it) to PNG, JPEG or WebP through a running cluster.")
     {
         Add(archived); Add(output); Add(region); Add(overwrite);
+        formats = new OutputChoice(this);
     }
 
     protected override void Validate(ParseResult r) => Split(r.GetValue(archived)!);
@@ -31,15 +35,19 @@ public sealed class RestoreCommand : JobClientCommand
     {
         var (archive, sourcePath) = Split(r.GetValue(archived)!);
         var rect = r.GetValue(region);
-        // An image kept as its original comes back as its bytes, unless the output is named .png: then as PNG.
-        bool png = r.GetValue(output) is { } named && named.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
-        var request = new RestoreRequest(archive, sourcePath, rect is { } p ? new ImageRegion(p.X, p.Y, p.Width, p.Height) : null, AsPng: png);
+        // An image kept as its original comes back as its bytes, unless a format is given or the output is named .png/.jpg/.webp.
+        bool named = r.GetValue(output) is { } o && OutputFormats.FromFileName(o) is not null;
+        var written = formats.For(r, r.GetValue(output));
+        bool convert = named || formats.Given(r);
+        var request = new RestoreRequest(archive, sourcePath, rect is { } p ? new ImageRegion(p.X, p.Y, p.Width, p.Height) : null,
+            Format: convert ? OutputFormats.Name(written.Format) : null, Quality: convert ? written.Quality : null, Width: written.Width, Height: written.Height);
         var image = await client.GetGrain<IRestoreGrain>(0).RestoreAsync(request, ct);
-        var path = r.GetValue(output) ?? (image.Original && rect is null ? sourcePath : ArchiveNaming.RestoredName(sourcePath));
+        var path = r.GetValue(output) ?? (image.Original && rect is null && !convert ? sourcePath
+            : Path.ChangeExtension(ArchiveNaming.RestoredName(sourcePath), OutputFormats.Extension(written.Format)));
         AtomicFile.Write(path, r.GetValue(overwrite), s => s.Write(image.Png), ct);
         cli.Out.WriteLine(!image.Original ? $"{path}: {image.Width}x{image.Height} from {sourcePath} (model {image.ModelId})"
-            : rect is null && !png ? $"{path}: {image.Width}x{image.Height}, the original's bytes as archived ({image.ContentType})"
-            : $"{path}: {image.Width}x{image.Height} from {sourcePath} (archived as its original, decoded to PNG)");
+            : rect is null && !convert ? $"{path}: {image.Width}x{image.Height}, the original's bytes as archived ({image.ContentType})"
+            : $"{path}: {image.Width}x{image.Height} from {sourcePath} (archived as its original, decoded to {OutputFormats.Name(written.Format).ToUpperInvariant()})");
         return ExitCodes.Ok;
     }
 

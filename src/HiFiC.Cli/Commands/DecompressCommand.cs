@@ -7,13 +7,14 @@ using HiFiC.Cli.Results;
 using HiFiC.Cli.Settings;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Imaging.Output;
 using HiFiC.Codec.Models;
 using Spectre.Console;
 
 namespace HiFiC.Cli.Commands;
 
 /// <summary>
-/// `hific decompress IN.hific [-o OUT.png]`: .hific to PNG. Without --model each file picks the
+/// `hific decompress IN.hific [-o OUT.png|.jpg|.webp] [--format F --quality Q]`: .hific to PNG, JPEG or WebP, with the metadata the file carries. Without --model each file picks the
 /// exact model that wrote it (by the weights digest in its header), so an archive mixing model
 /// versions restores correctly.
 /// </summary>
@@ -29,16 +30,19 @@ public sealed class DecompressCommand : Command, IForwardOnlyCommand
     };
     private readonly Option<PixelRect?> region = CommonOptions.Region();
     private readonly Option<bool> overwrite = CommonOptions.Overwrite();
+    private readonly OutputChoice formats;
 
-    public DecompressCommand(CliContext cli) : base("decompress", "Restore .hific files to PNG images (whole or a region).")
+    public DecompressCommand(CliContext cli) : base("decompress", "Restore .hific files to PNG, JPEG or WebP images (whole or a region).")
     {
         Add(input); Add(output); Add(model); Add(region); Add(overwrite);
+        formats = new OutputChoice(this);
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
     }
 
     private int Execute(CliContext cli, ParseResult r, CancellationToken ct)
     {
-        var plan = FilePlanner.Plan(r.GetValue(input)!, r.GetValue(output), InputKinds.Hific, ".png");
+        var written = formats.For(r, r.GetValue(output));
+        var plan = FilePlanner.Plan(r.GetValue(input)!, r.GetValue(output), InputKinds.Hific, OutputFormats.Extension(written.Format));
         if (plan.Jobs.Count == 0)
         {
             cli.Warn($"no .hific files in {r.GetValue(input)}");
@@ -62,12 +66,12 @@ public sealed class DecompressCommand : Command, IForwardOnlyCommand
             var codec = forced ?? cli.Models.LoadByDigest(Convert.ToHexStringLower(header.WeightsDigest), header.ModelId);
             if (area is { } a) RegionParser.CheckInside(a, header.Width, header.Height);
             var decoded = DecoderFor(codec).Decompress(stream, area, token);
-            AtomicFile.Write(job.Output!, replace, s => ImageIO.SavePng(s, decoded.Image, decoded.Source, decoded.Alpha, decoded.Metadata), token);
+            AtomicFile.Write(job.Output!, replace, s => ImageWriter.Write(s, decoded.Image, decoded.Source, decoded.Alpha, decoded.Metadata, written), token);
             return new DecompressedFile(job.Name, job.Output!, stream.Length, new FileInfo(job.Output!).Length, decoded.Region,
                 header.Width, header.Height, codec.Id, clock.Elapsed);
         }, Describe, ct);
 
-        if (plan.IsBatch) WriteSummary(cli, report);
+        if (plan.IsBatch) WriteSummary(cli, report, OutputFormats.Name(written.Format).ToUpperInvariant());
         else if (report.Results.FirstOrDefault() is { } one) cli.Out.WriteLine($"{one.Name} -> {one.Output}: {Describe(one)}");
         runner.ReportFailures(report);
         return report.ExitCode;
@@ -78,10 +82,10 @@ public sealed class DecompressCommand : Command, IForwardOnlyCommand
         var what = f.Region.Width == f.ImageWidth && f.Region.Height == f.ImageHeight
             ? $"{f.ImageWidth}x{f.ImageHeight}"
             : $"region {f.Region.X},{f.Region.Y},{f.Region.Width},{f.Region.Height} of {f.ImageWidth}x{f.ImageHeight}";
-        return $"{what}, model {f.ModelId}, {Units.Bytes(f.OutputBytes)} PNG, {Units.Seconds(f.Elapsed)}";
+        return $"{what}, model {f.ModelId}, {Units.Bytes(f.OutputBytes)} {Path.GetExtension(f.Output).TrimStart('.').ToUpperInvariant()}, {Units.Seconds(f.Elapsed)}";
     }
 
-    private static void WriteSummary(CliContext cli, BatchReport<DecompressedFile> report)
+    private static void WriteSummary(CliContext cli, BatchReport<DecompressedFile> report, string format)
     {
         var done = report.Results.ToList();
         long pixels = done.Sum(f => f.Pixels);
@@ -91,7 +95,7 @@ public sealed class DecompressCommand : Command, IForwardOnlyCommand
             ("OK", Units.Count(report.OkCount)),
             ("Failed", Units.Count(report.FailedCount)),
             ("Bytes in", Units.Bytes(done.Sum(f => f.InputBytes))),
-            ("PNG bytes out", Units.Bytes(done.Sum(f => f.OutputBytes))),
+            ($"{format} bytes out", Units.Bytes(done.Sum(f => f.OutputBytes))),
             ("Megapixels", Units.F(pixels / 1e6, 2)),
             ("MP/s", Units.F(pixels / 1e6 / Math.Max(report.Elapsed.TotalSeconds, 1e-9), 3)),
             ("Time", Units.Seconds(report.Elapsed)),

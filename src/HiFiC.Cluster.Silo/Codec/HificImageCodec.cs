@@ -4,6 +4,7 @@ using HiFiC.Codec.Coding.Split;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Imaging.Output;
 using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 
@@ -41,7 +42,7 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
         return outcome;
     }
 
-    public async Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream png, ImageRegion? region, CancellationToken ct)
+    public async Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream image, ImageRegion? region, ImageOutputOptions? output, CancellationToken ct)
     {
         var input = await ReadAllAsync(bitstream, ct);
         var (outcome, pngBytes) = await pool.RunAsync<(RestoreOutcome, byte[])>((session, token) =>
@@ -53,15 +54,17 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
                 PixelRect? rect = region is null ? null : new PixelRect(region.X, region.Y, region.Width, region.Height);
                 var decoded = session.Decoder(model).Decompress(new MemoryStream(input, writable: false), rect, token);
                 using var ms = new MemoryStream();
-                ImageIO.SavePng(ms, decoded.Image, decoded.Source, decoded.Alpha, decoded.Metadata);
-                return (new RestoreOutcome(decoded.Image.Width, decoded.Image.Height, decoded.LatentHash, model.Id, model.Digest), ms.ToArray());
+                var options = output ?? ImageOutputOptions.Png;
+                ImageWriter.Write(ms, decoded.Image, decoded.Source, decoded.Alpha, decoded.Metadata, options);
+                var (w, h) = options.SizeFor(decoded.Image.Width, decoded.Image.Height);
+                return (new RestoreOutcome(w, h, decoded.LatentHash, model.Id, model.Digest), ms.ToArray());
             }
             catch (Exception e) when (e is HificFormatException or EntropyDecodeException or ModelMismatchException)
             {
                 throw new CodecInputException($"cannot decode: {e.Message}", e);
             }
         }, ct);
-        await png.WriteAsync(pngBytes, ct);
+        await image.WriteAsync(pngBytes, ct);
         return outcome;
     }
 

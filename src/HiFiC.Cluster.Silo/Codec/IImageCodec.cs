@@ -1,4 +1,5 @@
 using HiFiC.Cluster.Contracts.Restore;
+using HiFiC.Codec.Imaging.Output;
 
 namespace HiFiC.Cluster.Silo.Codec;
 
@@ -12,8 +13,9 @@ public interface IImageCodec
     /// <summary>Compresses <paramref name="image"/> into <paramref name="output"/>. Throws <see cref="CodecInputException"/> for input that will never compress.</summary>
     Task<CompressOutcome> CompressAsync(Stream image, Stream output, CompressRequest request, CancellationToken ct);
 
-    /// <summary>Decodes a bitstream (or a region of it) and writes a PNG to <paramref name="png"/>.</summary>
-    Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream png, ImageRegion? region, CancellationToken ct);
+    /// <summary>Decodes a bitstream (or a region of it) and writes it to <paramref name="image"/> as <paramref name="output"/>
+    /// asks (null = a full-size PNG), with the metadata the file carries. The outcome's size is the written image's.</summary>
+    Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream image, ImageRegion? region, ImageOutputOptions? output, CancellationToken ct);
 
     /// <summary>The image's size and how many tiles of <paramref name="tileSize"/> it has, without compressing it.</summary>
     Task<ImageShape> IdentifyAsync(Stream image, int tileSize, CancellationToken ct);

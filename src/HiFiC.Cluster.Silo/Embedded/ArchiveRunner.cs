@@ -1,3 +1,4 @@
+using HiFiC.Codec.Imaging.Output;
 using System.Diagnostics;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Jobs;
@@ -46,11 +47,12 @@ public static class ArchiveRunner
     }
 
     /// <summary>
-    /// Restores every image of an archive folder (every *.hific.json manifest) as PNG under
-    /// <paramref name="outputFolder"/>, keeping relative paths, through the restore grain.
+    /// Restores every image of an archive folder (every *.hific.json manifest) as PNG (or <paramref name="format"/>:
+    /// jpeg, webp, at <paramref name="quality"/>) under <paramref name="outputFolder"/>, keeping relative paths, through the restore grain.
     /// </summary>
     public static async Task<RestoreSummary> RestoreAsync(string archive, string outputFolder, ICodecModelSource? models = null,
-        int modelInstances = 0, IProgress<RestoreProgress>? progress = null, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
+        int modelInstances = 0, IProgress<RestoreProgress>? progress = null, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default,
+        string? format = null, int? quality = null)
     {
         var clock = Stopwatch.StartNew();
         archive = Path.GetFullPath(archive);
@@ -72,9 +74,12 @@ public static class ArchiveRunner
             {
                 try
                 {
-                    var image = await restore.RestoreAsync(new RestoreRequest(archive, path), token);
-                    // An image kept as its original comes back under its own name, bytes as they were.
-                    await output.WriteAsync(image.Original ? path : ArchiveNaming.RestoredName(path), image.Png, token);
+                    var image = await restore.RestoreAsync(new RestoreRequest(archive, path, Format: format, Quality: quality), token);
+                    // An image kept as its original comes back under its own name, bytes as they were (unless a format is asked for).
+                    var name = image.Original && format is null ? path
+                        : format is null ? ArchiveNaming.RestoredName(path) : Path.ChangeExtension(ArchiveNaming.RestoredName(path), OutputFormats.Extension(
+                            OutputFormats.TryParse(format, out var f) ? f : OutputFormat.Png));
+                    await output.WriteAsync(name, image.Png, token);
                     Interlocked.Add(ref bytes, image.Png.Length);
                     Interlocked.Increment(ref restored);
                 }

@@ -5,6 +5,7 @@ using HiFiC.Cluster.Silo.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using HiFiC.Cluster.Silo.Work;
+using HiFiC.Codec.Imaging.Output;
 using Orleans.Concurrency;
 
 namespace HiFiC.Cluster.Silo.Restore;
@@ -30,15 +31,28 @@ public sealed class RestoreGrain(IImageCodec codec, IBlobStoreFactory blobs, IOp
         {
             var archive = blobs.OpenSource(request.Archive);
             var path = BlobPaths.Normalize(request.SourcePath);
+            // Parameters first: a bad format or size is the caller's error, found before any storage read.
+            RestoreOutput.Of(request, original: false);
+            // A cached copy that is still current costs one manifest read: no bitstream read, no decode.
+            if (request.IfNoneMatch is not null && await ArchiveEntries.TryReadManifestAsync(archive, path, deadline.Token) is { } current)
+            {
+                var tag = RestoreOutput.ETag(current, request);
+                if (RestoreOutput.Matches(request.IfNoneMatch, tag))
+                    return new RestoredImage([], current.Width, current.Height, current.LatentHash, current.ModelId, current.IsOriginal, ETag: tag, NotModified: true);
+            }
             // Through the manifest, with the stored bytes checked against its SHA-256: a damaged or mixed
             // entry is refused with the reason (InvalidDataException), never decoded into a wrong image.
             var entry = await ArchiveEntries.ReadAsync(archive, path, deadline.Token);
-            // An image kept as its original comes back as those bytes (or decoded to PNG when asked).
-            if (entry.Manifest.IsOriginal) return await OriginalRestore.RestoreAsync(entry, path, request, deadline.Token);
+            var etag = RestoreOutput.ETag(entry.Manifest, request);
+            // An image kept as its original comes back as those bytes (or decoded, in the format asked for).
+            if (entry.Manifest.IsOriginal) return await OriginalRestore.RestoreAsync(entry, path, request, etag, deadline.Token);
+            // The pixel limits bound what is decoded (the whole image or the region), resized or not.
             RestoreLimits.Check(entry.Bitstream, request, o.MaxPixels);
-            using var png = new MemoryStream();
-            var outcome = await codec.RestoreAsync(new MemoryStream(entry.Bitstream, writable: false), png, request.Region, deadline.Token);
-            return new RestoredImage(png.ToArray(), outcome.Width, outcome.Height, outcome.LatentHash, outcome.ModelId);
+            var output = RestoreOutput.Of(request, original: false)!;
+            using var bytes = new MemoryStream();
+            var outcome = await codec.RestoreAsync(new MemoryStream(entry.Bitstream, writable: false), bytes, request.Region, output, deadline.Token);
+            return new RestoredImage(bytes.ToArray(), outcome.Width, outcome.Height, outcome.LatentHash, outcome.ModelId,
+                ContentType: OutputFormats.ContentType(output.Format), ETag: etag);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Imaging.Output;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 
@@ -37,7 +38,10 @@ public static class OriginalImage
     };
 
     /// <summary>The original decoded (first frame or page), upright, cropped to <paramref name="region"/>, as PNG with its metadata.</summary>
-    public static (byte[] Png, int Width, int Height) ToPng(byte[] original, ImageRegion? region)
+    public static (byte[] Png, int Width, int Height) ToPng(byte[] original, ImageRegion? region) => Encode(original, region, ImageOutputOptions.Png);
+
+    /// <summary>The original decoded (first frame or page), upright, cropped to <paramref name="region"/>, written as <paramref name="output"/> asks, with its metadata.</summary>
+    public static (byte[] Bytes, int Width, int Height) Encode(byte[] original, ImageRegion? region, ImageOutputOptions output)
     {
         LoadedImage image;
         try { image = ImageIO.Load(new MemoryStream(original, writable: false)); }
@@ -52,9 +56,10 @@ public static class OriginalImage
             if (alpha is not null) alpha = CropPlane(alpha, rgb.Width, r);
             rgb = rgb.Crop(r);
         }
-        using var png = new MemoryStream();
-        ImageIO.SavePng(png, rgb, image.Source, alpha, image.Metadata);
-        return (png.ToArray(), rgb.Width, rgb.Height);
+        using var bytes = new MemoryStream();
+        ImageWriter.Write(bytes, rgb, image.Source, alpha, image.Metadata, output);
+        var (w, h) = output.SizeFor(rgb.Width, rgb.Height);
+        return (bytes.ToArray(), w, h);
     }
 
     private static byte[] CropPlane(byte[] plane, int width, PixelRect r)

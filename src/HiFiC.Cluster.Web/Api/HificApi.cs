@@ -239,19 +239,28 @@ public static partial class HificApi
         return Results.Ok(new ArchivedImagePage(images, page.Cursor));
     }
 
-    internal static async Task<IResult> RestoreImage(string path, string? job, string? archive, string? region, IGrainFactory grains,
+    /// <param name="format">png, jpeg or webp; without it, the Accept header decides (PNG when it names none of them).</param>
+    /// <param name="quality">1-100, for jpeg and webp.</param>
+    /// <param name="width">Largest width of a resized restore (aspect kept, never enlarged), 1-8192.</param>
+    /// <param name="height">Largest height of a resized restore, 1-8192.</param>
+    /// <param name="v">The restore's ETag value (without quotes), making the URL content-addressed: served as immutable while it is current.</param>
+    internal static async Task<IResult> RestoreImage(string path, string? job, string? archive, string? region, string? format, string? quality,
+        string? width, string? height, string? v, HttpContext http, IGrainFactory grains,
         LocationPolicy locations, IBlobStoreFactory blobs, IOptions<WebOptions> options, CancellationToken ct)
     {
         if (!LocationPolicy.TryImagePath(path, out var imagePath, out var pathError)) return Invalid("path", "path " + pathError);
+        var (output, outputError) = RestoreQuery.Output(format, quality, width, height, http.Request.Headers.Accept.ToString());
+        if (outputError is not null) return outputError;
+        if (v is not null && !RestoreQuery.IsVersion(v)) return Invalid("v", "must be the 32 hex digits of the image's ETag");
         ImageRegion? r = null;
         if (!string.IsNullOrEmpty(region))
         {
             var parts = region.Split(',');
             if (parts.Length != 4 || !parts.All(p => int.TryParse(p, out _))) return Invalid("region", "must be x,y,width,height");
-            var v = parts.Select(int.Parse).ToArray();
-            if (v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0) return Invalid("region", "x and y must be >= 0, width and height > 0");
-            if ((long)v[2] * v[3] > options.Value.MaxRestorePixels) return Invalid("region", $"is larger than {options.Value.MaxRestorePixels} pixels");
-            r = new ImageRegion(v[0], v[1], v[2], v[3]);
+            var n = parts.Select(int.Parse).ToArray();
+            if (n[0] < 0 || n[1] < 0 || n[2] <= 0 || n[3] <= 0) return Invalid("region", "x and y must be >= 0, width and height > 0");
+            if ((long)n[2] * n[3] > options.Value.MaxRestorePixels) return Invalid("region", $"is larger than {options.Value.MaxRestorePixels} pixels");
+            r = new ImageRegion(n[0], n[1], n[2], n[3]);
         }
         var (location, error) = await ArchiveOf(job, archive, grains, locations);
         if (error is not null) return error;
@@ -265,7 +274,9 @@ public static partial class HificApi
         {
             // Sizes are checked by the silo on the .hific header itself (a manifest may disagree with it);
             // a client that goes away cancels the decode.
-            image = await grains.GetGrain<IRestoreGrain>(0).RestoreAsync(new RestoreRequest(location!, imagePath, r, options.Value.MaxRestorePixels), ct);
+            image = await grains.GetGrain<IRestoreGrain>(0).RestoreAsync(new RestoreRequest(location!, imagePath, r, options.Value.MaxRestorePixels,
+                Format: output.Format, Quality: output.Quality, Width: output.Width, Height: output.Height,
+                IfNoneMatch: http.Request.Headers.IfNoneMatch.Count > 0 ? http.Request.Headers.IfNoneMatch.ToString() : null), ct);
         }
         catch (FileNotFoundException)
         {
@@ -281,15 +292,15 @@ public static partial class HificApi
         }
         catch (RestoreLimitException e)
         {
-            return Invalid("region", e.Message);
+            return Invalid(RestoreQuery.FieldOf(e.Message), e.Message);
         }
         catch (InvalidDataException e)
         {
             // The entry's bitstream is missing or is not the one its manifest describes: refused, never decoded.
             return Bad("Archive entry damaged", e.Message, 422);
         }
-        // Originals kept as they were come back as their bytes, of their own (raster) type; regions always as PNG.
-        return Results.File(image.Png, image.ContentType);
+        // Originals kept as they were come back as their bytes, of their own (raster) type, unless a format, size or region is asked for.
+        return RestoreQuery.Respond(http, image, imagePath, v, varyOnAccept: format is null);
     }
 
     internal static async Task<IResult> GetOriginal(string path, string? job, IGrainFactory grains, LocationPolicy locations, IBlobStoreFactory blobs, CancellationToken ct)

@@ -18,7 +18,7 @@ public sealed class KnobbedCodec(HificImageCodec inner, CodecKnobs knobs) : IIma
         return await inner.CompressAsync(image, output, request, ct);
     }
 
-    public async Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream png, ImageRegion? region, CancellationToken ct)
+    public async Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream png, ImageRegion? region, HiFiC.Codec.Imaging.Output.ImageOutputOptions? output, CancellationToken ct)
     {
         if (knobs.RestoreDelay > TimeSpan.Zero)
         {
@@ -26,7 +26,7 @@ public sealed class KnobbedCodec(HificImageCodec inner, CodecKnobs knobs) : IIma
             try { await Task.Delay(knobs.RestoreDelay, ct); }
             catch (OperationCanceledException) { knobs.RestoreCancelled.TrySetResult(); throw; }
         }
-        return await inner.RestoreAsync(bitstream, png, region, ct);
+        return await inner.RestoreAsync(bitstream, png, region, output, ct);
     }
 
     public Task<ImageShape> IdentifyAsync(Stream image, int tileSize, CancellationToken ct) => inner.IdentifyAsync(image, tileSize, ct);

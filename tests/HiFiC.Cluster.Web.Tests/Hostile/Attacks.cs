@@ -97,6 +97,21 @@ public static class Attacks
         new("restore region outside the image", Restore, "GET", "/api/images/img0.png?job=good&region=2147483000,0,64,64", 400, Field: "region"),
         new("restore region malformed", Restore, "GET", "/api/images/img0.png?job=good&region=1,2,3", 400, Field: "region"),
         new("restore without a key", Restore, "GET", "/api/images/img0.png?job=good", 401, Key: KeyUse.None),
+        // Output parameters (issue 19): formats, qualities and sizes outside the bounds, and overflows.
+        new("restore unknown format", Restore, "GET", "/api/images/img0.png?job=good&format=svg", 400, Field: "format"),
+        new("restore format with a path in it", Restore, "GET", "/api/images/img0.png?job=good&format=..%2F..%2Fetc", 400, Field: "format"),
+        new("restore quality 0", Restore, "GET", "/api/images/img0.png?job=good&format=jpeg&quality=0", 400, Field: "quality"),
+        new("restore quality 101", Restore, "GET", "/api/images/img0.png?job=good&format=webp&quality=101", 400, Field: "quality"),
+        new("restore quality negative", Restore, "GET", "/api/images/img0.png?job=good&format=jpeg&quality=-5", 400, Field: "quality"),
+        new("restore quality for png", Restore, "GET", "/api/images/img0.png?job=good&format=png&quality=50", 400, Field: "quality"),
+        new("restore width 0", Restore, "GET", "/api/images/img0.png?job=good&width=0", 400, Field: "width"),
+        new("restore width over the bound", Restore, "GET", "/api/images/img0.png?job=good&width=8193", 400, Field: "width"),
+        new("restore width beyond int", Restore, "GET", "/api/images/img0.png?job=good&width=99999999999", 400, Field: "width"),
+        new("restore height not a number", Restore, "GET", "/api/images/img0.png?job=good&height=1e9", 400, Field: "height"),
+        new("restore height negative", Restore, "GET", "/api/images/img0.png?job=good&height=-1", 400, Field: "height"),
+        new("restore v not a tag", Restore, "GET", "/api/images/img0.png?job=good&v=..%2F..", 400, Field: "v"),
+        new("restore traversal with a thumbnail size", Restore, "GET", "/api/images/..%2F..%2Fetc%2Fpasswd?job=good&width=64&format=webp", 400, Field: "path"),
+        new("restore ?archive=/etc with a format", Restore, "GET", "/api/images/passwd?archive=/etc&format=jpeg", 400, Field: "archive"),
 
         // Originals: only what the job archived.
         new("original ..%2F traversal", Originals, "GET", "/api/originals/..%2F..%2Fetc%2Fpasswd?job=good", 400, Field: "path"),
