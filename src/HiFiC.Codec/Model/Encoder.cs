@@ -30,5 +30,10 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => layers.forward(x);
+    // Channels-last inside (see ChannelsLast), an ordinary NCHW tensor out.
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return ChannelsLast.Forward(layers, x).contiguous().MoveToOuterDisposeScope();
+    }
 }

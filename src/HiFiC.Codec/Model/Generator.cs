@@ -37,8 +37,10 @@ public sealed class Generator : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor yHat)
     {
         using var scope = NewDisposeScope();
-        var h = headNorm.forward(head.forward(inputNorm.forward(yHat)));
+        // Channels-last inside (see ChannelsLast), an ordinary NCHW image out.
+        var h = headNorm.forward(head.forward(ChannelsLast.Of(inputNorm.forward(yHat))));
         h = h + blocks.forward(h); // global skip around the residual stack
-        return toRgb.forward(upsample.forward(h)).MoveToOuterDisposeScope();
+        h = ChannelsLast.Forward(upsample, h);
+        return toRgb.forward(ChannelsLast.Of(h)).contiguous().MoveToOuterDisposeScope();
     }
 }

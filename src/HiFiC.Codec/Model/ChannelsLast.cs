@@ -1,0 +1,52 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace HiFiC.Codec.Model;
+
+/// <summary>
+/// Every convolution of the networks runs on channels-last (NHWC-strided) tensors. Why: LibTorch
+/// 2.10 hands an NCHW float convolution to oneDNN in channel-blocked layouts (8 or 16 channels a
+/// block) and, at AVX2 and AVX-512, reads the padding of a partial block without having written it,
+/// so that whatever an earlier tensor left there turned whole channels into NaN (docs/codec.md,
+/// tools/NanRepro). With a channels-last input it passes oneDNN plain NHWC source and destination
+/// memory: there is no padded activation block to read, at any instruction set, forward or backward.
+/// It is also faster: no reorder into and out of the blocked layout around each convolution, and
+/// ChannelNorm (a reduction over channels) reads contiguous memory.
+/// Networks convert at their inputs and return ordinary contiguous NCHW tensors, so code that reads
+/// their outputs element by element sees the layout it always did.
+/// </summary>
+public static class ChannelsLast
+{
+    /// <summary>True where a 4-d tensor's channels are its innermost, densely packed dimension.</summary>
+    public static bool Is(Tensor x)
+    {
+        if (x.dim() != 4) return false;
+        long c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        return (c == 1 || x.stride(1) == 1)
+            && (w == 1 || x.stride(3) == c)
+            && (h == 1 || x.stride(2) == c * w)
+            && (x.shape[0] == 1 || x.stride(0) == c * h * w);
+    }
+
+    /// <summary>
+    /// <paramref name="x"/> itself where it is channels-last already, else a channels-last copy
+    /// (same shape and values, NHWC strides; autograd flows through it).
+    /// </summary>
+    public static Tensor Of(Tensor x) =>
+        x.dim() != 4 || Is(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+
+    /// <summary>Runs a sequence of layers, giving every convolution a channels-last input.</summary>
+    public static Tensor Forward(Sequential layers, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var (_, module) in layers.named_children())
+        {
+            var layer = (nn.Module<Tensor, Tensor>)module;
+            x = layer.forward(IsConvolution(layer) ? Of(x) : x);
+        }
+        return x.MoveToOuterDisposeScope();
+    }
+
+    private static bool IsConvolution(nn.Module layer) => layer is Conv2d or ConvTranspose2d or SpectralNormConv2d;
+}
