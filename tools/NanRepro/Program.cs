@@ -44,6 +44,7 @@ switch (a.Mode)
     case "poison": Poison(); break;
     case "shapes": Shapes(); break;
     case "model": ModelSteps(); break;
+    case "layers": LayerTimes(); break;
     default: Console.Error.WriteLine("usage: NanRepro selftest|plain|codec|train [--key value]..."); return 2;
 }
 return 0;
@@ -351,6 +352,45 @@ void Shapes()
         Console.WriteLine($"shape {s.Name} {s.Ic}->{s.Oc} k{s.K} s{s.Stride}{(s.Transposed ? " T" : "")}{(s.Groups > 1 ? $" g{s.Groups}" : "")} side={side} faulting so far: {faulting.Count}");
     }
     Result("shapes", $"preset={p.Name} layout={(channelsLast ? "cl" : "nchw")} faulting=[{string.Join(' ', faulting)}]", calls, faults);
+}
+
+// ---- layers: what the full-resolution end of the lite generator costs, NCHW against channels-last ----
+void LayerTimes()
+{
+    int side = a.Int("side", 640), rounds = a.Int("rounds", 5), ch = a.Int("channels", 16);
+    torch.random.manual_seed(1);
+    using var noGrad = no_grad();
+    using var toRgb = nn.Conv2d(ch, 3, 7, padding: 3, padding_mode: PaddingModes.Reflect);
+    using var up = nn.ConvTranspose2d(ch * 2, ch, 3, stride: 2, padding: 1, output_padding: 1);
+    using var norm = new ChannelNorm2d(ch);
+    var gamma = ones(1, ch, 1, 1); var beta = zeros(1, ch, 1, 1);
+    var x = rand(1, ch, side, side);
+    var xl = ChannelsLast.Of(x);
+    var half = rand(1, ch * 2, side / 2, side / 2);
+    var halfCl = ChannelsLast.Of(half);
+    var cases = new (string Name, Func<Tensor> Run)[]
+    {
+        ("to_rgb nchw", () => toRgb.forward(x)),
+        ("to_rgb channels-last", () => toRgb.forward(xl)),
+        ("up nchw", () => up.forward(half)),
+        ("up channels-last", () => up.forward(halfCl)),
+        ("channelnorm 9-pass nchw", () => PlainNetworks.ChannelNorm(x, gamma, beta)),
+        ("channelnorm layer_norm channels-last", () => norm.forward(xl)),
+        ("relu nchw", () => nn.functional.relu(x)),
+    };
+    foreach (var (name, run) in cases)
+    {
+        double best = double.MaxValue;
+        for (int r = 0; r < rounds; r++)
+        {
+            using var scope = NewDisposeScope();
+            var sw = Stopwatch.StartNew();
+            run();
+            best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+        }
+        Console.WriteLine($"{name,-40} {best,8:F1} ms (best of {rounds}, {side}x{side}, {ch} channels)");
+    }
+    Result("layers", $"side={side}", rounds, 0);
 }
 
 // ---- model: the project's networks as training and refinement run them, poisoned -------------------

@@ -26,7 +26,7 @@ public sealed class Generator : nn.Module<Tensor, Tensor>
         {
             up.Add(($"up{i}", Layers.Up(c, p.UpsampleChannels[i])));
             up.Add(($"up{i}_norm", new ChannelNorm2d(p.UpsampleChannels[i])));
-            up.Add(($"up{i}_relu", nn.ReLU()));
+            up.Add(($"up{i}_relu", nn.ReLU(inplace: true))); // in place: the norm's output feeds nothing else, and its backward does not need it
             c = p.UpsampleChannels[i];
         }
         upsample = nn.Sequential(up);

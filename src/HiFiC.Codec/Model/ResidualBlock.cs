@@ -24,7 +24,7 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         x = ChannelsLast.Of(x);
-        var h = functional.relu(norm1.forward(conv1.forward(x)));
+        var h = norm1.forward(conv1.forward(x)).relu_(); // in place: the norm's output feeds nothing else
         h = norm2.forward(conv2.forward(ChannelsLast.Of(h)));
         return (x + h).MoveToOuterDisposeScope();
     }
