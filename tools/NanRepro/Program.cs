@@ -45,6 +45,7 @@ switch (a.Mode)
     case "shapes": Shapes(); break;
     case "model": ModelSteps(); break;
     case "layers": LayerTimes(); break;
+    case "compare": Compare(); break;
     default: Console.Error.WriteLine("usage: NanRepro selftest|plain|codec|train [--key value]..."); return 2;
 }
 return 0;
@@ -368,10 +369,20 @@ void LayerTimes()
     var xl = ChannelsLast.Of(x);
     var half = rand(1, ch * 2, side / 2, side / 2);
     var halfCl = ChannelsLast.Of(half);
+    // The same convolution computing more output channels, the extra ones with zero weights, then dropped.
+    Tensor PaddedOutputs(int outputs)
+    {
+        var w = cat([toRgb.weight!, zeros(outputs - 3, ch, 7, 7)], 0);
+        var b = cat([toRgb.bias!, zeros(outputs - 3)], 0);
+        var padded = nn.functional.pad(xl, [3, 3, 3, 3], PaddingModes.Reflect);
+        return nn.functional.conv2d(padded, w, b).narrow(1, 0, 3).contiguous();
+    }
     var cases = new (string Name, Func<Tensor> Run)[]
     {
         ("to_rgb nchw", () => toRgb.forward(x)),
         ("to_rgb channels-last", () => toRgb.forward(xl)),
+        ("to_rgb channels-last, 16 outputs (13 zero)", () => PaddedOutputs(16)),
+        ("to_rgb channels-last, 8 outputs (5 zero)", () => PaddedOutputs(8)),
         ("up nchw", () => up.forward(half)),
         ("up channels-last", () => up.forward(halfCl)),
         ("channelnorm 9-pass nchw", () => PlainNetworks.ChannelNorm(x, gamma, beta)),
@@ -391,6 +402,24 @@ void LayerTimes()
         Console.WriteLine($"{name,-40} {best,8:F1} ms (best of {rounds}, {side}x{side}, {ch} channels)");
     }
     Result("layers", $"side={side}", rounds, 0);
+}
+
+// ---- compare: how far apart two decodes of the same file are (old against new decoder) -------------
+void Compare()
+{
+    var x = ImageIO.Load(a.String("a", "")).Rgb;
+    var y = ImageIO.Load(a.String("b", "")).Rgb;
+    if (x.Width != y.Width || x.Height != y.Height) throw new ArgumentException("sizes differ");
+    long differing = 0, over1 = 0; int max = 0;
+    for (int i = 0; i < x.Pixels.Length; i++)
+    {
+        int d = Math.Abs(x.Pixels[i] - y.Pixels[i]);
+        if (d > 0) differing++;
+        if (d > 1) over1++;
+        max = Math.Max(max, d);
+    }
+    Console.WriteLine($"values={x.Pixels.Length} differing={differing} ({100.0 * differing / x.Pixels.Length:F3}%) differingByMoreThan1={over1} maxAbs={max} psnr={Psnr.Compute(x, y):F2} dB");
+    Result("compare", $"maxAbs={max}", 1, 0);
 }
 
 // ---- model: the project's networks as training and refinement run them, poisoned -------------------
@@ -413,7 +442,7 @@ void ModelSteps()
         using var f = model.Forward(x, 1.0);
         var logits = disc.forward(HificModel.ToModelRange(f.Reconstruction), f.LatentHat);
         var loss = (f.Reconstruction - x).square().mean() + f.Bpp(crop * crop).mean() * 0.01 - logits.mean() * 0.1
-                   + (1 - MsSsim.Compute(f.Reconstruction.clamp(0, 1), x));
+                   + (1 - MsSsim.Compute(f.Reconstruction.clamp(0, 1), x)).mean();
         bool ok = Finite(loss);
         if (!ok) where.Add("train-forward");
         else

@@ -21,9 +21,9 @@ public class ChannelsLastTests
         var cl = ChannelsLast.Of(x);
         Assert.True(ChannelsLast.Is(cl));
         Assert.Equal(new long[] { 60, 1, 20, 5 }, cl.stride());
-        Assert.True(cl.equal(x));
+        Assert.True(cl.eq(x).all().item<bool>());
         Assert.Same(cl, ChannelsLast.Of(cl));
-        Assert.True(cl.contiguous().equal(x));
+        Assert.True(cl.contiguous().eq(x).all().item<bool>());
     }
 
     [Fact]
@@ -65,6 +65,25 @@ public class ChannelsLastTests
         Assert.Equal(new long[] { 1, 3, 64, 64 }, image.shape);
     }
 
+    [Fact]
+    public void The_generators_blocked_to_rgb_convolution_is_the_plain_7x7_convolution_with_its_gradients()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(9);
+        var preset = HificPreset.Tiny with { UpsampleChannels = [8, 8, 8, 5] };
+        using var generator = new HiFiC.Codec.Model.Generator(preset);
+        var toRgb = generator.ToRgbConvolution;
+        var h = randn(2, 5, 32, 48).requires_grad_(true);
+        var expected = toRgb.forward(h);
+        var upstream = randn(expected.shape);
+        var expectedGrads = autograd.grad([(expected * upstream).sum()], [h, toRgb.weight!, toRgb.bias!]);
+        var actual = generator.ToRgb(ChannelsLast.Of(h));
+        Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-4), $"max |d| {(actual - expected).abs().max().item<float>()}");
+        var grads = autograd.grad([(actual * upstream).sum()], [h, toRgb.weight!, toRgb.bias!]);
+        for (int i = 0; i < 3; i++)
+            Assert.True(grads[i].allclose(expectedGrads[i], rtol: 1e-3, atol: 1e-3), $"gradient {i}: max |d| {(grads[i] - expectedGrads[i]).abs().max().item<float>()}");
+    }
+
     /// <summary>
     /// The regression test for the NaN faults: freed memory is filled with NaN before each step, so a
     /// kernel that read what nobody wrote would return NaN every time instead of at random (it did,
@@ -87,7 +106,7 @@ public class ChannelsLastTests
             using var f = model.Forward(x, 1.0);
             var logits = discriminator.forward(HificModel.ToModelRange(f.Reconstruction), f.LatentHat);
             var loss = (f.Reconstruction - x).square().mean() + f.Bpp(64 * 64).mean() * 0.01 - logits.mean()
-                       + (1 - MsSsim.Compute(f.Reconstruction.clamp(0, 1), x));
+                       + (1 - MsSsim.Compute(f.Reconstruction.clamp(0, 1), x)).mean();
             loss.backward();
             Assert.True(float.IsFinite(loss.item<float>()), $"step {step}: loss");
             foreach (var (name, p) in model.named_parameters().Concat(discriminator.named_parameters()))
