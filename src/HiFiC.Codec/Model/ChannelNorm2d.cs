@@ -29,7 +29,15 @@ public sealed class ChannelNorm2d : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long channels = x.shape[1];
-        var nhwc = ChannelsLast.Of(x).permute(0, 2, 3, 1); // contiguous: channels innermost
+        x = ChannelsLast.Of(x);
+        if (!ChannelsLast.Is(x))
+        {
+            // NCHW (no blocked kernels to avoid): mean of centred squares, cheaper than var(), the same value.
+            var centred = x - x.mean([1], keepdim: true);
+            var variance = centred.square().mean([1], keepdim: true);
+            return (centred * (variance + Epsilon).rsqrt() * gamma + beta).MoveToOuterDisposeScope();
+        }
+        var nhwc = x.permute(0, 2, 3, 1); // contiguous: channels innermost
         var y = nn.functional.layer_norm(nhwc, [channels], gamma.view(channels), beta.view(channels), Epsilon);
         return y.permute(0, 3, 1, 2).MoveToOuterDisposeScope();
     }

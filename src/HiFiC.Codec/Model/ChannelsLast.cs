@@ -18,6 +18,28 @@ namespace HiFiC.Codec.Model;
 /// </summary>
 public static class ChannelsLast
 {
+    /// <summary>
+    /// False where oneDNN has no blocked kernels to avoid: the processor lacks AVX2, or the user capped it
+    /// at SSE4.1 (<see cref="TorchRuntime.DnnlIsaVariable"/>). There NCHW is safe, and faster: oneDNN has no
+    /// channels-last SSE4.1 kernels (lite decode 0.021 MP/s NCHW against 0.012 channels-last, docs/codec.md).
+    /// </summary>
+    public static bool Enabled { get; } = HasBlockedKernels();
+
+    private static bool HasBlockedKernels()
+    {
+        var isa = Environment.GetEnvironmentVariable(TorchRuntime.DnnlIsaVariable)?.Trim().ToUpperInvariant();
+        if (isa is "SSE41" or "SSE4_1") return false;
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/cpuinfo")) return true;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("flags", StringComparison.Ordinal))
+                    return line.Contains(" avx2", StringComparison.Ordinal);
+        }
+        catch (IOException) { }
+        return true;
+    }
+
     /// <summary>True where a 4-d tensor's channels are its innermost, densely packed dimension.</summary>
     public static bool Is(Tensor x)
     {
@@ -30,11 +52,11 @@ public static class ChannelsLast
     }
 
     /// <summary>
-    /// <paramref name="x"/> itself where it is channels-last already, else a channels-last copy
-    /// (same shape and values, NHWC strides; autograd flows through it).
+    /// <paramref name="x"/> itself where it is channels-last already (or where not <see cref="Enabled"/>),
+    /// else a channels-last copy (same shape and values, NHWC strides; autograd flows through it).
     /// </summary>
     public static Tensor Of(Tensor x) =>
-        x.dim() != 4 || Is(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        !Enabled || x.dim() != 4 || Is(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>Runs a sequence of layers, giving every convolution a channels-last input.</summary>
     public static Tensor Forward(Sequential layers, Tensor x)

@@ -19,11 +19,50 @@ public class ChannelsLastTests
         var x = randn(2, 5, 3, 4);
         Assert.False(ChannelsLast.Is(x));
         var cl = ChannelsLast.Of(x);
+        if (!ChannelsLast.Enabled)
+        {
+            Assert.Same(x, cl); // no blocked kernels here (no AVX2, or capped at SSE4.1): NCHW stays
+            return;
+        }
         Assert.True(ChannelsLast.Is(cl));
         Assert.Equal(new long[] { 60, 1, 20, 5 }, cl.stride());
         Assert.True(cl.eq(x).all().item<bool>());
         Assert.Same(cl, ChannelsLast.Of(cl));
         Assert.True(cl.contiguous().eq(x).all().item<bool>());
+    }
+
+    public static TheoryData<string> LayoutSensitiveOps() => ["reflect", "zeros", "unshuffle", "shuffle", "conv", "convT"];
+
+    [Theory]
+    [MemberData(nameof(LayoutSensitiveOps))]
+    public void Ops_the_networks_use_give_the_same_values_and_gradients_channels_last(string op)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(4);
+        // The reference runs in float64, which LibTorch does not hand to oneDNN: a float32 NCHW reference
+        // would itself read unwritten padding (6 outputs) and give wrong gradients, the bug this avoids.
+        var w64 = randn(6, 8, 3, 3, float64);
+        var wT64 = randn(8, 6, 3, 3, float64);
+        Func<Tensor, Tensor> f = op switch
+        {
+            "reflect" => t => nn.functional.pad(t, [3, 3, 3, 3], PaddingModes.Reflect),
+            "zeros" => t => nn.functional.pad(t, [0, 2, 0, 2]),
+            "unshuffle" => t => nn.functional.pixel_unshuffle(t, 4),
+            "shuffle" => t => nn.functional.pixel_shuffle(t, 2),
+            "conv" => t => nn.functional.conv2d(t, w64.to(t.dtype), padding: [1, 1]),
+            _ => t => nn.functional.conv_transpose2d(t, wT64.to(t.dtype), strides: [2, 2], padding: [1, 1], output_padding: [1, 1]),
+        };
+        var x64 = randn(2, 8, 16, 24, float64).requires_grad_(true);
+        var x = x64.detach().to(float32).requires_grad_(true);
+        var expected64 = f(x64);
+        var upstream64 = randn(expected64.shape, float64);
+        var expectedGrad = autograd.grad([(expected64 * upstream64).sum()], [x64])[0].to(float32);
+        var expected = expected64.detach().to(float32);
+        var upstream = upstream64.to(float32);
+        var actual = f(ChannelsLast.Of(x));
+        Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-4), $"{op}: values");
+        var grad = autograd.grad([(actual * upstream).sum()], [x])[0];
+        Assert.True(grad.allclose(expectedGrad, rtol: 1e-3, atol: 1e-3), $"{op}: gradient, max |d| {(grad - expectedGrad).abs().max().item<float>()}");
     }
 
     [Fact]
@@ -45,7 +84,7 @@ public class ChannelsLastTests
         foreach (var input in new[] { x, ChannelsLast.Of(x) })
         {
             var y = norm.forward(input);
-            Assert.True(ChannelsLast.Is(y));
+            Assert.Equal(ChannelsLast.Enabled, ChannelsLast.Is(y));
             Assert.True(y.allclose(expected, rtol: 1e-4, atol: 1e-5));
             var grad = autograd.grad([(y * upstream).sum()], [x])[0];
             Assert.True(grad.allclose(expectedGrad, rtol: 1e-3, atol: 1e-4));
@@ -73,10 +112,16 @@ public class ChannelsLastTests
         var preset = HificPreset.Tiny with { UpsampleChannels = [8, 8, 8, 5] };
         using var generator = new HiFiC.Codec.Model.Generator(preset);
         var toRgb = generator.ToRgbConvolution;
-        var h = randn(2, 5, 32, 48).requires_grad_(true);
-        var expected = toRgb.forward(h);
-        var upstream = randn(expected.shape);
-        var expectedGrads = autograd.grad([(expected * upstream).sum()], [h, toRgb.weight!, toRgb.bias!]);
+        // Reference in float64 (not oneDNN, whose float32 NCHW backward reads unwritten padding with 3 outputs).
+        var h64 = randn(2, 5, 32, 48, float64).requires_grad_(true);
+        var w64 = toRgb.weight!.detach().to(float64).requires_grad_(true);
+        var b64 = toRgb.bias!.detach().to(float64).requires_grad_(true);
+        var expected64 = nn.functional.conv2d(nn.functional.pad(h64, [3, 3, 3, 3], PaddingModes.Reflect), w64, b64);
+        var upstream64 = randn(expected64.shape, float64);
+        var expectedGrads = autograd.grad([(expected64 * upstream64).sum()], [h64, w64, b64]).Select(g => g.to(float32)).ToArray();
+        var expected = expected64.detach().to(float32);
+        var upstream = upstream64.to(float32);
+        var h = h64.detach().to(float32).requires_grad_(true);
         var actual = generator.ToRgb(ChannelsLast.Of(h));
         Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-4), $"max |d| {(actual - expected).abs().max().item<float>()}");
         var grads = autograd.grad([(actual * upstream).sum()], [h, toRgb.weight!, toRgb.bias!]);
