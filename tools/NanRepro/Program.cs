@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// A probe for the NaN faults that made TorchRuntime.PrepareNative cap oneDNN (docs/codec.md).
+// A probe for the NaN faults that made TorchRuntime.PrepareNative cap oneDNN, and the proof that the
+// channels-last networks (Model/ChannelsLast.cs) no longer meet them (docs/codec.md).
 // One process per ISA level: oneDNN reads DNNL_MAX_CPU_ISA when it first dispatches, so run.sh sets it
 // in the environment before start. Modes:
 //   selftest                        TorchSharp memory semantics the project relies on (copies, views)
