@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Metrics;
 using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 using HiFiC.NanRepro;
@@ -10,7 +11,8 @@ using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// A probe for the NaN faults that made TorchRuntime.PrepareNative cap oneDNN (docs/codec.md).
+// A probe for the NaN faults that made TorchRuntime.PrepareNative cap oneDNN, and the proof that the
+// channels-last networks (Model/ChannelsLast.cs) no longer meet them (docs/codec.md).
 // One process per ISA level: oneDNN reads DNNL_MAX_CPU_ISA when it first dispatches, so run.sh sets it
 // in the environment before start. Modes:
 //   selftest                        TorchSharp memory semantics the project relies on (copies, views)
@@ -19,6 +21,10 @@ using static TorchSharp.torch;
 //   train  --preset tiny|lite       the real Trainer, its skipped non-finite steps counted
 //   poison --op down0-fwd|torgb-bwd one conv, with freed memory filled with NaN first (or --ic --oc ...)
 //   bf16   --pass fwd|bwd           float32 against bfloat16 timing of the lite shapes
+//   shapes --preset lite|tiny|paper  every conv shape of a preset (discriminator and MS-SSIM included),
+//          --layout nchw|cl          forward and backward, freed memory poisoned with NaN before each call
+//   model  --preset lite|tiny        the project's HificModel + Discriminator, a training step and a
+//                                    refinement-style backward (gradient to y-hat), poisoned likewise
 // Every mode prints one RESULT line: the ISA actually used, iterations, faults.
 var a = Args.Parse(args);
 int threads = a.Int("threads", 2);
@@ -37,6 +43,10 @@ switch (a.Mode)
     case "train": Train(); break;
     case "bf16": Bf16(); break;
     case "poison": Poison(); break;
+    case "shapes": Shapes(); break;
+    case "model": ModelSteps(); break;
+    case "layers": LayerTimes(); break;
+    case "compare": Compare(); break;
     default: Console.Error.WriteLine("usage: NanRepro selftest|plain|codec|train [--key value]..."); return 2;
 }
 return 0;
@@ -234,6 +244,7 @@ void Poison()
 {
     string op = a.String("op", "down0-fwd");
     bool poison = a.String("poison", "yes") == "yes";
+    bool channelsLast = a.String("layout", "nchw") == "cl";
     int n = a.Int("iterations", 40);
     torch.random.manual_seed(1);
     // Any conv: --ic --oc --kernel --stride --side --batch; --op fwd|bwd (bwd: the gradient to the input).
@@ -250,25 +261,208 @@ void Poison()
     for (int i = 0; i < n && TimeLeft(); i++)
     {
         using var scope = NewDisposeScope();
-        if (poison)
-            for (long bytes = 4096; bytes <= 16L << 20; bytes = bytes * 3 / 2)
-                for (int k = 0; k < 2; k++) full(bytes / 4, float.NaN).Dispose();
+        if (poison) PoisonFreeMemory();
         bool finite;
         if (dir == "fwd")
         {
             using var noGrad = no_grad();
-            finite = Finite(conv.forward(rand(batchSize, ic, side, side)));
+            var x = rand(batchSize, ic, side, side);
+            finite = Finite(conv.forward(channelsLast ? ChannelsLast.Of(x) : x));
         }
         else
         {
             var x = rand(batchSize, ic, side, side).requires_grad_(true);
-            conv.forward(x).square().mean().backward();
+            conv.forward(channelsLast ? ChannelsLast.Of(x) : x).square().mean().backward();
             finite = Finite(x.grad!);
         }
         done++;
         if (!finite) faults++;
     }
-    Result("poison", $"op={op} conv={ic}->{oc} k{kernel} s{stride} {dir} poison={(poison ? "yes" : "no")}", done, faults);
+    Result("poison", $"op={op} conv={ic}->{oc} k{kernel} s{stride} {dir} poison={(poison ? "yes" : "no")} layout={(channelsLast ? "cl" : "nchw")}", done, faults);
+}
+
+// Fills blocks of many sizes with NaN and frees them, so that the allocator hands them out again:
+// a kernel that reads memory nobody wrote then returns NaN instead of faulting at random.
+static void PoisonFreeMemory()
+{
+    for (long bytes = 4096; bytes <= 16L << 20; bytes = bytes * 3 / 2)
+        for (int k = 0; k < 2; k++) full(bytes / 4, float.NaN).Dispose();
+}
+
+// ---- shapes: every convolution shape of a preset, forward and backward, poisoned ---------------------
+void Shapes()
+{
+    var p = HificPreset.ByName(a.String("preset", "lite"));
+    bool channelsLast = a.String("layout", "cl") == "cl";
+    int n = a.Int("iterations", 3), maxSide = a.Int("side", 64);
+    double macBudget = a.Double("macs", 1.5e8);
+    torch.random.manual_seed(1);
+    var shapes = new List<(string Name, int Ic, int Oc, int K, int Stride, bool Transposed, int Groups)>();
+    shapes.Add(("enc.stem", 3, p.StemChannels, 7, 1, false, 1));
+    int c = p.StemChannels;
+    for (int i = 0; i < p.EncoderChannels.Length; i++) { shapes.Add(($"enc.down{i}", c, p.EncoderChannels[i], 3, 2, false, 1)); c = p.EncoderChannels[i]; }
+    shapes.Add(("enc.to_latent", c, p.LatentChannels, 3, 1, false, 1));
+    shapes.Add(("ha.conv0", p.LatentChannels, p.HyperWidth, 3, 1, false, 1));
+    shapes.Add(("ha.conv1", p.HyperWidth, p.HyperWidth, 5, 2, false, 1));
+    shapes.Add(("ha.conv2", p.HyperWidth, p.HyperLatentChannels, 5, 2, false, 1));
+    shapes.Add(("hs.up0", p.HyperLatentChannels, p.HyperWidth, 5, 2, true, 1));
+    shapes.Add(("hs.up1", p.HyperWidth, p.HyperWidth, 5, 2, true, 1));
+    shapes.Add(("hs.conv2", p.HyperWidth, p.LatentChannels, 3, 1, false, 1));
+    shapes.Add(("gen.head", p.LatentChannels, p.GeneratorChannels, 3, 1, false, 1));
+    shapes.Add(("gen.block", p.GeneratorChannels, p.GeneratorChannels, 3, 1, false, 1));
+    c = p.GeneratorChannels;
+    for (int i = 0; i < p.UpsampleChannels.Length; i++) { shapes.Add(($"gen.up{i}", c, p.UpsampleChannels[i], 3, 2, true, 1)); c = p.UpsampleChannels[i]; }
+    shapes.Add(("gen.to_rgb", c, 3, 7, 1, false, 1));
+    shapes.Add(("disc.latent", p.LatentChannels, Discriminator.ConditionChannels, 3, 1, false, 1));
+    c = 3 + Discriminator.ConditionChannels;
+    for (int i = 0; i < p.DiscriminatorChannels.Length; i++) { shapes.Add(($"disc.conv{i}", c, p.DiscriminatorChannels[i], 4, 2, false, 1)); c = p.DiscriminatorChannels[i]; }
+    shapes.Add(("disc.logits", c, 1, 1, 1, false, 1));
+    shapes.Add(("msssim.blur", 3, 3, 11, 1, false, 3));
+
+    long calls = 0, faults = 0;
+    var faulting = new SortedSet<string>();
+    foreach (var s in shapes)
+    {
+        // Small sides for wide layers: a padded block is read at any size, and the paper's layers are slow.
+        int side = (int)Math.Clamp(Math.Sqrt(macBudget / ((double)s.Ic * s.Oc / s.Groups * s.K * s.K)), 8, maxSide) & ~1;
+        using var conv = s.Transposed
+            ? (nn.Module<Tensor, Tensor>)nn.ConvTranspose2d(s.Ic, s.Oc, s.K, stride: s.Stride, padding: s.K / 2, output_padding: s.Stride - 1)
+            : nn.Conv2d(s.Ic, s.Oc, s.K, stride: s.Stride, padding: s.K / 2, groups: s.Groups);
+        foreach (var dir in new[] { "fwd", "bwd" })
+            for (int i = 0; i < n; i++)
+            {
+                using var scope = NewDisposeScope();
+                PoisonFreeMemory();
+                var x = rand(2, s.Ic, side, side);
+                bool finite;
+                if (dir == "fwd")
+                {
+                    using var noGrad = no_grad();
+                    finite = Finite(conv.forward(channelsLast ? ChannelsLast.Of(x) : x));
+                }
+                else
+                {
+                    conv.zero_grad();
+                    x.requires_grad_(true);
+                    var y = conv.forward(channelsLast ? ChannelsLast.Of(x) : x);
+                    (y * rand_like(y)).sum().backward(); // a gradient in every output channel
+                    finite = Finite(y) && Finite(x.grad!) && conv.parameters().All(q => Finite(q.grad!));
+                }
+                calls++;
+                if (!finite) { faults++; faulting.Add($"{s.Name}:{dir}"); }
+            }
+        Console.WriteLine($"shape {s.Name} {s.Ic}->{s.Oc} k{s.K} s{s.Stride}{(s.Transposed ? " T" : "")}{(s.Groups > 1 ? $" g{s.Groups}" : "")} side={side} faulting so far: {faulting.Count}");
+    }
+    Result("shapes", $"preset={p.Name} layout={(channelsLast ? "cl" : "nchw")} faulting=[{string.Join(' ', faulting)}]", calls, faults);
+}
+
+// ---- layers: what the full-resolution end of the lite generator costs, NCHW against channels-last ----
+void LayerTimes()
+{
+    int side = a.Int("side", 640), rounds = a.Int("rounds", 5), ch = a.Int("channels", 16);
+    torch.random.manual_seed(1);
+    using var noGrad = no_grad();
+    using var toRgb = nn.Conv2d(ch, 3, 7, padding: 3, padding_mode: PaddingModes.Reflect);
+    using var up = nn.ConvTranspose2d(ch * 2, ch, 3, stride: 2, padding: 1, output_padding: 1);
+    using var norm = new ChannelNorm2d(ch);
+    var gamma = ones(1, ch, 1, 1); var beta = zeros(1, ch, 1, 1);
+    var x = rand(1, ch, side, side);
+    var xl = ChannelsLast.Of(x);
+    var half = rand(1, ch * 2, side / 2, side / 2);
+    var halfCl = ChannelsLast.Of(half);
+    // The same convolution computing more output channels, the extra ones with zero weights, then dropped.
+    Tensor PaddedOutputs(int outputs)
+    {
+        var w = cat([toRgb.weight!, zeros(outputs - 3, ch, 7, 7)], 0);
+        var b = cat([toRgb.bias!, zeros(outputs - 3)], 0);
+        var padded = nn.functional.pad(xl, [3, 3, 3, 3], PaddingModes.Reflect);
+        return nn.functional.conv2d(padded, w, b).narrow(1, 0, 3).contiguous();
+    }
+    var cases = new (string Name, Func<Tensor> Run)[]
+    {
+        ("to_rgb nchw", () => toRgb.forward(x)),
+        ("to_rgb channels-last", () => toRgb.forward(xl)),
+        ("to_rgb channels-last, 16 outputs (13 zero)", () => PaddedOutputs(16)),
+        ("to_rgb channels-last, 8 outputs (5 zero)", () => PaddedOutputs(8)),
+        ("up nchw", () => up.forward(half)),
+        ("up channels-last", () => up.forward(halfCl)),
+        ("channelnorm 9-pass nchw", () => PlainNetworks.ChannelNorm(x, gamma, beta)),
+        ("channelnorm layer_norm channels-last", () => norm.forward(xl)),
+        ("relu nchw", () => nn.functional.relu(x)),
+    };
+    foreach (var (name, run) in cases)
+    {
+        double best = double.MaxValue;
+        for (int r = 0; r < rounds; r++)
+        {
+            using var scope = NewDisposeScope();
+            var sw = Stopwatch.StartNew();
+            run();
+            best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+        }
+        Console.WriteLine($"{name,-40} {best,8:F1} ms (best of {rounds}, {side}x{side}, {ch} channels)");
+    }
+    Result("layers", $"side={side}", rounds, 0);
+}
+
+// ---- compare: how far apart two decodes of the same file are (old against new decoder) -------------
+void Compare()
+{
+    var x = ImageIO.Load(a.String("a", "")).Rgb;
+    var y = ImageIO.Load(a.String("b", "")).Rgb;
+    if (x.Width != y.Width || x.Height != y.Height) throw new ArgumentException("sizes differ");
+    long differing = 0, over1 = 0; int max = 0;
+    for (int i = 0; i < x.Pixels.Length; i++)
+    {
+        int d = Math.Abs(x.Pixels[i] - y.Pixels[i]);
+        if (d > 0) differing++;
+        if (d > 1) over1++;
+        max = Math.Max(max, d);
+    }
+    Console.WriteLine($"values={x.Pixels.Length} differing={differing} ({100.0 * differing / x.Pixels.Length:F3}%) differingByMoreThan1={over1} maxAbs={max} psnr={Psnr.Compute(x, y):F2} dB");
+    Result("compare", $"maxAbs={max}", 1, 0);
+}
+
+// ---- model: the project's networks as training and refinement run them, poisoned -------------------
+void ModelSteps()
+{
+    var p = HificPreset.ByName(a.String("preset", "lite"));
+    int crop = a.Int("crop", 128), batch = a.Int("batch", 2);
+    using var model = HificModel.CreateSeeded(p, 3);
+    using var disc = new Discriminator(p);
+    model.train();
+    long steps = 0, faults = 0;
+    var where = new SortedSet<string>();
+    while (TimeLeft() && steps < maxIterations)
+    {
+        using var scope = NewDisposeScope();
+        PoisonFreeMemory();
+        var x = rand(batch, 3, crop, crop);
+        model.zero_grad(); disc.zero_grad();
+        // Training: every network forward and backward, the discriminator's gradient to the image included.
+        using var f = model.Forward(x, 1.0);
+        var logits = disc.forward(HificModel.ToModelRange(f.Reconstruction), f.LatentHat);
+        var loss = (f.Reconstruction - x).square().mean() + f.Bpp(crop * crop).mean() * 0.01 - logits.mean() * 0.1
+                   + (1 - MsSsim.Compute(f.Reconstruction.clamp(0, 1), x)).mean();
+        bool ok = Finite(loss);
+        if (!ok) where.Add("train-forward");
+        else
+        {
+            loss.backward();
+            var bad = model.named_parameters().Concat(disc.named_parameters()).Where(q => q.parameter.grad is { } g && !Finite(g)).Select(q => q.name).ToList();
+            if (bad.Count > 0) { ok = false; where.Add("train-backward:" + bad[^1]); }
+        }
+        // Refinement: the gradient to y-hat through the generator (LatentRefiner's backward).
+        PoisonFreeMemory();
+        var yHat = f.LatentHat.detach().clone().requires_grad_(true);
+        var xHat = model.Synthesize(yHat, 1.0);
+        (xHat - x).square().mean().backward();
+        if (!Finite(xHat) || !Finite(yHat.grad!)) { ok = false; where.Add("refine"); }
+        steps++;
+        if (!ok) faults++;
+        if (steps % 5 == 0) Console.WriteLine($"progress steps={steps} faults={faults} t={deadline.Elapsed.TotalSeconds:F0}s");
+    }
+    Result("model", $"preset={p.Name} crop={crop} batch={batch} where=[{string.Join(' ', where)}]", steps, faults);
 }
 
 // ---- bf16: is a bfloat16 forward + backward of the lite shapes faster, and how far off? ---------------

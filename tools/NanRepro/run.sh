@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs NanRepro once per oneDNN ISA level, each in its own process (oneDNN reads DNNL_MAX_CPU_ISA
-# when it first dispatches a kernel). "unset" passes DNNL_MAX_CPU_ISA=ALL where the project's own
-# types are used, because TorchRuntime.PrepareNative would otherwise cap an unset variable.
+# when it first dispatches a kernel). "unset" passes DNNL_MAX_CPU_ISA=ALL (oneDNN's own choice) where the project's own
+# types are used (older builds capped an unset variable in TorchRuntime.PrepareNative).
 # usage: tools/NanRepro/run.sh MODE [--key value]...   (ISAS="SSE41 AVX2" to choose levels)
 # e.g.   tools/NanRepro/run.sh plain --pass bwd --seconds 180
 set -euo pipefail

@@ -4,8 +4,9 @@ namespace HiFiC.Cli.Commands;
 
 /// <summary>
 /// A command that, as parsed, runs the networks forward only (no training, no latent refinement):
-/// it may use AVX2 kernels, which read no unwritten padding in the lite preset's forward passes
-/// (<see cref="HiFiC.Codec.Model.TorchRuntime.PrepareNative"/>).
+/// <see cref="HiFiC.Codec.Model.TorchRuntime.PrepareNative"/> is told so. No processor is capped any
+/// more (the networks run channels-last); the distinction stays so that a cap a future kernel fault
+/// needs can spare forward-only commands.
 /// </summary>
 public interface IForwardOnlyCommand
 {

@@ -12,7 +12,7 @@ namespace HiFiC.Codec.Model;
 /// </summary>
 public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
 {
-    private const int ConditionChannels = 12;
+    public const int ConditionChannels = 12;
     private readonly Conv2d latentProjection;
     private readonly ModuleList<SpectralNormConv2d> convs = new();
     private readonly Conv2d toLogits;
@@ -39,11 +39,11 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         if (x.shape[0] != latent.shape[0])
             throw new ArgumentException("Every image needs its own latent: batch sizes differ.");
-        var condition = functional.leaky_relu(latentProjection.forward(latent), 0.2);
+        var condition = functional.leaky_relu(latentProjection.forward(ChannelsLast.Of(latent)), 0.2);
         condition = functional.interpolate(condition, scale_factor: [16.0, 16.0], mode: InterpolationMode.Nearest);
-        var h = cat([x, condition], 1);
+        var h = ChannelsLast.Of(cat([x, condition], 1));
         foreach (var conv in convs)
             h = functional.leaky_relu(conv.forward(h), 0.2);
-        return toLogits.forward(h).MoveToOuterDisposeScope();
+        return toLogits.forward(ChannelsLast.Of(h)).contiguous().MoveToOuterDisposeScope();
     }
 }

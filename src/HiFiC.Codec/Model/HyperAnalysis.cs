@@ -20,5 +20,9 @@ public sealed class HyperAnalysis : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor y) => layers.forward(y);
+    public override Tensor forward(Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        return ChannelsLast.Forward(layers, y).contiguous().MoveToOuterDisposeScope();
+    }
 }

@@ -23,7 +23,11 @@ public sealed class HyperSynthesis : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor zHat) => layers.forward(zHat);
+    public override Tensor forward(Tensor zHat)
+    {
+        using var scope = NewDisposeScope();
+        return ChannelsLast.Forward(layers, zHat).contiguous().MoveToOuterDisposeScope();
+    }
 
     /// <summary>The convolutions in order (ReLU between them), for the integer version of this network.</summary>
     public IReadOnlyList<(bool Transposed, Tensor Weight, Tensor Bias)> Convolutions()

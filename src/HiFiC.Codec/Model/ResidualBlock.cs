@@ -23,8 +23,9 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = functional.relu(norm1.forward(conv1.forward(x)));
-        h = norm2.forward(conv2.forward(h));
+        x = ChannelsLast.Of(x);
+        var h = norm1.forward(conv1.forward(x)).relu_(); // in place: the norm's output feeds nothing else
+        h = norm2.forward(conv2.forward(ChannelsLast.Of(h)));
         return (x + h).MoveToOuterDisposeScope();
     }
 }

@@ -43,7 +43,7 @@ public sealed class SpectralNormConv2d : nn.Module<Tensor, Tensor>
         var uFixed = u.detach().clone();
         var vFixed = functional.normalize(w.t().mv(uFixed), dim: 0).detach();
         var sigma = uFixed.dot(w.mv(vFixed));
-        var result = functional.conv2d(x, weight / sigma, bias, strides: [stride, stride], padding: [padding, padding]);
+        var result = functional.conv2d(ChannelsLast.Of(x), weight / sigma, bias, strides: [stride, stride], padding: [padding, padding]);
         return result.MoveToOuterDisposeScope();
     }
 }

@@ -59,53 +59,38 @@ public static partial class TorchRuntime
     }
 
     /// <summary>
-    /// The instruction set oneDNN was capped at by <see cref="PrepareNative"/>, or null where it was not.
+    /// The instruction set oneDNN was capped at by <see cref="PrepareNative"/>, or null where it was not
+    /// (now always: see <see cref="CapFor"/>).
     /// </summary>
     public static string? CappedIsa { get; private set; }
 
     /// <summary>
-    /// Caps oneDNN on x86 processors with AVX2 or wider, unless the user set <see cref="DnnlIsaVariable"/>.
-    /// Why (isolated 2026-12-06 with tools/NanRepro, docs/codec.md): with AVX2 and AVX-512, LibTorch 2.10
-    /// runs convolutions in channel-blocked layouts (blocks of 8 and 16 channels) and reads the padding of
-    /// a partial block without having written it. Whatever an earlier tensor left in that memory enters
-    /// the sums; when it is NaN or huge, whole output channels come back NaN, at random, with finite
-    /// weights and inputs. Forward passes read it where a convolution's input channels are not a multiple
-    /// of the block (lite: the encoder's 24 channels at AVX-512), backward passes where its output
-    /// channels are not (lite: the generator's 3-channel RGB conv, at AVX2 and AVX-512). With SSE4.1,
-    /// oneDNN uses plain layouts (gemm) and has no padding to read. The bug is LibTorch's, not the
-    /// processor's, so every processor that would get those kernels is capped. A process that only runs
-    /// the networks forward (<paramref name="inferenceOnly"/>: decompressing, restoring, compressing
-    /// without refinement) gets AVX2, safe for the lite preset (past the RGB stem, which reads a plain layout,
-    /// all its conv inputs are multiples of 8; not so the tiny and paper presets); any other SSE4.1, which costs speed (lite 512²: encode 0.51
-    /// against 0.63 MP/s, decode 0.31 against 0.92). The codec checks every network output anyway
-    /// (<see cref="NumericFault"/>) and the trainer skips non-finite steps.
-    /// oneDNN reads the variable when it first dispatches a kernel, so the first call decides, before
-    /// any network exists (model constructors call it; the CLI calls it first for decoding commands).
+    /// The place where the process's oneDNN settings are decided, before any network exists (model
+    /// constructors call it; the CLI calls it first for decoding commands). It no longer caps oneDNN:
+    /// every process runs at the widest instruction set the processor has, unless the user set
+    /// <see cref="DnnlIsaVariable"/> (for example to SSE41, which the numeric-fault message suggests).
+    /// History (docs/codec.md, tools/NanRepro): with NCHW tensors LibTorch 2.10 ran convolutions in
+    /// channel-blocked layouts and, at AVX2 and AVX-512, read the unwritten padding of partial blocks,
+    /// which turned whole channels into NaN at random; processes were capped at SSE4.1 (AVX2 when
+    /// forward-only). The networks now run every convolution on channels-last tensors
+    /// (<see cref="ChannelsLast"/>), which oneDNN takes as plain NHWC memory with no padding to read;
+    /// NanRepro's poisoned runs prove it for every convolution shape of the lite, tiny and paper presets,
+    /// forward and backward, at SSE4.1, AVX2, AVX-512 and AVX-512 with bf16.
     /// </summary>
     public static void PrepareNative(bool inferenceOnly = false)
     {
         if (Interlocked.Exchange(ref nativeEnvironment, 1) != 0) return;
         if (Environment.GetEnvironmentVariable(DnnlIsaVariable) is not null) return;
-        CappedIsa = CapFor(HasAvx2(), inferenceOnly);
+        CappedIsa = CapFor(avx2OrWider: true, inferenceOnly);
         if (CappedIsa is not null) TrySetNative(DnnlIsaVariable, CappedIsa);
     }
 
-    /// <summary>The oneDNN cap for a processor (see <see cref="PrepareNative"/>); null: none needed (no blocked kernels).</summary>
-    public static string? CapFor(bool avx2OrWider, bool inferenceOnly) =>
-        !avx2OrWider ? null : inferenceOnly ? "AVX2" : "SSE41";
-
-    private static bool HasAvx2()
-    {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/cpuinfo")) return false;
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/cpuinfo"))
-                if (line.StartsWith("flags", StringComparison.Ordinal))
-                    return line.Contains(" avx2", StringComparison.Ordinal);
-            return false;
-        }
-        catch (IOException) { return false; }
-    }
+    /// <summary>
+    /// The oneDNN cap for a processor and kind of process; null: none. Null for every processor since
+    /// the networks run channels-last (see <see cref="PrepareNative"/>); kept so that a future kernel
+    /// fault can be capped for the passes it affects in one place.
+    /// </summary>
+    public static string? CapFor(bool avx2OrWider, bool inferenceOnly) => null;
 
     /// <summary>Sets a variable in the native environment (.NET's own setter does not reach getenv on Linux).</summary>
     private static void TrySetNative(string name, string value)
