@@ -7,6 +7,7 @@ using HiFiC.Cluster.Silo.Queue;
 using HiFiC.Cluster.Tests.Infrastructure;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
+using TorchSharp;
 
 namespace HiFiC.Cluster.Tests.Jobs;
 
@@ -46,10 +47,14 @@ public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
             var m = ArchiveManifest.FromJson(File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Manifest(path))));
             Assert.Equal(2, m.RefineSteps);
             Assert.True(m.Verified); // the refined file was decoded bit-exactly before it counted
-            // Refined latents differ from the plain encoder's.
-            using var plain = new MemoryStream();
-            new HificEncoder(TestModel.Tiny).Compress(ImageIO.Load(Path.Combine(src, path)), plain, new CompressOptions { Rate = 1, TileSize = 64 });
-            Assert.NotEqual(plain.ToArray(), File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Bitstream(path))));
+            // The archived file is what a direct 2-step refined encode writes (the refiner's noise is seeded per
+            // tile, so split tiles refined on any silo give the same bytes). Whether it differs from the plain
+            // encode is the guard's choice per tile (it keeps step 0 when refining does not lower J), so that
+            // is not asserted here; LatentRefinerTests covers the guard.
+            using var refined = new MemoryStream();
+            torch.set_num_threads(TestClusterFactory.ThreadsPerInstance);
+            new HificEncoder(TestModel.Tiny).Compress(ImageIO.Load(Path.Combine(src, path)), refined, new CompressOptions { Rate = 1, TileSize = 64, RefineSteps = 2 });
+            Assert.Equal(refined.ToArray(), File.ReadAllBytes(Path.Combine(dst, ArchiveNaming.Bitstream(path))));
         }
         await Assert.ThrowsAsync<ArgumentException>(() => Job("refine-bad").StartAsync(Spec(src, temp.Sub("dst2")) with { RefineSteps = -1 }));
         await Assert.ThrowsAsync<ArgumentException>(() => Job("refine-big").StartAsync(Spec(src, temp.Sub("dst3")) with { RefineSteps = 5, TileSize = 2048 }));
