@@ -97,15 +97,7 @@ public static class IntegerChannelContextBuilder
                 break;
             }
             double outputUnit = Math.Max(maxima[l], 1e-6) * Headroom / IntegerConvLayer.ActivationMax;
-            var multiplier = new int[outCh];
-            var shift = new byte[outCh];
-            for (int o = 0; o < outCh; o++)
-            {
-                double ratio = units[o] / outputUnit;
-                int sh = Math.Clamp(30 - (int)Math.Floor(Math.Log2(ratio)), 1, 62);
-                multiplier[o] = (int)Math.Min(Math.Round(ratio * Math.Pow(2, sh)), int.MaxValue);
-                shift[o] = (byte)sh;
-            }
+            var (multiplier, shift) = IntegerHyperpriorBuilder.Requantizer(units, outputUnit);
             layers.Add(new IntegerConvLayer(IntegerLayerKind.Conv, inCh, outCh, k, qw, qb, multiplier, shift));
             inputUnit = outputUnit;
         }

@@ -128,15 +128,7 @@ public static class IntegerHyperpriorBuilder
                 break;
             }
             double outputUnit = Math.Max(maxima[l], 1e-6) * Headroom / IntegerConvLayer.ActivationMax;
-            var multiplier = new int[outCh];
-            var shift = new byte[outCh];
-            for (int o = 0; o < outCh; o++)
-            {
-                double ratio = units[o] / outputUnit;
-                int s = Math.Clamp(30 - (int)Math.Floor(Math.Log2(ratio)), 1, 62);
-                multiplier[o] = (int)Math.Min(Math.Round(ratio * Math.Pow(2, s)), int.MaxValue);
-                shift[o] = (byte)s;
-            }
+            var (multiplier, shift) = IntegerHyperpriorBuilder.Requantizer(units, outputUnit);
             layers.Add(new IntegerConvLayer(kind, inCh, outCh, k, qw, qb, multiplier, shift));
             inputUnit = outputUnit;
         }
@@ -144,6 +136,25 @@ public static class IntegerHyperpriorBuilder
     }
 
     /// <summary>The largest post-ReLU activation of every hidden layer over the calibration latents (float64).</summary>
+    /// <summary>
+    /// The fixed-point step from a layer's accumulator units to the next layer's activation unit: per
+    /// channel, multiplier·2^-shift ≈ units[o]/outputUnit with a 31-bit multiplier. Shared by every integer network
+    /// (hyper-synthesis, channel context) so they requantise alike.
+    /// </summary>
+    internal static (int[] Multiplier, byte[] Shift) Requantizer(double[] units, double outputUnit)
+    {
+        var multiplier = new int[units.Length];
+        var shift = new byte[units.Length];
+        for (int o = 0; o < units.Length; o++)
+        {
+            double ratio = units[o] / outputUnit;
+            int s = Math.Clamp(30 - (int)Math.Floor(Math.Log2(ratio)), 1, 62);
+            multiplier[o] = (int)Math.Min(Math.Round(ratio * Math.Pow(2, s)), int.MaxValue);
+            shift[o] = (byte)s;
+        }
+        return (multiplier, shift);
+    }
+
     private static double[] ActivationMaxima(HyperSynthesis synthesis, IReadOnlyList<ZSample> calibration)
     {
         var convs = synthesis.Convolutions();
