@@ -79,16 +79,14 @@ public class TensorImageTests
     }
 
     [Fact]
-    public void ToTensor_ToImage_TwelveMegapixels_IsFast()
+    public void ToTensor_ToImage_round_trips_every_pixel_of_a_twelve_megapixel_image()
     {
+        // A photo-sized image through the bulk conversion both ways (its speed is in `hific bench`, not asserted here).
         using var scope = torch.NewDisposeScope();
         var img = new RgbImage(4000, 3000);
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        var t = TensorImage.ToTensor(img);
-        var back = TensorImage.ToImage(t);
-        sw.Stop();
-        Assert.Equal(img.Width, back.Width);
-        // Generous bound for shared CI machines; the point is to catch per-pixel tensor access (minutes).
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"took {sw.Elapsed}");
+        for (int i = 0; i < img.Pixels.Length; i++) img.Pixels[i] = (byte)(i * 31 % 251);
+        var back = TensorImage.ToImage(TensorImage.ToTensor(img));
+        Assert.Equal((img.Width, img.Height), (back.Width, back.Height));
+        Assert.True(img.Pixels.AsSpan().SequenceEqual(back.Pixels), "a pixel changed in the round trip");
     }
 }
