@@ -103,7 +103,7 @@ public static class LatentRefiner
         using var enableGrad = enable_grad();
         var y = Core(y0).detach().clone().requires_grad_(true);
         var z = network.Hyperprior.Analysis.forward(Core(y0).contiguous()).detach().clone().requires_grad_(true);
-        var adam = new AdamState([y, z]);
+        using var adam = new AdamState([y, z]); // disposed on cancellation too
         for (int step = 1; step <= schedule.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
@@ -141,7 +141,6 @@ public static class LatentRefiner
                 if (cost < bestCost) (bestCost, best, bestStep) = (cost, m.Encoded, step);
             }
         }
-        adam.Dispose();
         return new RefineOutcome(best, schedule.Steps, bestStep, lambda, startCost, bestCost);
     }
 
