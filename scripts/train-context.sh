@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Starts (or resumes) the background training of the context entropy model (issue 16) at nice 19:
+# the cheapest use of this project's CPU hours (small networks on cached latents).
+# A run folder does not survive a fresh machine, so the float checkpoint of the shipped
+# context model is committed in models/hific-lite-ctx/training/run/ and seeds runs/context
+# when runs/context is empty (the Adam state restarts; the step count carries on).
+# Stop it with: pkill -TERM -f 'hific-ctx-bin/hific train context'   (it saves a checkpoint first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=/tmp/hific-ctx-bin
+run=${RUN:-runs/context}
+seed=models/hific-lite-ctx/training/run
+if pgrep -f "$bin/hific train context" >/dev/null; then echo "context training is already running"; exit 0; fi
+dotnet build src/HiFiC.Cli -c Release -nologo -v q
+rm -rf "$bin" && cp -r src/HiFiC.Cli/bin/Release/net10.0 "$bin"
+mkdir -p "$run"
+if [ ! -f "$run/context.json" ] && [ -f "$seed/context.json" ]; then
+  cp "$seed/context.json" "$seed/context.bin" "$run/"
+  cp "$seed/train.csv" "$seed/valid.csv" "$run/" 2>/dev/null || true
+  echo "seeded $run from $seed"
+fi
+OMP_WAIT_POLICY=PASSIVE nohup nice -n 19 "$bin/hific" train context --out "$run" --model models/hific-lite \
+  --data "${DATA:-../shared/datasets/train}" --crops "${CROPS:-192}" >> "$run/train.log" 2>&1 &
+echo "context training started (log: $run/train.log)"
