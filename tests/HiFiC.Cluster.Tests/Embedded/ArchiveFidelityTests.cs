@@ -16,6 +16,7 @@ namespace HiFiC.Cluster.Tests.Embedded;
 /// bigger or (with a floor) worse than its originals, keeps what the codec cannot represent whole,
 /// and carries EXIF, XMP, IPTC and ICC through to the restored PNG.
 /// </summary>
+[Collection(ExactOutputCollection.Name)]
 public sealed class ArchiveFidelityTests : IDisposable
 {
     private readonly TempFolder temp = new();

@@ -12,6 +12,7 @@ using TorchSharp;
 namespace HiFiC.Cluster.Tests.Jobs;
 
 /// <summary>Archive jobs on a 2-silo cluster: what ends up in the archive, what is reported, what restores.</summary>
+[Collection(ExactOutputCollection.Name)]
 public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFixture>, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
