@@ -208,7 +208,20 @@ const thumbObserver = new IntersectionObserver(entries => {
   for (const e of entries) if (e.isIntersecting) { thumbObserver.unobserve(e.target); loadThumb(e.target); }
 }, { rootMargin: '200px' });
 
-async function loadThumb(img) {
+// Each thumbnail is a decode on the cluster (of the whole image, for big ones): at most 4 at a
+// time, and rows that left the page (another page, search or order) are not fetched at all.
+const thumbQueue = []; let thumbsRunning = 0;
+function loadThumb(img) { thumbQueue.push(img); pumpThumbs(); }
+function pumpThumbs() {
+  while (thumbsRunning < 4 && thumbQueue.length) {
+    const img = thumbQueue.shift();
+    if (!img.isConnected) continue;
+    thumbsRunning++;
+    fetchThumb(img).finally(() => { thumbsRunning--; pumpThumbs(); });
+  }
+}
+
+async function fetchThumb(img) {
   const enc = img.dataset.path.split('/').map(encodeURIComponent).join('/');
   try {
     const res = await api(`/api/images/${enc}?job=${encodeURIComponent(browser.job)}&width=96&height=96&format=jpeg&quality=75`);
