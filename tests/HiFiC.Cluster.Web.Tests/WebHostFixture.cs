@@ -30,6 +30,8 @@ public sealed class WebHostFixture : IAsyncLifetime
     public HttpClient Client { get; private set; } = null!;
     /// <summary>A client that sends no key.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
+    /// <summary>The silo's model: the tiny seeded one unless set (the archive browser's fixture uses the shipped model, for real quality numbers).</summary>
+    public CodecModel? Model { get; init; }
 
 
     public async Task InitializeAsync()
@@ -44,7 +46,7 @@ public sealed class WebHostFixture : IAsyncLifetime
             $"--HiFiC:Web:Roots:1=azblob://unreachable/",
             // Failing storage whose key must never show up in a response.
             $"--HiFiC:AzureStorage:ConnectionString={Storage.ConnectionString}",
-        ]);
+        ], model: Model);
         BaseAddress = new Uri(App.Urls.First());
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         Client.DefaultRequestHeaders.Add("X-Api-Key", Key);
@@ -52,7 +54,7 @@ public sealed class WebHostFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a web host on 127.0.0.1 (random port) with fast test timings; the tiny model unless <paramref name="client"/> (client mode loads no model).</summary>
-    public static async Task<WebApplication> StartHostAsync(string root, IEnumerable<string> extra, bool client = false)
+    public static async Task<WebApplication> StartHostAsync(string root, IEnumerable<string> extra, bool client = false, CodecModel? model = null)
     {
         SiloStatsReporter.Interval = TimeSpan.FromMilliseconds(500);
         string[] args =
@@ -75,7 +77,7 @@ public sealed class WebHostFixture : IAsyncLifetime
         var builder = HificWeb.CreateBuilder(args, new WebApplicationOptions { Args = args, ContentRootPath = root });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        if (!client) builder.Services.AddSingleton<ICodecModelSource>(new FixedModelSource(tiny.Value));
+        if (!client) builder.Services.AddSingleton<ICodecModelSource>(new FixedModelSource(model ?? tiny.Value));
         var app = HificWeb.Build(builder);
         await app.StartAsync();
         return app;

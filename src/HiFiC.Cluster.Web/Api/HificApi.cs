@@ -41,6 +41,7 @@ public static partial class HificApi
         keyed.MapPost("/jobs/{id}/resume", (string id, IGrainFactory g) => Control(id, g, j => j.ResumeAsync())).WithName("ResumeJob");
         keyed.MapPost("/jobs/{id}/cancel", (string id, IGrainFactory g) => Control(id, g, j => j.CancelAsync())).WithName("CancelJob");
         keyed.MapGet("/jobs/{id}/images", ListImages).WithName("ListArchivedImages");
+        keyed.MapArchiveCatalogApi();
         read.MapGet("/cluster", GetCluster).WithName("GetCluster");
         read.MapGet("/silos/{silo}", (string silo, IGrainFactory g, ClusterMonitor m, ILoggerFactory l, CancellationToken ct) =>
             SiloControl(silo, g, m, l, c => c.GetAsync(), ct)).WithName("GetSiloControls");

@@ -59,6 +59,7 @@ function renderJobs(jobs) {
         ${active ? '<button class="small act" data-act="pause">pause</button>' : ''}
         ${s.phase === 'Paused' ? '<button class="small act" data-act="resume">resume</button>' : ''}
         ${active || s.phase === 'Paused' ? '<button class="small act" data-act="cancel">cancel</button>' : ''}
+        <button class="small browse">browse</button>
         <button class="small view">view</button>
       </td></tr>`;
   });
@@ -121,6 +122,7 @@ $('#jobs').addEventListener('click', async ev => {
     catch (e) { alert(e.message); }
   }
   if (ev.target.classList.contains('view')) openViewer(id);
+  if (ev.target.classList.contains('browse')) openBrowser(id);
 });
 
 $('#silos').addEventListener('click', async ev => {
@@ -155,7 +157,7 @@ $('#submit').addEventListener('submit', async ev => {
   } catch (e) { msg.className = 'msg bad'; msg.textContent = e.message; }
 });
 
-async function openViewer(jobId) {
+async function openViewer(jobId, path) {
   viewerJob = jobId;
   $('#viewer-job').textContent = jobId;
   const sel = $('#images'), msg = $('#viewer-msg');
@@ -163,7 +165,10 @@ async function openViewer(jobId) {
     const page = await (await api(`/api/jobs/${encodeURIComponent(jobId)}/images?max=500`)).json();
     sel.innerHTML = page.images.map(i => `<option value="${esc(i.path)}">${esc(i.path)}</option>`).join('') || '<option value="">nothing archived yet</option>';
     msg.textContent = `${page.images.length} image(s)`;
-    if (page.images.length) await showImage(page.images[0].path);
+    // A path picked elsewhere (the archive browser) may lie beyond the first 500: it gets its own option.
+    const first = path || (page.images.length ? page.images[0].path : null);
+    if (path && !page.images.some(i => i.path === path)) sel.insertAdjacentHTML('afterbegin', `<option value="${esc(path)}">${esc(path)}</option>`);
+    if (first) { sel.value = first; await showImage(first); }
   } catch (e) { msg.className = 'msg bad'; msg.textContent = e.message; }
   $('#viewer').scrollIntoView({ behavior: 'smooth' });
 }
@@ -195,6 +200,135 @@ $('#mode-slider').addEventListener('change', ev => {
   $('#side').classList.toggle('hidden', ev.target.checked);
 });
 $('#cmp-range').addEventListener('input', ev => { $('#cmp-restored').style.clipPath = `inset(0 ${100 - ev.target.value}% 0 0)`; });
+
+// The archive browser (issue 19 item 5): pages of GET /api/jobs/{id}/entries, thumbnails restored
+// at 96 px only when their row scrolls into view, a histogram of per-image quality, totals saved.
+const browser = { job: null, page: 1, pageSize: 25, data: null, thumbs: [], timer: null };
+const thumbObserver = new IntersectionObserver(entries => {
+  for (const e of entries) if (e.isIntersecting) { thumbObserver.unobserve(e.target); loadThumb(e.target); }
+}, { rootMargin: '200px' });
+
+// Each thumbnail is a decode on the cluster (of the whole image, for big ones): at most 4 at a
+// time, and rows that left the page (another page, search or order) are not fetched at all.
+const thumbQueue = []; let thumbsRunning = 0;
+function loadThumb(img) { thumbQueue.push(img); pumpThumbs(); }
+function pumpThumbs() {
+  while (thumbsRunning < 4 && thumbQueue.length) {
+    const img = thumbQueue.shift();
+    if (!img.isConnected) continue;
+    thumbsRunning++;
+    fetchThumb(img).finally(() => { thumbsRunning--; pumpThumbs(); });
+  }
+}
+
+async function fetchThumb(img) {
+  const enc = img.dataset.path.split('/').map(encodeURIComponent).join('/');
+  try {
+    const res = await api(`/api/images/${enc}?job=${encodeURIComponent(browser.job)}&width=96&height=96&format=jpeg&quality=75`);
+    const url = URL.createObjectURL(await res.blob());
+    browser.thumbs.push(url);
+    img.src = url;
+  } catch (e) { img.alt = 'no preview'; img.title = e.message; img.classList.add('failed'); }
+}
+
+function openBrowser(jobId) {
+  if (browser.job !== jobId) { browser.page = 1; $('#b-search').value = ''; }
+  browser.job = jobId;
+  $('#browser-job').textContent = jobId;
+  loadEntries();
+  $('#browser').scrollIntoView({ behavior: 'smooth' });
+}
+
+async function loadEntries() {
+  if (!browser.job) return;
+  clearTimeout(browser.timer);
+  const msg = $('#b-msg'), sort = $('#b-sort').value, q = $('#b-search').value.trim();
+  const params = new URLSearchParams({ page: browser.page, pageSize: browser.pageSize, sort });
+  if (q) params.set('q', q);
+  msg.className = 'msg'; msg.textContent = 'loading…';
+  try {
+    const data = await (await api(`/api/jobs/${encodeURIComponent(browser.job)}/entries?${params}`)).json();
+    browser.data = data;
+    renderEntries(data);
+    msg.className = 'msg' + (data.indexing ? '' : ' ok');
+    msg.textContent = data.indexing ? `indexing… ${fmt.n(data.indexed)} entries so far` : `${fmt.n(data.indexed)} entries indexed` + (data.truncated ? ' (more than the index holds)' : '');
+    // A large archive's first index is built in the background: ask again until it is complete.
+    if (data.indexing) browser.timer = setTimeout(loadEntries, 1500);
+    $('#browser').dataset.loaded = `${browser.job}|${sort}|${browser.page}|${q}|${data.indexing ? 'partial' : 'complete'}`;
+  } catch (e) { msg.className = 'msg bad'; msg.textContent = e.message; }
+}
+
+const pct = v => v == null ? '–' : (100 * v).toFixed(1) + '%';
+
+function renderEntries(d) {
+  const t = d.totals;
+  $('#b-totals').innerHTML = !t.images ? 'nothing archived' + ($('#b-search').value ? ' matches' : ' yet') :
+    `<b>${fmt.n(t.images)}</b> image${t.images === 1 ? '' : 's'} · <b>${fmt.bytes(t.bytesBefore)}</b> → <b>${fmt.bytes(t.bytesAfter)}</b>
+     · saved <b class="saved">${fmt.bytes(t.bytesSaved)}</b> (${pct(t.bytesBefore ? t.bytesSaved / t.bytesBefore : null)}) · ratio <b>${fmt.f(t.ratio, 1)}×</b>
+     · ${fmt.f(t.bpp, 3)} bpp<br>mean PSNR ${t.meanPsnr == null ? '–' : fmt.f(t.meanPsnr) + ' dB'} · mean MS-SSIM ${fmt.f(t.meanMsSsim, 4)}
+     · ${fmt.n(t.measured)} measured${t.keptOriginals ? ` · ${fmt.n(t.keptOriginals)} kept as originals` : ''}`;
+  drawHistogram();
+  const pages = Math.max(1, Math.ceil(d.matches / d.pageSize));
+  $('#b-pageinfo').textContent = `page ${d.page} of ${pages} · ${fmt.n(d.matches)} match${d.matches === 1 ? '' : 'es'}`;
+  $('#b-prev').disabled = d.page <= 1; $('#b-next').disabled = d.page >= pages;
+  browser.thumbs.forEach(u => URL.revokeObjectURL(u)); browser.thumbs = [];
+  const q = (v, d) => v == null ? '<span class="muted">–</span>' : fmt.f(v, d);
+  $('#entries tbody').innerHTML = d.items.map(e => `<tr data-path="${esc(e.path)}" class="entry" title="open in the viewer">
+    <td><img class="thumb" data-path="${esc(e.path)}" alt="" width="48" height="48"></td>
+    <td class="path">${esc(e.path)}</td>
+    <td>${e.width}×${e.height}</td>
+    <td>${fmt.bytes(e.sourceSize)} → ${fmt.bytes(e.outputSize)}</td>
+    <td>${fmt.bytes(e.saved)} <span class="muted">${fmt.f(e.ratio, 1)}×</span></td>
+    <td>${fmt.f(e.bpp, 3)}</td>
+    <td class="psnr">${q(e.psnr, 2)}</td>
+    <td class="msssim">${q(e.msSsim, 4)}</td>
+    <td>${q(e.worstTilePsnr, 2)} / ${q(e.worstTileMsSsim, 4)}</td>
+    <td>${e.keptOriginal ? `<span class="st warn" title="stored as the original's bytes">${esc(e.keptReason || 'original')}</span>` : ''}</td></tr>`).join('')
+    || `<tr><td colspan="10" class="muted">${d.indexing ? 'indexing…' : 'no entries'}</td></tr>`;
+  document.querySelectorAll('#entries img.thumb').forEach(i => thumbObserver.observe(i));
+  const sort = $('#b-sort').value.replace(/^-/, '');
+  document.querySelectorAll('#entries th[data-sort]').forEach(th => th.classList.toggle('sorted', th.dataset.sort === sort));
+}
+
+function drawHistogram() {
+  const c = $('#b-hist'), ctx = c.getContext('2d'), d = browser.data;
+  const h = d && ($('#b-metric').value === 'psnr' ? d.psnrHistogram : d.msSsimHistogram);
+  const W = c.width, H = c.height, pad = 18;
+  ctx.clearRect(0, 0, W, H);
+  ctx.fillStyle = '#8a96a3'; ctx.font = '11px system-ui, sans-serif';
+  if (!h) { ctx.fillText('no measured images (jobs measure quality with verify)', 8, H / 2); c.dataset.bins = ''; return; }
+  const max = Math.max(...h.counts), bw = (W - 2) / h.counts.length, digits = h.metric === 'psnr' ? 1 : 3;
+  h.counts.forEach((n, i) => {
+    const bh = max ? (H - 2 * pad) * n / max : 0;
+    ctx.fillStyle = '#4fb3ff';
+    ctx.fillRect(1 + i * bw, H - pad - bh, Math.max(1, bw - 2), bh);
+    if (n) { ctx.fillStyle = '#dde3ea'; ctx.fillText(String(n), 1 + i * bw + bw / 2 - 3, H - pad - bh - 3); }
+  });
+  ctx.fillStyle = '#8a96a3';
+  ctx.fillText(h.min.toFixed(digits), 2, H - 4);
+  const right = h.max.toFixed(digits); ctx.fillText(right, W - ctx.measureText(right).width - 2, H - 4);
+  ctx.fillText('← worse', W / 2 - 50, H - 4); ctx.fillText('better →', W / 2 + 6, H - 4);
+  c.dataset.bins = h.counts.join(',');
+}
+
+$('#b-sort').addEventListener('change', () => { browser.page = 1; loadEntries(); });
+$('#b-metric').addEventListener('change', drawHistogram);
+let searchTimer = null;
+$('#b-search').addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => { browser.page = 1; loadEntries(); }, 250); });
+$('#b-prev').addEventListener('click', () => { if (browser.page > 1) { browser.page--; loadEntries(); } });
+$('#b-next').addEventListener('click', () => { browser.page++; loadEntries(); });
+$('#b-refresh').addEventListener('click', loadEntries);
+$('#entries thead').addEventListener('click', ev => {
+  const th = ev.target.closest('th[data-sort]'); if (!th) return;
+  const sel = $('#b-sort'), cur = sel.value;
+  // A second click on the sorted column reverses it where the list offers the reverse.
+  const next = cur === th.dataset.sort && [...sel.options].some(o => o.value === '-' + cur) ? '-' + cur : th.dataset.sort;
+  sel.value = next; browser.page = 1; loadEntries();
+});
+$('#entries tbody').addEventListener('click', ev => {
+  const tr = ev.target.closest('tr[data-path]'); if (!tr) return;
+  openViewer(browser.job, tr.dataset.path);
+});
 
 refresh();
 setInterval(refresh, 1000);

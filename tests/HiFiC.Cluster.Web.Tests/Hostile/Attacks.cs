@@ -14,6 +14,7 @@ public static class Attacks
     private const string JobGet = "GET /api/jobs/{id}";
     private const string JobControl = "POST /api/jobs/{id}/pause|resume|cancel";
     private const string Images = "GET /api/jobs/{id}/images";
+    private const string Entries = "GET /api/jobs/{id}/entries";
     private const string Restore = "GET /api/images/{**path}";
     private const string Originals = "GET /api/originals/{**path}";
     private const string Silos = "/api/silos/{silo}";
@@ -136,6 +137,15 @@ public static class Attacks
         new("Orleans Dashboard trace stream without a key", Dashboard, "GET", "/orleans/Trace", 401, Key: KeyUse.None),
         new("Orleans Dashboard grain state without a key", Dashboard, "GET", "/orleans/GrainState?grainId=good&grainType=HiFiC.Cluster.Silo.Jobs.ArchiveJobGrain", 401, Key: KeyUse.None),
         new("Orleans Dashboard cluster stats with a wrong key", Dashboard, "GET", "/orleans/ClusterStats", 401, Key: KeyUse.Wrong),
+        // The archive browser (issue 19 item 5): same job checks, and its paging parameters bounded.
+        new("entries of a job whose source left the root", Entries, "GET", "/api/jobs/swapped/entries", 403),
+        new("entries without a key", Entries, "GET", "/api/jobs/good/entries", 401, Key: KeyUse.None),
+        new("entries with a traversal id", Entries, "GET", "/api/jobs/..%2F..%2Fetc/entries", 400, Field: "id"),
+        new("entries page beyond int", Entries, "GET", "/api/jobs/good/entries?page=99999999999", 400, Field: "page"),
+        new("entries page size of a million", Entries, "GET", "/api/jobs/good/entries?pageSize=1000000", 400, Field: "pageSize"),
+        new("entries search of 1,000 characters", Entries, "GET", "/api/jobs/good/entries?q=" + new string('a', 1_000), 400, Field: "q"),
+        new("entries search with NUL", Entries, "GET", "/api/jobs/good/entries?q=a%00b", 400, Field: "q"),
+        new("entries unknown sort", Entries, "GET", "/api/jobs/good/entries?sort=path;drop", 400, Field: "sort"),
     ];
 
     public static IEnumerable<object[]> Names => All.Select(a => new object[] { a.Name });
