@@ -74,7 +74,7 @@ public class GoldenFileTests
         {
             var tile = reader.ReadTile(t);
             var core = layout.Core(t);
-            var (yHat, _, _) = codec.Decode(tile.Z, tile.Y, core.Height / 16, core.Width / 16);
+            var (yHat, _, _) = codec.Decode(tile.Z, tile.Y, core.Height / 16, core.Width / 16, reader.StreamLayout);
             using (yHat) sha.AppendData(MemoryMarshal.AsBytes(yHat.data<float>().ToArray().AsSpan()));
         }
         return new GoldenEntry(Path.GetFileName(path), header.ModelId, model.Digest, header.Width, header.Height,
