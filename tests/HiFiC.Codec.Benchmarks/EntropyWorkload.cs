@@ -30,7 +30,8 @@ public sealed record EntropyWorkload(string Name, IReadOnlyList<EntropyStream> S
 /// The streams a model really codes for the sample photo B01_flower: the golden file the model
 /// wrote (tests/golden) is decoded to its symbols and table indices, and every stream of every
 /// tile, z, y (hific-lite) or y's slices (hific-lite-ctx), is taken in file order, cycling over
-/// the tiles until the count is reached (the last stream is cut there).
+/// the tiles until the count is reached (the last stream is cut there); a count of 0 gives every
+/// stream of the file once.
 /// </summary>
 public static class RealLatentWorkload
 {
@@ -80,6 +81,8 @@ public static class RealLatentWorkload
             }
         }
 
+        if (symbolCount <= 0)
+            return new EntropyWorkload(name, perTile);
         var streams = new List<EntropyStream>();
         int total = 0;
         for (int k = 0; total < symbolCount; k = (k + 1) % perTile.Count)
