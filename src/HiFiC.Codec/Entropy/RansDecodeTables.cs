@@ -19,8 +19,9 @@ internal sealed class RansDecodeTables
     public const int BucketBase = 3;
 
     /// <summary>
-    /// Slots per bucket: 2^BucketShift. 4 and 5 (8 and 4 KB per table) were measured against 6
-    /// (docs/results/rans): no faster, the bigger tables cost in cache what they save in the scan.
+    /// Slots per bucket: 2^BucketShift. 4, 5 and 7 (8, 4 and 1 KB per table) were measured against 6
+    /// (docs/results/rans): no faster; bigger tables cost in cache what they save in the scan, and
+    /// smaller ones cost more scanning than they save in cache.
     /// </summary>
     public const int BucketShift = CdfTable.BucketShift;
 
