@@ -90,7 +90,7 @@ public static class FuzzTargets
         {
             var lc = layout.LatentCore(k);
             var payload = reader.ReadTile(k);
-            var latent = LatentStreamDecoder.Decode(model.Tables, payload.Z, payload.Y, lc.Height, lc.Width, maxThreads: 1);
+            var latent = LatentStreamDecoder.Decode(model.Tables, payload.Z, payload.Y, lc.Height, lc.Width, maxThreads: 1, reader.StreamLayout);
             if (latent.YSymbols.Length != (long)h.LatentChannels * lc.Height * lc.Width)
                 throw new InvalidOperationException($"tile {k}: {latent.YSymbols.Length} y symbols for {h.LatentChannels}x{lc.Height}x{lc.Width}");
         }

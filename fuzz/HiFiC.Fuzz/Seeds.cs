@@ -27,6 +27,9 @@ public static class Seeds
         // z far beyond the tables (escapes of ~2^24): the integer hyper-synthesis clamps its inputs to int16.
         Save("z-extremes.hific", Build(model, 64, 128, 64, new HificColorInfo(3, 8, false),
             (i, _) => (i % 4) switch { 0 => 16_000_000, 1 => -16_000_000, 2 => 40_000, _ => -40_000 }, (i, _) => i % 3 - 1));
+        // Streams of at least 1024 symbols are interleaved (format version 2): escapes in every lane.
+        Save("escapes-tile256.hific", Build(model, 256, 256, 256, new HificColorInfo(3, 8, false),
+            (i, _) => i % 5 - 2, (i, _) => (i % 13) switch { 0 => 1 << 20, 1 => -(1 << 23), 2 => 300, _ => rng.Next(-4, 5) }));
         Save("tile-1024.hific", Build(model, 1024, 1024, 1024, new HificColorInfo(3, 8, false), (_, _) => 0, (_, _) => 0));
         var alpha = new byte[100 * 70];
         for (int i = 0; i < alpha.Length; i++) alpha[i] = (byte)(i % 100 < 50 ? 255 : rng.Next(256));

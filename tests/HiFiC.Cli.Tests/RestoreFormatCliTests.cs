@@ -50,7 +50,7 @@ public sealed class RestoreFormatCliTests(TestModelFolder models) : CliTestBase(
         var text = Run("info", In("cam.hific"));
         Assert.True(text.ExitCode == 0, text.ToString());
         Assert.Contains("96x128", text.Out);
-        Assert.Contains("Format version  1", text.Out);
+        Assert.Contains("Format version  2", text.Out);
         Assert.Contains("EXIF", text.Out);
         Assert.Contains("ICC profile", text.Out);
         Assert.Contains("not recorded in the file", text.Out);

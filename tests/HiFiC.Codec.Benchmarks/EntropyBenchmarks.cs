@@ -4,36 +4,56 @@ using HiFiC.Codec.Entropy;
 namespace HiFiC.Codec.Benchmarks;
 
 /// <summary>
-/// rANS throughput on the same latent-like workload as `hific bench`; each operation is one
-/// symbol, so Mean is time per symbol and the extra column gives millions of symbols per second.
+/// rANS throughput, the single-state coder of format version 1 (Single) against the interleaved
+/// one of version 2 (Interleaved), side by side in one run, on three workloads of 1 M symbols:
+/// the synthetic latent-like mix of `hific bench`, and the real streams of the sample photo
+/// B01_flower as coded by hific-lite and by hific-lite-ctx (<see cref="RealLatentWorkload"/>).
+/// Each operation is one symbol, so Mean is time per symbol and the extra column gives millions
+/// of symbols per second.
 /// </summary>
 [Config(typeof(SymbolsPerSecondConfig))]
 [MemoryDiagnoser]
 public class EntropyBenchmarks
 {
-    private const int SymbolCount = 1_000_000;
+    public const int SymbolCount = 1_000_000;
 
-    private int[] _values = null!;
-    private int[] _indices = null!;
-    private CdfTableSet _tables = null!;
-    private byte[] _stream = null!;
-    private int[] _decoded = null!;
+    private EntropyWorkload _workload = null!;
+    private byte[][] _streams = null!;
+    private int[][] _decoded = null!;
+
+    [Params("synthetic", "lite-flower", "lite-ctx-flower")]
+    public string Workload { get; set; } = "synthetic";
+
+    [Params(RansStreamLayout.Single, RansStreamLayout.Interleaved)]
+    public RansStreamLayout Layout { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        (_values, _indices, _tables) = EntropyCoderBenchmark.CreateWorkload(SymbolCount);
-        _stream = RansCoder.Encode(_values, _indices, _tables);
-        _decoded = new int[SymbolCount];
+        _workload = EntropyWorkload.Load(Workload, SymbolCount);
+        _streams = _workload.Streams.Select(s => RansCoder.Encode(s.Values, s.Indices, s.Tables, Layout)).ToArray();
+        _decoded = _workload.Streams.Select(s => new int[s.Values.Length]).ToArray();
+        Decode();
+        for (int k = 0; k < _decoded.Length; k++)
+        {
+            if (!_decoded[k].AsSpan().SequenceEqual(_workload.Streams[k].Values))
+                throw new InvalidOperationException($"{Workload}/{Layout}: stream {k} does not round-trip");
+        }
     }
 
     [Benchmark(OperationsPerInvoke = SymbolCount)]
-    public byte[] Encode() => RansCoder.Encode(_values, _indices, _tables);
+    public int Encode()
+    {
+        int bytes = 0;
+        foreach (var s in _workload.Streams) bytes += RansCoder.Encode(s.Values, s.Indices, s.Tables, Layout).Length;
+        return bytes;
+    }
 
     [Benchmark(OperationsPerInvoke = SymbolCount)]
     public int Decode()
     {
-        RansCoder.Decode(_stream, _indices, _tables, _decoded);
-        return _decoded[^1];
+        var streams = _workload.Streams;
+        for (int k = 0; k < streams.Count; k++) RansCoder.Decode(_streams[k], streams[k].Indices, streams[k].Tables, _decoded[k], Layout);
+        return _decoded[^1][^1];
     }
 }

@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using HiFiC.Codec.Benchmarks;
 
-// Run with `dotnet run -c Release -- --filter '*'` (add `--job short` for a quick look).
+// Run with `dotnet run -c Release -- --filter '*'` (add `--job short` for a quick look), or with
+// `--cpu-time` for the thread-CPU-time table (CpuTimeReport), which a loaded machine disturbs less.
+if (args is ["--cpu-time"])
+{
+    CpuTimeReport.Run(Console.Out);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -84,7 +84,7 @@ public sealed class HificDecoder
                 {
                     var lc = layout.LatentCore(k);
                     var payload = reader.ReadTile(k);
-                    var (yHat, zs, ys) = latentCodec.Decode(payload.Z, payload.Y, lc.Height, lc.Width);
+                    var (yHat, zs, ys) = latentCodec.Decode(payload.Z, payload.Y, lc.Height, lc.Width, reader.StreamLayout);
                     cache[k] = yHat;
                     if (hasher is not null && k >= nextHash) pending[k] = (zs, ys);
                 }

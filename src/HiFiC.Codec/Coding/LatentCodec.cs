@@ -1,5 +1,6 @@
 using HiFiC.Codec.Context;
 using HiFiC.Codec.Entropy;
+using HiFiC.Codec.Format;
 using HiFiC.Codec.Model;
 using HiFiC.Codec.Models;
 using TorchSharp;
@@ -125,14 +126,16 @@ public sealed class LatentCodec : IDisposable
     }
 
     /// <summary>Decodes one tile's streams back to the gain-scaled y-hat ([1,C,h,w], float32).</summary>
-    public (Tensor YHat, int[] ZSymbols, int[] YSymbols) Decode(byte[] zStream, byte[] yStream, int latentHeight, int latentWidth)
+    /// <param name="layout">The rANS layout of the file the streams come from (<see cref="HificReader.StreamLayout"/>); new streams are <see cref="RansStreamLayouts.Current"/>.</param>
+    public (Tensor YHat, int[] ZSymbols, int[] YSymbols) Decode(byte[] zStream, byte[] yStream, int latentHeight, int latentWidth,
+        RansStreamLayout layout = RansStreamLayouts.Current)
     {
         int zc = model.Preset.HyperLatentChannels, zh = latentHeight / 4, zw = latentWidth / 4;
         int[] zSymbols, ySymbols;
         double[] means;
         if (tables.Hyper is not null)
         {
-            var latent = LatentStreamDecoder.Decode(tables, zStream, yStream, latentHeight, latentWidth, HyperThreads);
+            var latent = LatentStreamDecoder.Decode(tables, zStream, yStream, latentHeight, latentWidth, HyperThreads, layout);
             (zSymbols, ySymbols, means) = (latent.ZSymbols, latent.YSymbols, latent.Means);
         }
         else
@@ -141,10 +144,10 @@ public sealed class LatentCodec : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             zSymbols = new int[zc * zh * zw];
-            RansCoder.Decode(zStream, LatentStreamDecoder.ChannelIndices(zc, zh * zw), tables.Z, zSymbols);
+            RansCoder.Decode(zStream, LatentStreamDecoder.ChannelIndices(zc, zh * zw), tables.Z, zSymbols, layout);
             var hyper = HyperDecode(zSymbols, zc, zh, zw);
             ySymbols = new int[hyper.Indices.Length];
-            RansCoder.Decode(yStream, hyper.Indices, tables.Y, ySymbols);
+            RansCoder.Decode(yStream, hyper.Indices, tables.Y, ySymbols, layout);
             means = hyper.Means;
         }
         // y-hat = symbol + mean in double, then one rounding to float: the same bits everywhere.

@@ -16,23 +16,25 @@ public sealed record DecodedLatent(int[] ZSymbols, int[] YSymbols, double[] Mean
 /// </summary>
 public static class LatentStreamDecoder
 {
-    public static DecodedLatent Decode(EntropyTables tables, byte[] zStream, byte[] yStream, int latentHeight, int latentWidth, int maxThreads = 1)
+    /// <param name="layout">The rANS layout of the file the streams come from (<see cref="HiFiC.Codec.Format.HificReader.StreamLayout"/>).</param>
+    public static DecodedLatent Decode(EntropyTables tables, byte[] zStream, byte[] yStream, int latentHeight, int latentWidth, int maxThreads = 1,
+        RansStreamLayout layout = RansStreamLayouts.Current)
     {
         var hyper = tables.Hyper ?? throw new InvalidOperationException("These are legacy tables without an integer hyper-synthesis.");
         if (latentHeight <= 0 || latentWidth <= 0 || latentHeight % 4 != 0 || latentWidth % 4 != 0)
             throw new ArgumentException($"Latent size {latentHeight}x{latentWidth} must be positive multiples of 4.");
         int zc = hyper.HyperLatentChannels, zh = latentHeight / 4, zw = latentWidth / 4;
         var zSymbols = new int[zc * zh * zw];
-        RansCoder.Decode(zStream, ChannelIndices(zc, zh * zw), tables.Z, zSymbols);
+        RansCoder.Decode(zStream, ChannelIndices(zc, zh * zw), tables.Z, zSymbols, layout);
         if (tables.Context is { } context)
         {
             var (hyperMeans, scaleAcc) = hyper.DecodeAccumulators(zSymbols, zc, zh, zw, maxThreads);
-            var latent = ContextSliceCoder.Decode(context, tables.Y, yStream, hyperMeans, scaleAcc, latentHeight, latentWidth, maxThreads);
+            var latent = ContextSliceCoder.Decode(context, tables.Y, yStream, hyperMeans, scaleAcc, latentHeight, latentWidth, maxThreads, layout);
             return new DecodedLatent(zSymbols, latent.Symbols, latent.Means);
         }
         var output = hyper.Decode(zSymbols, zc, zh, zw, maxThreads);
         var ySymbols = new int[output.Indices.Length];
-        RansCoder.Decode(yStream, output.Indices, tables.Y, ySymbols);
+        RansCoder.Decode(yStream, output.Indices, tables.Y, ySymbols, layout);
         return new DecodedLatent(zSymbols, ySymbols, output.Means);
     }
 

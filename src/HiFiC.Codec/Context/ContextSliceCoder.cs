@@ -11,13 +11,13 @@ public sealed record ContextLatent(int[] Symbols, double[] Means, int[] Indices,
 /// indices come from the hyperprior and the y-hat of slices 0..s-1, so the decoder must finish
 /// one slice before it can start the next (within a slice every pixel is independent, and the
 /// networks split their work over threads without changing a bit). Each slice is one stream of
-/// the existing rANS coder; y's payload is the slices in order, each but the last preceded by
+/// the rANS coder (interleaved from format version 2 on, like every other stream); y's payload is the slices in order, each but the last preceded by
 /// its length as a LEB128 varint (the last runs to the payload's end).
 /// </summary>
 public static class ContextSliceCoder
 {
     public static ContextLatent Encode(IntegerChannelContext context, CdfTableSet yTables, float[] y, double[] hyperMeans, int[] hyperScaleAcc,
-        int h, int w, int maxThreads)
+        int h, int w, int maxThreads, RansStreamLayout layout = RansStreamLayouts.Current)
     {
         var config = context.Config;
         int plane = h * w, cs = config.SliceChannels, n = config.LatentChannels * plane;
@@ -46,7 +46,7 @@ public static class ContextSliceCoder
                     yHat[e] = symbol + mean;
                 }
             }
-            var stream = RansCoder.Encode(sliceSymbols, p.Indices, yTables);
+            var stream = RansCoder.Encode(sliceSymbols, p.Indices, yTables, layout);
             if (s < config.Slices - 1) payload.Write(varint[..HificVarint.Write(varint, (uint)stream.Length)]);
             payload.Write(stream);
         }
@@ -55,7 +55,7 @@ public static class ContextSliceCoder
 
     /// <exception cref="EntropyDecodeException">The payload is corrupt or was coded otherwise.</exception>
     public static ContextLatent Decode(IntegerChannelContext context, CdfTableSet yTables, byte[] payload, double[] hyperMeans, int[] hyperScaleAcc,
-        int h, int w, int maxThreads)
+        int h, int w, int maxThreads, RansStreamLayout layout = RansStreamLayouts.Current)
     {
         var config = context.Config;
         int plane = h * w, cs = config.SliceChannels, n = config.LatentChannels * plane;
@@ -79,7 +79,7 @@ public static class ContextSliceCoder
             else length = payload.Length - at;
             var p = context.Slice(s, hyperMeans, hyperScaleAcc, yHat, h, w, maxThreads);
             var sliceSymbols = new int[cs * plane];
-            RansCoder.Decode(payload.AsSpan(at, length), p.Indices, yTables, sliceSymbols);
+            RansCoder.Decode(payload.AsSpan(at, length), p.Indices, yTables, sliceSymbols, layout);
             at += length;
             var members = config.SliceMembers(s);
             for (int j = 0; j < cs; j++)

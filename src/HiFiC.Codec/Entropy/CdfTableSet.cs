@@ -8,7 +8,11 @@ public sealed class CdfTableSet
 {
     private readonly CdfTable[] _tables;
 
-    private CdfTableSet(CdfTable[] tables) => _tables = tables;
+    private CdfTableSet(CdfTable[] tables)
+    {
+        _tables = tables;
+        DecodeTables = new RansDecodeTables(tables);
+    }
 
     public int Count => _tables.Length;
 
@@ -17,6 +21,9 @@ public sealed class CdfTableSet
         : throw new ArgumentOutOfRangeException(nameof(index), index, $"The set has {_tables.Length} tables.");
 
     internal CdfTable[] Tables => _tables;
+
+    /// <summary>Built eagerly (a copy of the buckets and CDFs) so the decoder's loop needs no lazy initialisation.</summary>
+    internal RansDecodeTables DecodeTables { get; }
 
     /// <summary>
     /// Quantises each pmf to 16-bit frequencies, deterministically (same input, same integers on

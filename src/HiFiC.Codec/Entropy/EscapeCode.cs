@@ -56,8 +56,10 @@ internal static class EscapeCode
         return valueCount;
     }
 
-    public static int ValueOf(CdfTable table, bool below, int excess) =>
-        below ? table.Offset - excess : table.Offset + table.EscapeSymbol - 1 + excess;
+    public static int ValueOf(CdfTable table, bool below, int excess) => ValueOf(table.Offset, table.EscapeSymbol, below, excess);
+
+    public static int ValueOf(int offset, int escapeSymbol, bool below, int excess) =>
+        below ? offset - excess : offset + escapeSymbol - 1 + excess;
 
     public static void ThrowBadIndex(int i, int t, int count) =>
         throw new ArgumentOutOfRangeException("tableIndices", t, $"tableIndices[{i}] = {t}, but the set has {count} tables.");

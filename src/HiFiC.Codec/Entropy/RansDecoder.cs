@@ -83,7 +83,7 @@ internal static class RansDecoder
                 // copies because a ref to x or pos would keep them in memory everywhere.
                 ulong xs = x;
                 int ps = pos;
-                output[i] = ReadEscape(stream, ref xs, ref ps, table, i);
+                output[i] = ReadEscape(stream, ref xs, ref ps, table.Offset, table.EscapeSymbol, i);
                 x = xs;
                 pos = ps;
                 i++;
@@ -99,6 +99,14 @@ internal static class RansDecoder
     /// <returns>The encoder's final state; it occupied 8 bytes exactly when it exceeds 32 bits.</returns>
     private static ulong ReadInitialState(ReadOnlySpan<byte> stream)
     {
+        int pos = 0;
+        return ReadInitialState(stream, ref pos);
+    }
+
+    /// <summary>One final state at <paramref name="pos"/> (4 bytes, or 8 when it exceeds 32 bits); advances pos.</summary>
+    internal static ulong ReadInitialState(ReadOnlySpan<byte> all, ref int pos)
+    {
+        var stream = all[pos..];
         if (stream.Length < 4 || stream.Length % 4 != 0)
         {
             throw new EntropyDecodeException($"rANS stream length {stream.Length} is not a positive multiple of 4 bytes.");
@@ -107,6 +115,7 @@ internal static class RansDecoder
         uint first = BinaryPrimitives.ReadUInt32LittleEndian(stream);
         if ((first & 0x8000_0000) != 0)
         {
+            pos += 4;
             return first;
         }
 
@@ -115,16 +124,18 @@ internal static class RansDecoder
             throw new EntropyDecodeException("rANS stream does not start with a valid final state.");
         }
 
+        pos += 8;
         return ((ulong)first << 32) | BinaryPrimitives.ReadUInt32LittleEndian(stream[4..]);
     }
 
-    private static void ThrowBadEnd(int bytesLeft, ulong x, int count) =>
+    internal static void ThrowBadEnd(int bytesLeft, ulong x, int count) =>
         throw new EntropyDecodeException(bytesLeft != 0
             ? $"rANS stream has {bytesLeft} bytes left after the last of {count} symbols (corrupt, or coded with other tables or indices)."
             : $"rANS stream ends in state 0x{x:X}, not the initial 0x{StateLow:X} (corrupt, or coded with other tables or indices).");
 
+    /// <summary>The value an escape symbol stands for, read through state x (shared by both layouts).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int ReadEscape(ReadOnlySpan<byte> stream, ref ulong x, ref int pos, CdfTable table, int i)
+    internal static int ReadEscape(ReadOnlySpan<byte> stream, ref ulong x, ref int pos, int offset, int escapeSymbol, int i)
     {
         uint header = ReadBits(stream, ref x, ref pos, EscapeCode.HeaderBits, i);
         int mantissaBits = (int)(header & EscapeCode.LengthMask);
@@ -146,7 +157,7 @@ internal static class RansDecoder
         }
 
         bool below = (header & EscapeCode.BelowFlag) != 0;
-        return EscapeCode.ValueOf(table, below, (int)((1u << mantissaBits) | mantissa));
+        return EscapeCode.ValueOf(offset, escapeSymbol, below, (int)((1u << mantissaBits) | mantissa));
     }
 
     private static uint ReadBits(ReadOnlySpan<byte> stream, ref ulong x, ref int pos, int bits, int i)
@@ -169,12 +180,12 @@ internal static class RansDecoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe uint ReadWord(byte* at)
+    internal static unsafe uint ReadWord(byte* at)
     {
         uint word = Unsafe.ReadUnaligned<uint>(at);
         return BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
     }
 
-    private static void ThrowPastEnd(int i) =>
+    internal static void ThrowPastEnd(int i) =>
         throw new EntropyDecodeException($"rANS stream ends before symbol {i} is complete (truncated or corrupt).");
 }

@@ -62,7 +62,7 @@ internal static class RansEncoder
 
     /// <summary>Pushed in reverse of the order <see cref="RansDecoder"/> reads it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void PutEscapePayload(ref ulong x, ref uint[] words, ref int pos, bool below, int excess)
+    internal static void PutEscapePayload(ref ulong x, ref uint[] words, ref int pos, bool below, int excess)
     {
         int mantissaBits = EscapeCode.BitLength(excess) - 1;
         uint mantissa = (uint)excess & ((1u << mantissaBits) - 1);
@@ -100,7 +100,7 @@ internal static class RansEncoder
     }
 
     /// <summary>Doubles a full buffer, keeping its content at the end where the encoder wrote it.</summary>
-    private static uint[] Grow(uint[] full)
+    internal static uint[] Grow(uint[] full)
     {
         var grown = new uint[Math.Max(64, full.Length * 2)];
         full.CopyTo(grown, grown.Length - full.Length);

@@ -20,7 +20,12 @@ public sealed record HificHeader(
     int HyperChannels,
     int TileSize)
 {
-    public const ushort FormatVersion = 1;
+    /// <summary>
+    /// The version new files are written with. 2: every entropy-coded stream of at least 1024
+    /// symbols uses four interleaved rANS states (docs/format.md). Readers take 1 and 2; the
+    /// version a file carries selects its streams' layout (<see cref="Entropy.RansStreamLayouts.ForFormatVersion"/>).
+    /// </summary>
+    public const ushort FormatVersion = 2;
 
     public int TilesX => TilesAlong(Width);
 

@@ -13,6 +13,7 @@ internal sealed class HificHeaderParser
     private readonly HificLimits _limits;
     private readonly Crc32 _crc = new();
     private long _pos;
+    private int _version;
 
     private HificHeaderParser(HificFileSource file, HificLimits limits)
     {
@@ -34,7 +35,7 @@ internal sealed class HificHeaderParser
         HificSectionLayout.CheckAgainstHeader(sections, header, _limits);
         long dataStart = sections.Length == 0 ? headerLength : sections[^1].Offset + sections[^1].Length;
         var tiles = PlaceTiles(index, header, dataStart);
-        return new HificParsedFile(header, sections, tiles, headerLength, _file.Length);
+        return new HificParsedFile(header, sections, tiles, headerLength, _file.Length, _version);
     }
 
     /// <summary>Magic, version and model id length, with messages for the usual ways a file is not one of ours.</summary>
@@ -63,6 +64,7 @@ internal sealed class HificHeaderParser
             throw new HificFormatException($"model id length {idLength} is invalid (must be 1..{HificLayout.MaxModelIdBytes} UTF-8 bytes)");
         _crc.Append(lead);
         _pos = lead.Length;
+        _version = version;
         return idLength;
     }
 

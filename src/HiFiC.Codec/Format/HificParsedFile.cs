@@ -7,4 +7,5 @@ internal sealed record HificParsedFile(
     HificSectionEntry[] Sections,
     HificTileEntry[] Tiles,
     long HeaderLength,
-    long FileLength);
+    long FileLength,
+    int FormatVersion);

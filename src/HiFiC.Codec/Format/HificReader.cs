@@ -25,6 +25,7 @@ public sealed class HificReader : IDisposable
         HeaderLength = parsed.HeaderLength;
         _limits = limits;
         FileLength = parsed.FileLength;
+        FormatVersion = parsed.FormatVersion;
     }
 
     public HificHeader Header { get; }
@@ -38,6 +39,12 @@ public sealed class HificReader : IDisposable
     public long HeaderLength { get; }
 
     public long FileLength { get; }
+
+    /// <summary>The format version the file was written with (1 or 2); it selects how its tiles' streams are laid out.</summary>
+    public int FormatVersion { get; }
+
+    /// <summary>The rANS layout of this file's tile streams.</summary>
+    public Entropy.RansStreamLayout StreamLayout => Entropy.RansStreamLayouts.ForFormatVersion(FormatVersion);
 
     /// <summary>Opens the file that starts at the stream's current position and ends at its end.</summary>
     /// <exception cref="HificFormatException">The bytes are not a valid file this build can read.

@@ -2,7 +2,7 @@ using HiFiC.Codec.Imaging.Metadata;
 
 namespace HiFiC.Codec.Format;
 
-/// <summary>Writes a version-1 .hific file in one forward pass (no seeking), so the output may be a
+/// <summary>Writes a .hific file of the current format version (<see cref="HificHeader.FormatVersion"/>) in one forward pass (no seeking), so the output may be a
 /// network or blob stream. All payloads are in memory first because the index precedes them.</summary>
 public static class HificWriter
 {

@@ -2,8 +2,11 @@ using HiFiC.Codec.Entropy;
 
 namespace HiFiC.Codec.Tests.Entropy;
 
+/// <summary>Runs against the current (interleaved) layout; <see cref="SingleStateRansCoderCorruptionTests"/> runs the same against format version 1's.</summary>
 public class RansCoderCorruptionTests
 {
+    protected virtual RansStreamLayout Layout => RansStreamLayout.Interleaved;
+
     private readonly CdfTableSet _tables;
     private readonly int[] _values;
     private readonly int[] _indices;
@@ -14,7 +17,7 @@ public class RansCoderCorruptionTests
         var random = new Random(21);
         _tables = GaussianScaleTable.BuildTables(GaussianScaleTable.DefaultScales());
         (_values, _indices) = EntropyTestData.RandomSymbols(random, _tables, 3_000, 0.02);
-        _stream = RansCoder.Encode(_values, _indices, _tables);
+        _stream = RansCoder.Encode(_values, _indices, _tables, Layout);
     }
 
     [Fact]
@@ -100,7 +103,7 @@ public class RansCoderCorruptionTests
         int[] shifted = _indices.Select(t => (t + 17) % _tables.Count).ToArray();
         var decoded = new int[_values.Length];
 
-        Assert.Throws<EntropyDecodeException>(() => RansCoder.Decode(_stream, shifted, _tables, decoded));
+        Assert.Throws<EntropyDecodeException>(() => RansCoder.Decode(_stream, shifted, _tables, decoded, Layout));
     }
 
     private static byte[] Mutate(Random random, byte[] original)
@@ -148,5 +151,10 @@ public class RansCoderCorruptionTests
     private void Decode(ReadOnlySpan<byte> stream) => Decode(stream, _values.Length);
 
     private void Decode(ReadOnlySpan<byte> stream, int count) =>
-        RansCoder.Decode(stream, _indices.AsSpan(0, count), _tables, new int[count]);
+        RansCoder.Decode(stream, _indices.AsSpan(0, count), _tables, new int[count], Layout);
+}
+
+public class SingleStateRansCoderCorruptionTests : RansCoderCorruptionTests
+{
+    protected override RansStreamLayout Layout => RansStreamLayout.Single;
 }

@@ -29,7 +29,7 @@ public class HificFieldValidationTests
         { "idNotUtf8", "model id is not valid UTF-8" },
         { "idControl", "model id contains a control character" },
         { "version0", "format version 0 is invalid" },
-        { "version2", "made by a newer format version 2; this build reads up to 1" },
+        { "version3", "made by a newer format version 3; this build reads up to 2" },
         { "sections17", "section count 17 is over the limit of 16" },
         { "badChecksum", "header checksum mismatch" },
         { "overlongVarint", "tile 0 z length is not a valid varint" },
@@ -55,7 +55,7 @@ public class HificFieldValidationTests
         var raw = RawHificFile.WithTiles(64, 64, 64);
         raw.Version = 7;
 
-        Assert.Equal("made by a newer format version 7; this build reads up to 1", HificSamples.Refused(raw.ToBytes()).Message);
+        Assert.Equal("made by a newer format version 7; this build reads up to 2", HificSamples.Refused(raw.ToBytes()).Message);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class HificFieldValidationTests
             case "idNotUtf8": raw.ModelId = [0x68, 0xC3, 0x28]; break;
             case "idControl": raw.ModelId = Encoding.UTF8.GetBytes("evil\nlog line"); break;
             case "version0": raw.Version = 0; break;
-            case "version2": raw.Version = 2; break;
+            case "version3": raw.Version = 3; break;
             case "sections17": raw.SectionCountOverride = 17; break;
             case "badChecksum": raw.FixChecksum = false; break;
             case "overlongVarint": raw.IndexOverride = [0x85, 0x00, 0x05, 0, 0, 0, 0]; break;

@@ -59,6 +59,27 @@ public class HificRoundTripTests
     }
 
     [Fact]
+    public void New_files_are_version_2_with_interleaved_streams_and_version_1_files_still_open()
+    {
+        var header = HificSamples.Header(300, 200, 128);
+        var tiles = HificSamples.Tiles(header);
+        using (var reader = HificReader.Open(HificWriter.WriteToArray(header, tiles)))
+        {
+            Assert.Equal(2, reader.FormatVersion);
+            Assert.Equal(HiFiC.Codec.Entropy.RansStreamLayout.Interleaved, reader.StreamLayout);
+        }
+
+        var raw = RawHificFile.WithTiles(300, 200, 128);
+        raw.Version = 1;
+        using (var reader = HificReader.Open(raw.ToBytes()))
+        {
+            Assert.Equal(1, reader.FormatVersion);
+            Assert.Equal(HiFiC.Codec.Entropy.RansStreamLayout.Single, reader.StreamLayout);
+            Assert.Equal(raw.Tiles[0].Z, reader.ReadTile(0).Z);
+        }
+    }
+
+    [Fact]
     public void Writer_output_matches_the_layout_in_the_spec_byte_for_byte()
     {
         var raw = RawHificFile.WithTiles(300, 200, 128);

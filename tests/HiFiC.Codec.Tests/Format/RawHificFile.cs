@@ -1,16 +1,17 @@
 using System.IO.Compression;
 using System.IO.Hashing;
 using System.Text;
+using HiFiC.Codec.Format;
 
 namespace HiFiC.Codec.Tests.Format;
 
-/// <summary>Builds version-1 bytes straight from docs/format.md, independently of HificWriter, with
+/// <summary>Builds bytes of the current format version (set Version for others) straight from docs/format.md, independently of HificWriter, with
 /// every field settable to hostile values and the header checksum recomputed (so tests reach the
 /// field checks rather than stopping at the checksum).</summary>
 internal sealed class RawHificFile
 {
     public byte[] Magic = [0x89, (byte)'H', (byte)'F', (byte)'C', 0x0D, 0x0A, 0x1A, 0x0A];
-    public ushort Version = 1;
+    public ushort Version = HificHeader.FormatVersion;
     public byte[] ModelId = Encoding.UTF8.GetBytes("hific-lite-mi");
     public int? ModelIdLengthOverride;
     public byte[] Digest = Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray();

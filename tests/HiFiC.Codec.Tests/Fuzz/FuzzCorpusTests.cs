@@ -107,6 +107,33 @@ public class FuzzCorpusTests
     }
 
     [Fact]
+    public void Mutated_streams_of_a_version_2_file_reach_the_interleaved_decoder_and_fail_cleanly()
+    {
+        // A 256-pixel tile of golden-tiny: its y stream has 2048 symbols, so the interleaved decoder reads it.
+        var bytes = File.ReadAllBytes(Path.Combine(Corpus("decode"), "v2-escapes-tile256.hific"));
+        using (var reader = HificReader.Open(bytes))
+        {
+            Assert.Equal(2, reader.FormatVersion);
+            Assert.Null(FuzzTargets.Run("decode", bytes, GoldenTiny.Value));
+        }
+        long payloadStart;
+        using (var reader = HificReader.Open(bytes)) payloadStart = reader.Tiles[0].Offset + reader.Tiles[0].ZLength;
+        var random = new Random(11);
+        var outcomes = new Dictionary<string, int>();
+        for (int trial = 0; trial < 1500; trial++)
+        {
+            var mutated = (byte[])bytes.Clone();
+            for (int k = random.Next(1, 4); k > 0; k--)
+                mutated[random.Next((int)payloadStart, mutated.Length)] ^= (byte)(1 << random.Next(8));
+            var outcome = FuzzTargets.Run("decode", mutated, GoldenTiny.Value) ?? "ok";
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+
+        // Only expected outcomes come back (anything else escaped above); most damage is caught.
+        Assert.True(outcomes.GetValueOrDefault("EntropyDecodeException") > 1000, string.Join(", ", outcomes));
+    }
+
+    [Fact]
     public void The_fuzzer_heap_limit_covers_the_bound_at_the_largest_input_and_tile()
     {
         // scripts/fuzz.sh: -G 131072, DOTNET_GCHeapHardLimit=0x20000000 (512 MiB). The runtime and

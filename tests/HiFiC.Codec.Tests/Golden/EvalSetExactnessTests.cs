@@ -38,7 +38,7 @@ public class EvalSetExactnessTests
                 {
                     var tile = reader.ReadTile(t);
                     var lc = layout.LatentCore(t);
-                    var latent = LatentStreamDecoder.Decode(model.Tables, tile.Z, tile.Y, lc.Height, lc.Width, maxThreads: 1);
+                    var latent = LatentStreamDecoder.Decode(model.Tables, tile.Z, tile.Y, lc.Height, lc.Width, maxThreads: 1, reader.StreamLayout);
                     hasher.Append(latent.ZSymbols, latent.YSymbols);
                 }
                 Assert.True(encoded.LatentHash == hasher.Finish(), $"{Path.GetFileName(file)}: decoded latents differ from the encoder's");

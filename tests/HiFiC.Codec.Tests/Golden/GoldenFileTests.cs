@@ -17,6 +17,8 @@ namespace HiFiC.Codec.Tests.Golden;
 /// already written fails here. Never regenerate a golden file to make this pass: old archives
 /// cannot be regenerated either. Their models are found by digest in tests/golden/models and
 /// models/ (retired versions included).
+/// Files of format version 1 (single-state rANS) and version 2 (interleaved) are both here: the version a
+/// file carries selects its stream decoder, and old files must keep decoding bit-exactly.
 /// Record mode (HIFIC_GOLDEN_RECORD=1) writes what is missing: the golden-tiny model, its files,
 /// and manifest entries for golden files that have none; it never rewrites an existing one.
 /// </summary>
@@ -74,7 +76,7 @@ public class GoldenFileTests
         {
             var tile = reader.ReadTile(t);
             var core = layout.Core(t);
-            var (yHat, _, _) = codec.Decode(tile.Z, tile.Y, core.Height / 16, core.Width / 16);
+            var (yHat, _, _) = codec.Decode(tile.Z, tile.Y, core.Height / 16, core.Width / 16, reader.StreamLayout);
             using (yHat) sha.AppendData(MemoryMarshal.AsBytes(yHat.data<float>().ToArray().AsSpan()));
         }
         return new GoldenEntry(Path.GetFileName(path), header.ModelId, model.Digest, header.Width, header.Height,
@@ -104,6 +106,17 @@ public class GoldenFileTests
         var grey = TestModels.Photo(96, 80, seed: 22);
         var alpha = Enumerable.Range(0, 96 * 80).Select(i => (byte)(i * 7 % 256)).ToArray();
         WriteIfMissing("tiny-grey-alpha.hific", tiny, new LoadedImage(grey, new SourceColor(1, 16, true), alpha), new CompressOptions { TileSize = 128, Rate = 0.5 });
+
+        // Format version 2 (interleaved rANS): a tile whose y stream has 2048 symbols beside edge tiles
+        // under the 1024-symbol threshold, and the sample photo as the shipped models code it, y in one
+        // stream (hific-lite) and in context slices (hific-lite-ctx), at the settings of their version-1 files.
+        WriteIfMissing("tiny-photo-v2.hific", tiny, TestModels.Loaded(TestModels.Photo(300, 200, seed: 23)), new CompressOptions { TileSize = 256, Rate = 1 });
+        var flower = ImageIO.Load(Path.Combine(RepoPaths.Samples, "B01_flower.png"));
+        foreach (var (id, prefix, rate) in new[] { ("hific-lite", "lite", 1.0), ("hific-lite-ctx", "lite-ctx", (double)0.86f) })
+        {
+            using var shipped = Registry.Load(id);
+            WriteIfMissing($"{prefix}-{shipped.Digest[..8]}-flower-v2.hific", shipped, flower, new CompressOptions { TileSize = 512, Rate = rate });
+        }
 
         var entries = ReadManifest();
         foreach (var file in Directory.EnumerateFiles(RepoPaths.Golden, "*.hific").Order())

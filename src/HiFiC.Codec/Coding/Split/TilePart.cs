@@ -10,12 +10,15 @@ namespace HiFiC.Codec.Coding.Split;
 /// so a part that was truncated, mixed up with another tile's or written by another format
 /// version is refused before it is copied into a .hific:
 /// <code>
-/// "HTP1" | tile index (int32 LE) | z length (int32 LE) | y length (int32 LE) | z | y | SHA-256 of everything before (32 bytes)
+/// "HTP2" | tile index (int32 LE) | z length (int32 LE) | y length (int32 LE) | z | y | SHA-256 of everything before (32 bytes)
 /// </code>
+/// The magic's digit is the .hific format version whose stream layout the part's streams have
+/// ("HTP1": single-state rANS, "HTP2": interleaved), so a part from a build of another version is
+/// refused rather than copied into a file whose header says otherwise.
 /// </summary>
 public static class TilePart
 {
-    private static ReadOnlySpan<byte> Magic => "HTP1"u8;
+    private static ReadOnlySpan<byte> Magic => "HTP2"u8;
     private const int HeaderBytes = 16;
     private const int HashBytes = 32;
 
@@ -37,6 +40,8 @@ public static class TilePart
     /// <summary>The payload of tile <paramref name="expectedTile"/>; <see cref="TilePartException"/> when the bytes are not that, intact.</summary>
     public static HificTilePayload Read(ReadOnlySpan<byte> bytes, int expectedTile)
     {
+        if (bytes.Length >= 4 && bytes[..3].SequenceEqual("HTP"u8) && bytes[3] != Magic[3])
+            throw new TilePartException($"tile {expectedTile}: the part was written with the streams of another format version ({(char)bytes[3]}, this build writes {(char)Magic[3]}); encode the tile again");
         if (bytes.Length < HeaderBytes + HashBytes || !bytes[..4].SequenceEqual(Magic))
             throw new TilePartException($"tile {expectedTile}: not a tile part (too short or wrong magic)");
         int body = bytes.Length - HashBytes;

@@ -1,0 +1,55 @@
+namespace HiFiC.Codec.Entropy;
+
+/// <summary>
+/// A table set laid out for the interleaved decoder's hot loop as ONE int array, so the loop
+/// keeps a single base pointer in a register: first a record of four ints per table (where its
+/// CDF starts, its offset, its escape symbol, where its buckets start), then every CDF, then
+/// every table's buckets as 16-bit symbols (two per int). One index and flat data instead of
+/// an object per table: fewer dependent loads and fewer live registers per symbol. 64 tables take
+/// 128 KB of buckets, as the per-table arrays did.
+/// </summary>
+internal sealed class RansDecodeTables
+{
+    public const int InfoInts = 4;
+    public const int CdfBase = 0;
+    public const int Offset = 1;
+    public const int EscapeSymbol = 2;
+
+    /// <summary>In 16-bit units from the start of the data.</summary>
+    public const int BucketBase = 3;
+
+    /// <summary>
+    /// Slots per bucket: 2^BucketShift. 4, 5 and 7 (8, 4 and 1 KB per table) were measured against 6
+    /// (docs/results/rans): no faster; bigger tables cost in cache what they save in the scan, and
+    /// smaller ones cost more scanning than they save in cache.
+    /// </summary>
+    public const int BucketShift = CdfTable.BucketShift;
+
+    private const int BucketsPerTable = EntropyConstants.CdfTotal >> BucketShift;
+
+    public RansDecodeTables(CdfTable[] tables)
+    {
+        Count = tables.Length;
+        int cdfInts = tables.Sum(t => t.CdfArray.Length);
+        int bucketStart = InfoInts * tables.Length + cdfInts;
+        Data = new int[bucketStart + tables.Length * BucketsPerTable / 2];
+        var buckets = System.Runtime.InteropServices.MemoryMarshal.Cast<int, ushort>(Data.AsSpan(bucketStart));
+        int at = InfoInts * tables.Length;
+        for (int t = 0; t < tables.Length; t++)
+        {
+            var table = tables[t];
+            var info = Data.AsSpan(InfoInts * t, InfoInts);
+            info[CdfBase] = at;
+            info[Offset] = table.Offset;
+            info[EscapeSymbol] = table.EscapeSymbol;
+            info[BucketBase] = 2 * bucketStart + t * BucketsPerTable;
+            table.CdfArray.CopyTo(Data, at);
+            at += table.CdfArray.Length;
+            table.Buckets.CopyTo(buckets[(t * BucketsPerTable)..]);
+        }
+    }
+
+    public int Count { get; }
+
+    public int[] Data { get; }
+}
