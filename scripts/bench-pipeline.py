@@ -12,8 +12,9 @@ one instance of T/2 threads each. So the ratios compare how well each keeps the 
 not more cores against fewer. On a shared machine absolute numbers drift with the load: read the
 ratios, which are measured minutes apart in one run.
 
-The direct loop's per-image time is (T(N images) - T(1 image)) / (N - 1): process start and model
-load cancel. The cluster's is the job's own Started..Finished span (listing, queueing, storage
+The direct loop's per-image time is (T(N images) - T(1 image)) / (N - 1): process start, model
+load and the first image's warm-up cancel; the silos get a four-image warm-up job before the
+measured one. The cluster's is the job's own Started..Finished span (listing, queueing, storage
 writes, progress reports included: that is the overhead to measure). The network-busy share comes
 from each silo's Prometheus endpoint (hific_model_busy_seconds_total over the job's span and the
 model instances), and the mean wait for a model instance from hific_queue_wait_seconds.
@@ -79,7 +80,8 @@ def scrape(port):
 
 def run_direct(src, work, threads, effort):
     def once(folder, name):
-        dst = os.path.join(work, name)
+        # A fresh output folder every time: an existing output is never replaced.
+        dst = tempfile.mkdtemp(prefix=name + "-", dir=work)
         t = time.perf_counter()
         r = subprocess.run(HIFIC + ["compress", folder, "-o", dst, "--threads", str(threads), "--effort", effort],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -101,7 +103,7 @@ def parse_utc(s):
     return datetime.fromisoformat(s)
 
 
-def run_cluster(name, silos, threads, depth, src, work, conn, effort, log):
+def run_cluster(name, silos, threads, depth, src, warm, work, conn, effort, log):
     cluster_id = "b" + os.urandom(5).hex()
     base = {
         "HiFiC__Cluster__Clustering": "AzureTable",
@@ -137,14 +139,21 @@ def run_cluster(name, silos, threads, depth, src, work, conn, effort, log):
                     raise RuntimeError(f"silo did not join: see {path}")
                 time.sleep(0.5)
             wait_port(mport, p)
-        before = [scrape(port)[0] for port in ports]
         env = dict(os.environ, **base)
+
+        def submit(folder, job, dst):
+            r = subprocess.run(HIFIC + ["job", "submit", folder, "--out", dst, "--id", job, "--effort", effort, "--watch"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if r.returncode != 0:
+                raise RuntimeError("job submit failed: " + r.stderr[-2000:])
+
+        # Warm-up: a few images first (JIT, oneDNN primitives, first allocations), as the
+        # direct loop's differential timing leaves its first image out.
+        # Fresh destinations (the cluster id is new every run): an archive already there would be skipped as current.
+        submit(warm, "warm-" + cluster_id, os.path.join(work, f"warm-{name}-{cluster_id}"))
+        before = [scrape(port)[0] for port in ports]
         job = "bench-" + cluster_id
-        dst = os.path.join(work, "dst-" + name)
-        r = subprocess.run(HIFIC + ["job", "submit", src, "--out", dst, "--id", job, "--effort", effort, "--watch"],
-                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("job submit failed: " + r.stderr[-2000:])
+        submit(src, job, os.path.join(work, f"dst-{name}-{cluster_id}"))
         st = subprocess.run(HIFIC + ["job", "status", job, "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         status = json.loads(st.stdout)
         get = lambda k: status.get(k, status.get(k[0].upper() + k[1:]))
@@ -177,6 +186,7 @@ def main():
     ap.add_argument("--copies", type=int, default=3, help="copies of each of the 5 samples (default 3: 15 images)")
     ap.add_argument("--threads", type=int, default=2, help="LibTorch threads in total per configuration (even)")
     ap.add_argument("--effort", default="fast")
+    ap.add_argument("--rounds", type=int, default=1, help="rounds over all configurations; the table shows medians")
     ap.add_argument("--out", default=os.path.join(ROOT, "docs/results/pipeline"))
     a = ap.parse_args()
     if not os.path.exists(HIFIC[1]):
@@ -193,41 +203,60 @@ def main():
                 head = f.read(24)
             pixels += int.from_bytes(head[16:20], "big") * int.from_bytes(head[20:24], "big")
     n = a.copies * len(SAMPLES)
+    # Warm-up images for the silos: other names, so the measured job still archives every image.
+    warm = os.path.join(work, "warm")
+    os.makedirs(warm)
+    for i in range(4):
+        shutil.copy(os.path.join(ROOT, "samples", SAMPLES[i]), os.path.join(warm, f"w{i}-{SAMPLES[i]}"))
     half = max(1, a.threads // 2)
     az, conn = azurite()
-    rows = []
+    configs = [("1-silo-depth0", 1, a.threads, 0), ("1-silo-depth1", 1, a.threads, 1), ("2-silos-depth0", 2, half, 0), ("2-silos-depth1", 2, half, 1)]
+    runs = {"direct": []}
     try:
-        t1, tn = run_direct(src, work, a.threads, a.effort)
-        per = (tn - t1) / (n - 1)
-        rows.append({"config": f"direct `hific compress` ({a.threads} threads)", "items_per_s": 1 / per, "busy_share": None,
-                     "mean_wait_ms": None, "span_s": per * n, "done": n, "failed": 0})
-        print(f"direct: {tn:.1f} s for {n} images, {t1:.1f} s for 1 -> {per:.2f} s per image", flush=True)
-        for name, silos, threads, depth in [("1-silo-depth0", 1, a.threads, 0), ("1-silo", 1, a.threads, 1), ("2-silos", 2, half, 1)]:
-            r = run_cluster(name, silos, threads, depth, src, work, conn, a.effort, a.out)
-            r["items_per_s"] = r["done"] / r["span_s"]
-            r["config"] = f"{silos} silo{'s' if silos > 1 else ''} x 1 instance x {threads} threads, PipelineDepth {depth}"
-            rows.append(r)
-            print(f"{name}: {r}", flush=True)
+        # Rounds interleave every configuration, so a change in the machine's load spreads over all of them.
+        for rnd in range(a.rounds):
+            t1, tn = run_direct(src, work, a.threads, a.effort)
+            per = (tn - t1) / (n - 1)
+            runs["direct"].append({"items_per_s": 1 / per, "busy_share": None, "mean_wait_ms": None, "span_s": per * n, "done": n, "failed": 0})
+            print(f"round {rnd + 1} direct: {tn:.1f} s for {n} images, {t1:.1f} s for 1 -> {per:.2f} s per image", flush=True)
+            for name, silos, threads, depth in configs:
+                r = run_cluster(name, silos, threads, depth, src, warm, work, conn, a.effort, a.out)
+                r["items_per_s"] = r["done"] / r["span_s"]
+                runs.setdefault(name, []).append(r)
+                print(f"round {rnd + 1} {name}: {r}", flush=True)
     finally:
         az.terminate()
         az.wait(10)
+    labels = {"direct": f"direct `hific compress` ({a.threads} threads)"}
+    for name, silos, threads, depth in configs:
+        labels[name] = f"{silos} silo{'s' if silos > 1 else ''} x 1 instance x {threads} thread{'s' if threads > 1 else ''}, PipelineDepth {depth}"
+    median = lambda xs: sorted(xs)[len(xs) // 2] if len(xs) % 2 else sum(sorted(xs)[len(xs) // 2 - 1:len(xs) // 2 + 1]) / 2
+    rows = []
+    for name, rs in runs.items():
+        row = {"config": labels[name], "name": name, "rounds": rs, "items_per_s": median([r["items_per_s"] for r in rs])}
+        for k in ("busy_share", "mean_wait_ms"):
+            row[k] = None if rs[0][k] is None else median([r[k] for r in rs])
+        row["network_s_per_item"] = None if rs[0]["busy_share"] is None else median([r["busy_s"] / r["done"] for r in rs])
+        rows.append(row)
     direct = rows[0]["items_per_s"]
     lines = [f"Images: {n} ({a.copies} copies of {len(SAMPLES)} samples, {pixels / 1e6:.2f} MP), effort {a.effort}, "
              f"{a.threads} LibTorch threads in total per configuration, {os.cpu_count()} cores (shared with other work: compare ratios).", "",
-             "| configuration | items/s | vs direct | cluster overhead per item | network busy | mean wait for a model instance |",
-             "|---|---:|---:|---:|---:|---:|"]
+             f"Medians of {a.rounds} round(s); every round runs all configurations in turn (results.json has each round).", "",
+             "| configuration | items/s | vs direct | cluster overhead per item | network busy | network s/item (all instances) | mean wait for a model instance |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         ratio = r["items_per_s"] / direct
         lines.append(f"| {r['config']} | {r['items_per_s']:.3f} | {ratio:.2f}x | {(1 / r['items_per_s'] - 1 / direct):+.2f} s ({100 * (1 / ratio - 1):+.0f}%) | "
                      + ("-" if r["busy_share"] is None else f"{100 * r['busy_share']:.0f}%") + " | "
+                     + ("-" if r["network_s_per_item"] is None else f"{r['network_s_per_item']:.2f} s") + " | "
                      + ("-" if r["mean_wait_ms"] is None else f"{r['mean_wait_ms']:.0f} ms") + " |")
     table = "\n".join(lines)
     print(table)
     stamp = datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
     with open(os.path.join(a.out, "results.json"), "w") as f:
-        json.dump({"utc": stamp, "images": n, "megapixels": pixels / 1e6, "threads": a.threads, "effort": a.effort, "rows": rows}, f, indent=2)
+        json.dump({"utc": stamp, "rounds": a.rounds, "images": n, "megapixels": pixels / 1e6, "threads": a.threads, "effort": a.effort, "rows": rows}, f, indent=2)
     with open(os.path.join(a.out, "results.md"), "w") as f:
-        f.write(f"# Silo pipeline benchmark ({stamp})\n\n`python3 scripts/bench-pipeline.py --copies {a.copies} --threads {a.threads}`\n\n{table}\n")
+        f.write(f"# Silo pipeline benchmark ({stamp})\n\n`python3 scripts/bench-pipeline.py --copies {a.copies} --threads {a.threads} --rounds {a.rounds}`\n\n{table}\n")
     shutil.rmtree(work, ignore_errors=True)
 
 
