@@ -330,6 +330,8 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
         Assert.NotEmpty(cluster["history"]!.AsArray());
         Assert.True(silo["accepting"]!.GetValue<bool>());
         Assert.Equal(2, silo["consumers"]!.GetValue<int>());
+        Assert.InRange(silo["networkBusyShare"]!.GetValue<double>(), 0, 1);
+        Assert.True(silo["meanQueueWaitMs"]!.GetValue<double>() >= 0);
         // Scaling advice: an idle cluster keeps the minimum; the target is the configured one unless asked.
         var scaling = cluster["scaling"]!;
         Assert.Equal(3600, scaling["targetSeconds"]!.GetValue<double>());
@@ -353,5 +355,9 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
         Assert.Contains("hific_cluster_megapixels_per_second", metrics);
         Assert.Contains("hific_jobs_failed_items", metrics);
         Assert.Contains("hific_cluster_recommended_silos", metrics);
+        // The standard instrumentation (issue 21): ASP.NET Core requests (the calls above) and the .NET runtime.
+        Assert.Contains("http_server_request_duration_seconds_bucket", metrics);
+        Assert.Contains("dotnet_gc_collections_total", metrics);
+        Assert.Contains("hific_silo_network_busy_share", metrics);
     }
 }

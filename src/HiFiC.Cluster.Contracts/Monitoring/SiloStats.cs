@@ -28,4 +28,12 @@ public sealed record SiloStats
     [Id(14)] public bool Accepting { get; init; } = true;
     /// <summary>Consumer loops pulling items.</summary>
     [Id(15)] public int Consumers { get; init; }
+    /// <summary>
+    /// Share of wall time the model instances ran the networks over the last report interval
+    /// (0..1, busy time summed over instances / (interval x instances)): below ~0.9 with items
+    /// queued, the pipeline around them (fetch, decode, writes) is what limits the silo.
+    /// </summary>
+    [Id(110)] public double NetworkBusyShare { get; init; }
+    /// <summary>Mean time an item waited for a free model instance over the last report interval, in milliseconds.</summary>
+    [Id(111)] public double MeanQueueWaitMs { get; init; }
 }

@@ -18,19 +18,13 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
 {
     public async Task<CompressOutcome> CompressAsync(Stream image, Stream output, CompressRequest request, CancellationToken ct)
     {
-        var input = await ReadAllAsync(image, ct);
+        // Pipeline stage before the network: decoding runs on the caller's side, so a model thread
+        // only ever runs the networks (and the per-tile entropy coding between them).
+        var (model, loaded) = await PrepareAsync(image, request, ct);
         var (outcome, bytes) = await pool.RunAsync<(CompressOutcome, byte[])>((session, token) =>
         {
-            var model = models.Get(request.Model);
-            LoadedImage loaded;
-            try { loaded = ImageIO.Load(new MemoryStream(input, writable: false)); }
-            catch (ImageInputException e) { throw new CodecInputException(e.Message, e); }
-            var options = request.Options;
-            try { options.Validate(model.Preset.RateLevels); }
-            catch (ArgumentException e) { throw new CodecInputException(e.Message, e); }
-
             using var encoded = new MemoryStream();
-            var result = session.Encoder(model).Compress(loaded, encoded, options, token);
+            var result = session.Encoder(model).Compress(loaded, encoded, request.Options, token);
             var bytes = encoded.ToArray();
             // Decode exactly the bytes that will be written; the worker then checks storage returns them.
             var f = request.Verify ? Verify(session, model, loaded, bytes, result.LatentHash, token) : null;
@@ -40,6 +34,17 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
         }, ct);
         await output.WriteAsync(bytes, ct);
         return outcome;
+    }
+
+    /// <summary>Reads and decodes the image and checks the options, off the model threads (a thread-pool thread, never a grain's).</summary>
+    private async Task<(CodecModel Model, LoadedImage Image)> PrepareAsync(Stream image, CompressRequest request, CancellationToken ct)
+    {
+        var input = await ReadAllAsync(image, ct);
+        return await Task.Run(() =>
+        {
+            var model = models.Get(request.Model);
+            return (model, Load(input, model, request));
+        }, ct);
     }
 
     public async Task<RestoreOutcome> RestoreAsync(Stream bitstream, Stream image, ImageRegion? region, ImageOutputOptions? output, CancellationToken ct)
@@ -85,21 +90,15 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
 
     public async Task<byte[]> CompressTileAsync(Stream image, int tile, CompressRequest request, CancellationToken ct)
     {
-        var input = await ReadAllAsync(image, ct);
-        return await pool.RunAsync((session, token) =>
-        {
-            var model = models.Get(request.Model);
-            return session.Split(model).EncodeTile(Load(input, model, request), request.Options, tile, token);
-        }, ct);
+        var (model, loaded) = await PrepareAsync(image, request, ct);
+        return await pool.RunAsync((session, token) => session.Split(model).EncodeTile(loaded, request.Options, tile, token), ct);
     }
 
     public async Task<CompressOutcome> AssembleAsync(Stream image, IReadOnlyList<byte[]> tiles, Stream output, CompressRequest request, CancellationToken ct)
     {
-        var input = await ReadAllAsync(image, ct);
+        var (model, loaded) = await PrepareAsync(image, request, ct);
         var (outcome, bytes) = await pool.RunAsync<(CompressOutcome, byte[])>((session, token) =>
         {
-            var model = models.Get(request.Model);
-            var loaded = Load(input, model, request);
             AssembledFile file;
             try { file = session.Split(model).Assemble(loaded, request.Options, tiles, request.TileSha256); }
             catch (TilePartException e) { throw new CodecInputException(e.Message, e); }

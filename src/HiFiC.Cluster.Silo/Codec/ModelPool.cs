@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TorchSharp;
@@ -19,6 +20,27 @@ public sealed class ModelPool : IDisposable
     private readonly ILogger<ModelPool> logger;
     private readonly int threadsPerInstance;
     private int size, started;
+    private long waitTicks, jobs;
+    // Busy time in Stopwatch ticks: finished jobs, plus the running ones so far (so a report
+    // interval shorter than a job still sees the job's share, not 0 then 1).
+    private readonly object busyGate = new();
+    private long busyDone, runningCount, runningStartSum;
+
+    /// <summary>Time model threads spent running jobs (the networks, with the entropy coding done per tile between them), summed over threads, running jobs included.</summary>
+    public TimeSpan Busy
+    {
+        get
+        {
+            lock (busyGate)
+                return Stopwatch.GetElapsedTime(0, busyDone + runningCount * Stopwatch.GetTimestamp() - runningStartSum);
+        }
+    }
+
+    /// <summary>Time jobs waited for a free model thread (the pipeline's queue), summed over jobs.</summary>
+    public TimeSpan QueueWait => TimeSpan.FromTicks(Interlocked.Read(ref waitTicks));
+
+    /// <summary>Jobs started.</summary>
+    public long Jobs => Interlocked.Read(ref jobs);
 
     /// <summary>Model instances (compute threads) the pool is sized to; after <see cref="Resize"/> the thread count follows within one item.</summary>
     public int Size { get { lock (gate) return size; } }
@@ -79,12 +101,25 @@ public sealed class ModelPool : IDisposable
         // Continuations must not run on the model thread: they would hold it while doing I/O.
         var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (ct.IsCancellationRequested) { tcs.SetCanceled(ct); return tcs.Task; }
+        long queued = Stopwatch.GetTimestamp();
         work.Add(session =>
         {
             if (ct.IsCancellationRequested) { tcs.TrySetCanceled(ct); return true; }
+            long start = Stopwatch.GetTimestamp();
+            lock (busyGate) { runningCount++; runningStartSum += start; }
+            var wait = Stopwatch.GetElapsedTime(queued, start);
+            Interlocked.Add(ref waitTicks, wait.Ticks);
+            Interlocked.Increment(ref jobs);
+            Monitoring.HificMetrics.QueueWait(wait);
             try { tcs.TrySetResult(job(session, ct)); }
             catch (OperationCanceledException e) when (ct.IsCancellationRequested) { tcs.TrySetCanceled(e.CancellationToken); }
             catch (Exception e) { tcs.TrySetException(e); }
+            finally
+            {
+                long end = Stopwatch.GetTimestamp();
+                lock (busyGate) { runningCount--; runningStartSum -= start; busyDone += end - start; }
+                Monitoring.HificMetrics.ModelBusy(Stopwatch.GetElapsedTime(start, end));
+            }
             return true;
         }, ct);
         return tcs.Task;

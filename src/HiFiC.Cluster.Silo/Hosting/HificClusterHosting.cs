@@ -92,6 +92,7 @@ public static class HificClusterHosting
         }
         silo.UseHificTls(configuration);
         silo.AddHificArchive(configuration);
+        Monitoring.SiloMetricsExtensions.AddHificSiloMetrics(silo.Services, configuration);
         return silo;
     }
 

@@ -22,11 +22,22 @@ public sealed class SiloStatsReporter(
     private readonly CancellationTokenSource stop = new();
     private Task loop = Task.CompletedTask;
     private volatile SiloStats? last;
+    private IDisposable? gauges;
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(SiloStatsReporter), ServiceLifecycleStage.Active,
-            _ => { loop = Task.Run(() => RunAsync(stop.Token)); return Task.CompletedTask; },
-            async _ => { stop.Cancel(); try { await loop; } catch (OperationCanceledException) { } });
+            _ =>
+            {
+                gauges = HificMetrics.RegisterPool(silo.SiloAddress.ToString(), () => (last?.NetworkBusyShare ?? 0, pool.Size));
+                loop = Task.Run(() => RunAsync(stop.Token));
+                return Task.CompletedTask;
+            },
+            async _ =>
+            {
+                stop.Cancel();
+                try { await loop; } catch (OperationCanceledException) { }
+                gauges?.Dispose();
+            });
 
     /// <summary>
     /// Sends the current controls (accepting, concurrency, consumers, busy) with the last measured
@@ -48,7 +59,8 @@ public sealed class SiloStatsReporter(
     private async Task RunAsync(CancellationToken ct)
     {
         string device = HiFiC.Codec.Model.TorchRuntime.OnGpu ? "cuda" : "cpu";
-        long lastDone = counters.Done, lastPixels = counters.Pixels;
+        long lastDone = counters.Done, lastPixels = counters.Pixels, lastJobs = pool.Jobs;
+        TimeSpan lastBusy = pool.Busy, lastWait = pool.QueueWait;
         var lastTime = DateTime.UtcNow;
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(ct))
@@ -57,7 +69,8 @@ public sealed class SiloStatsReporter(
             {
                 var now = DateTime.UtcNow;
                 double dt = Math.Max(1e-3, (now - lastTime).TotalSeconds);
-                long doneNow = counters.Done, pixelsNow = counters.Pixels;
+                long doneNow = counters.Done, pixelsNow = counters.Pixels, jobsNow = pool.Jobs;
+                TimeSpan busyNow = pool.Busy, waitNow = pool.QueueWait;
                 long depth;
                 try { depth = await queue.CountAsync(ct); } catch (Exception) when (!ct.IsCancellationRequested) { depth = -1; }
                 var stats = WithControls(new SiloStats
@@ -73,10 +86,13 @@ public sealed class SiloStatsReporter(
                     MegapixelsPerSecond = (pixelsNow - lastPixels) / 1e6 / dt,
                     MeanModelMs = counters.MeanModelMs,
                     QueueDepth = depth,
+                    // A job's busy time is counted when it ends, so a long one lands in one interval: clamp.
+                    NetworkBusyShare = Math.Clamp((busyNow - lastBusy).TotalSeconds / (dt * Math.Max(1, pool.Size)), 0, 1),
+                    MeanQueueWaitMs = jobsNow > lastJobs ? (waitNow - lastWait).TotalMilliseconds / (jobsNow - lastJobs) : 0,
                 });
                 last = stats;
                 await grains.GetGrain<IClusterStatsGrain>(0).ReportAsync(stats);
-                (lastDone, lastPixels, lastTime) = (doneNow, pixelsNow, now);
+                (lastDone, lastPixels, lastTime, lastJobs, lastBusy, lastWait) = (doneNow, pixelsNow, now, jobsNow, busyNow, waitNow);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {

@@ -24,7 +24,7 @@ public sealed class ArchiveWorker(
     private readonly List<Consumer> active = [];
     private readonly List<Task> loops = [];
     private int prefetch = 1, nextIndex;
-    private bool running;
+    private bool running, perInstance;
 
     /// <summary>Consumer loops taking items (loops retired by a lower concurrency finish their item and are not counted).</summary>
     public int Consumers { get { lock (gate) return active.Count; } }
@@ -40,11 +40,16 @@ public sealed class ArchiveWorker(
         var o = workerOptions.Value;
         if (!o.Enabled) return Task.CompletedTask;
         reporter.Start();
-        int n = o.Consumers > 0 ? o.Consumers : pool.Size + 1;
+        int n;
         lock (gate)
         {
-            // Loops beyond the model instances prefetch: one item's I/O overlaps another's compute.
-            prefetch = Math.Max(0, n - pool.Size);
+            // The bounded pipeline: each consumer loop carries one item from fetch to commit, and the
+            // model pool's queue is the hand-off to the networks, so loops beyond the instances fetch
+            // and decode the next items, and write the last ones, while the networks run. A loop
+            // receives only when it is free: that is the backpressure, and the bound on leases held.
+            perInstance = o.Consumers == 0;
+            prefetch = perInstance ? o.PipelineDepth : Math.Max(0, o.Consumers - pool.Size);
+            n = perInstance ? LoopsFor(pool.Size) : o.Consumers;
             running = true;
             SetLoops(n);
         }
@@ -62,11 +67,13 @@ public sealed class ArchiveWorker(
         int loopsNow;
         lock (gate)
         {
-            if (running) SetLoops(instances + prefetch);
+            if (running) SetLoops(LoopsFor(instances));
             loopsNow = active.Count;
         }
         logger.LogInformation("Concurrency set to {Instances} model instance(s), {Consumers} consumer loop(s)", instances, loopsNow);
     }
+
+    private int LoopsFor(int instances) => perInstance ? instances * (1 + prefetch) : instances + prefetch;
 
     private void SetLoops(int n)
     {
@@ -150,6 +157,7 @@ public sealed class ArchiveWorker(
                         bool counts = !DeliveryPolicy.IsCoordinatorUnreachable(e);
                         logger.LogWarning("Consumer {Index}: {Path} put back ({Counts}): {Error}", consumer.Index, lease.Item.SourcePath,
                             counts ? "an attempt" : "not an attempt", e.Message);
+                        if (counts) Monitoring.HificMetrics.ItemRetried();
                         await queue.ReleaseAsync(lease, counts ? workerOptions.Value.RetryDelay * lease.DeliveryCount : poll, countsAsAttempt: counts, ct);
                     }
                 }

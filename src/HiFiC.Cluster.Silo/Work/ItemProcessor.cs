@@ -88,6 +88,7 @@ public sealed class ItemProcessor(
             else
             {
                 logger.LogInformation("Item {Path} attempt {Attempt} failed ({Error}); retrying", item.SourcePath, lease.DeliveryCount, e.Message);
+                HificMetrics.ItemRetried();
                 await queue.ReleaseAsync(held.Current, options.RetryDelay * lease.DeliveryCount, countsAsAttempt: true, ct);
             }
         }

@@ -5,8 +5,19 @@ public sealed class WorkerOptions
 {
     public const string Section = "HiFiC:Worker";
 
-    /// <summary>Consumer loops in this silo. 0 = one per model-pool instance plus one, so I/O of one item overlaps compute of another.</summary>
+    /// <summary>
+    /// Consumer loops in this silo. 0 = (1 + <see cref="PipelineDepth"/>) per model instance, following
+    /// the concurrency; a fixed number keeps its surplus over the instances as prefetch loops.
+    /// </summary>
     public int Consumers { get; set; }
+
+    /// <summary>
+    /// Items per model instance being fetched and decoded ahead of, or written behind, the one in its
+    /// network (the bounded pipeline around each instance; used when <see cref="Consumers"/> is 0).
+    /// 0 = fetch, network and writes in turn, so the network idles during I/O. Each extra item holds
+    /// one decoded image (about 6 bytes a pixel) and one queue lease.
+    /// </summary>
+    public int PipelineDepth { get; set; } = 1;
 
     /// <summary>Longest wait for new items before polling again.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

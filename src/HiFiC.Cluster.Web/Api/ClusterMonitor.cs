@@ -43,6 +43,8 @@ public sealed class ClusterMonitor : BackgroundService
         Meter.CreateObservableGauge("hific.jobs.failed_items", () => latest.FailedItems, "{item}", "Failed items over the listed jobs");
         Meter.CreateObservableGauge("hific.silo.model_latency_mean", () => latest.Silos.Select(s =>
             new Measurement<double>(s.MeanModelMs / 1000, new KeyValuePair<string, object?>("silo", s.Silo))), "s", "Mean codec time per item, by silo");
+        Meter.CreateObservableGauge("hific.silo.network_busy_share", () => latest.Silos.Select(s =>
+            new Measurement<double>(s.NetworkBusyShare, new KeyValuePair<string, object?>("silo", s.Silo))), null, "Share of wall time a silo's model instances ran the networks (0..1), by silo");
         Meter.CreateObservableGauge("hific.cluster.recommended_silos", () => Advice().RecommendedSilos is { } n ? [new Measurement<int>(n)] : Array.Empty<Measurement<int>>(),
             "{silo}", "Silos that empty the queue within HiFiC:Web:Scaling:TargetCompletion at the measured per-silo rate");
     }

@@ -99,8 +99,12 @@ public static class HificWeb
         });
         builder.Services.AddSingleton<ClusterMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
+        // The standard instrumentation beside the archive's own: HTTP server requests (http_server_request_duration_seconds)
+        // and the .NET runtime (GC, thread pool, exceptions: process_runtime_dotnet_*).
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(HificMetrics.MeterName, ClusterMonitor.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
         return builder;
     }

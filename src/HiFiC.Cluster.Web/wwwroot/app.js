@@ -95,9 +95,10 @@ function renderCluster(c) {
     <td class="state">${s.accepting ? '<span class="st ok">accepting</span>' : `<span class="st warn">${s.busy ? 'draining' : 'drained'}</span>`}</td>
     <td class="conc"><button class="small conc" data-delta="-1" title="one model instance less"${s.modelInstances <= 1 ? ' disabled' : ''}>−</button><b class="n">${s.modelInstances}</b><button class="small conc" data-delta="1" title="one model instance more">+</button> <span class="muted">× ${s.threadsPerInstance}t</span></td>
     <td>${s.busy}</td>
+    <td title="mean wait for a model instance ${fmt.f(s.meanQueueWaitMs ?? 0, 0)} ms">${Math.round(100 * (s.networkBusyShare ?? 0))}%</td>
     <td>${fmt.f(s.itemsPerSecond)}</td><td>${fmt.f(s.megapixelsPerSecond, 3)}</td><td>${fmt.f(s.meanModelMs, 0)}</td><td>${fmt.n(s.itemsDone)}</td>
     <td><button class="small silo-act" data-act="${s.accepting ? 'drain' : 'undrain'}" title="${s.accepting ? 'stop taking new items; items in progress finish' : 'take items again'}">${s.accepting ? 'drain' : 'undrain'}</button></td></tr>`).join('')
-    || '<tr><td colspan="11" class="muted">no silo has reported yet</td></tr>';
+    || '<tr><td colspan="12" class="muted">no silo has reported yet</td></tr>';
   chart.draw(c.history.map(p => ({ t: Date.parse(p.utc), ips: p.itemsPerSecond, mps: p.megapixelsPerSecond })),
     [{ key: 'ips', color: '#4fb3ff', width: 3.5 }, { key: 'mps', color: '#ffb34f', width: 1.5, dash: [5, 4] }]);
 }

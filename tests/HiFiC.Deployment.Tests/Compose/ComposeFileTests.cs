@@ -28,6 +28,25 @@ public sealed class ComposeFileTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Each_silo_serves_Prometheus_metrics_on_a_published_port()
+    {
+        var services = (Dictionary<object, object>)DeployedSettings.LoadCompose(File)["services"];
+        var published = new List<string>();
+        foreach (var name in new[] { "silo1", "silo2" })
+        {
+            var port = DeployedSettings.FromCompose(File, name)["HiFiC:Metrics:Port"];
+            Assert.Equal("9464", port);
+            var service = (Dictionary<object, object>)services[name];
+            Assert.Contains(port, ((List<object>)service["expose"]).Cast<string>());
+            // Published on the host's loopback, each silo on its own host port, to the container's metrics port.
+            var mapping = ((List<object>)service["ports"]).Cast<string>().Single(p => p.EndsWith(":" + port, StringComparison.Ordinal));
+            Assert.StartsWith("127.0.0.1:", mapping);
+            published.Add(mapping.Split(':')[1]);
+        }
+        Assert.Equal(published.Count, published.Distinct().Count());
+    }
+
+    [Fact]
     public void Azurite_two_silos_and_a_client_web_host_form_one_cluster()
     {
         var compose = DeployedSettings.LoadCompose(File);

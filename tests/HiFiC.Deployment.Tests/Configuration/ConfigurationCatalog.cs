@@ -35,7 +35,7 @@ public static class ConfigurationCatalog
         typeof(HificClusterOptions), typeof(AzureStorageOptions), typeof(ServiceBusQueueOptions), typeof(WorkQueueOptions),
         typeof(ModelPoolOptions), typeof(WorkerOptions), typeof(JobOptions), typeof(SiloModelOptions), typeof(StorageRootsOptions),
         typeof(ModelPoolOptions), typeof(WorkerOptions), typeof(JobOptions), typeof(SiloModelOptions),
-        typeof(RestoreOptions), typeof(HificTlsOptions),
+        typeof(RestoreOptions), typeof(HificTlsOptions), typeof(HiFiC.Cluster.Silo.Monitoring.SiloMetricsOptions),
     ];
 
     /// <summary>Keys `hific silo` reads with GetValue (SiloCommand, ClusterHost).</summary>

@@ -21,7 +21,7 @@ public sealed partial class HelmChartTests(ITestOutputHelper output)
     private static RenderedChart Render(params (string Path, object? Value)[] set) =>
         Chart.Render(set.ToDictionary(s => s.Path, s => s.Value));
 
-    public static TheoryData<string> Variants => new() { "default", "servicebus", "ingress", "no-autoscaling", "data-volume", "tls" };
+    public static TheoryData<string> Variants => new() { "default", "servicebus", "ingress", "no-autoscaling", "data-volume", "tls", "pod-monitor" };
 
     private static RenderedChart RenderVariant(string variant) => variant switch
     {
@@ -31,6 +31,7 @@ public sealed partial class HelmChartTests(ITestOutputHelper output)
         "no-autoscaling" => Render(("autoscaling.enabled", false)),
         "data-volume" => Render(("data.existingClaim", "archive-data")),
         "tls" => Render(("tls.enabled", true), ("networkPolicy.extraGatewayClients", new List<object?> { new Dictionary<string, object?> { ["namespaceSelector"] = new Dictionary<string, object?> { ["matchLabels"] = new Dictionary<string, object?> { ["team"] = "ops" } } } })),
+        "pod-monitor" => Render(("metrics.podMonitor.enabled", true), ("metrics.annotations", false), ("metrics.grafanaDashboard.enabled", false)),
         _ => throw new ArgumentException(variant),
     };
 
@@ -49,7 +50,8 @@ public sealed partial class HelmChartTests(ITestOutputHelper output)
         {
             output.WriteLine($"{m.Template}: {m.ApiVersion} {m.Kind} {m.Name}");
             Assert.Matches(DnsLabel(), m.Name);
-            if (m.ApiVersion.StartsWith("keda.sh/", StringComparison.Ordinal)) continue; // a CRD: checked below
+            if (m.ApiVersion.StartsWith("keda.sh/", StringComparison.Ordinal) || m.ApiVersion.StartsWith("monitoring.coreos.com/", StringComparison.Ordinal))
+                continue; // CRDs: checked below
             // Typed models, strict: a misspelt or misplaced field is an error, as kubectl's validation would say.
             var typed = KubernetesYaml.LoadAllFromString(m.Yaml, strict: true).Single();
             Assert.Equal(m.Kind, ((IKubernetesObject)typed).Kind);
@@ -67,6 +69,7 @@ public sealed partial class HelmChartTests(ITestOutputHelper output)
             Assert.Contains(kind, kinds);
         Assert.Equal(variant == "ingress", kinds.Contains("Ingress"));
         Assert.Equal(variant != "no-autoscaling", kinds.Contains("ScaledObject"));
+        Assert.Equal(variant == "pod-monitor", kinds.Contains("PodMonitor"));
         Assert.DoesNotContain("Secret", kinds);
     }
 
@@ -216,6 +219,50 @@ public sealed partial class HelmChartTests(ITestOutputHelper output)
         var silo = JsonDocument.Parse(Data("-silo", "silo.json"));
         Assert.Equal("AzureTable", silo.RootElement.GetProperty("HiFiC").GetProperty("Cluster").GetProperty("Storage").GetString());
         Assert.Equal(["--config", "/etc/hific/silo.json"], ((List<object?>)new PodSpec(chart.Single("Deployment", "-silo")).Container["args"]!).Cast<string>());
+    }
+
+    [Fact]
+    public void Prometheus_scrapes_every_silo_and_the_web_host_and_a_Grafana_dashboard_ships()
+    {
+        var chart = Render();
+        var silo = new PodSpec(chart.Single("Deployment", "-silo"));
+        var annotations = (Dictionary<string, object?>)GoValue.At(chart.Single("Deployment", "-silo").Object, "spec.template.metadata.annotations")!;
+        var port = GoValue.Print(GoValue.At(chart.Values, "silo.ports.metrics"));
+        // The annotations, the container port and the silo's own setting name the same port.
+        Assert.Equal(("true", port, "/metrics"), ((string?)annotations["prometheus.io/scrape"], (string?)annotations["prometheus.io/port"], (string?)annotations["prometheus.io/path"]));
+        Assert.Equal(port, silo.EnvValue("HiFiC__Metrics__Port"));
+        var ports = ((List<object?>)silo.Container["ports"]!).Cast<Dictionary<string, object?>>().ToDictionary(p => (string)p["name"]!, p => GoValue.Print(p["containerPort"]));
+        Assert.Equal(port, ports["metrics"]);
+        var webAnnotations = (Dictionary<string, object?>)GoValue.At(chart.Single("Deployment", "-web").Object, "spec.template.metadata.annotations")!;
+        Assert.Equal((("true"), GoValue.Print(GoValue.At(chart.Values, "web.port"))), ((string?)webAnnotations["prometheus.io/scrape"], (string?)webAnnotations["prometheus.io/port"]));
+
+        // The NetworkPolicy lets scrapers reach the metrics port (and only that one, from outside the cluster's own pods).
+        var rules = ((List<object?>)chart.Single("NetworkPolicy", "-silo").At("spec.ingress")!).Cast<Dictionary<string, object?>>().ToList();
+        var metricsRule = rules.Single(r => ((List<object?>)r["ports"]!).Cast<Dictionary<string, object?>>().Any(p => GoValue.Print(p["port"]) == port));
+        Assert.False(metricsRule.ContainsKey("from")); // any pod by default: Prometheus usually runs in another namespace
+        Assert.Single((List<object?>)metricsRule["ports"]!);
+
+        // The dashboard: a ConfigMap with the sidecar's label, valid JSON whose panels query what the silos and the web host export.
+        var dashboardMap = chart.Single("ConfigMap", "-grafana-dashboard");
+        Assert.Equal("1", GoValue.At(dashboardMap.Object, "metadata.labels") is Dictionary<string, object?> l ? l["grafana_dashboard"] : null);
+        var json = (string)((Dictionary<string, object?>)dashboardMap.Object["data"]!)["hific-cluster.json"]!;
+        using var dashboard = JsonDocument.Parse(json);
+        var exprs = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!).ToList();
+        output.WriteLine(string.Join('\n', exprs));
+        foreach (var metric in new[] { "hific_items_total", "hific_megapixels_total", "hific_model_busy_share", "hific_model_busy_seconds_total",
+                     "hific_queue_wait_seconds_bucket", "hific_item_retries_total", "hific_queue_depth", "http_server_request_duration_seconds" })
+            Assert.Contains(exprs, e => e.Contains(metric, StringComparison.Ordinal));
+
+        // The Prometheus Operator's PodMonitor, when asked for, selects the silos' pods and their metrics port.
+        var withMonitor = Render(("metrics.podMonitor.enabled", true), ("metrics.podMonitor.labels", new Dictionary<string, object?> { ["release"] = "prom" }));
+        var monitor = withMonitor.OfKind("PodMonitor").Single();
+        Assert.Equal("prom", GoValue.At(monitor.Object, "metadata.labels") is Dictionary<string, object?> ml ? ml["release"] : null);
+        Assert.Equal(GoValue.At(withMonitor.Single("Deployment", "-silo").Object, "spec.selector.matchLabels"), monitor.At("spec.selector.matchLabels"));
+        Assert.Equal("metrics", GoValue.At(((List<object?>)monitor.At("spec.podMetricsEndpoints")!)[0], "port"));
+        Assert.Empty(Render(("metrics.annotations", false)).Manifests.Where(m => m.Kind == "Deployment")
+            .Select(m => GoValue.At(m.Object, "spec.template.metadata.annotations") as Dictionary<string, object?>)
+            .Where(a => a is not null && a.ContainsKey("prometheus.io/scrape")));
     }
 
     [Fact]
