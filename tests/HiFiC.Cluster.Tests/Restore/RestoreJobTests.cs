@@ -1,7 +1,9 @@
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Restore;
+using HiFiC.Cluster.Contracts.Work;
 using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Silo.Queue;
 using HiFiC.Cluster.Tests.Infrastructure;
 
 namespace HiFiC.Cluster.Tests.Restore;
@@ -177,6 +179,17 @@ public sealed class RestoreJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
         status = await cancelled.WaitForEndAsync(Timeout);
         Assert.True(status.Phase == JobPhase.Cancelled, JobWaits.Describe(status));
         Assert.Equal(status.Queued, status.Done + status.Failed + status.Cancelled);
+    }
+
+    [Fact]
+    public void A_restore_item_crosses_a_remote_queue_whole_and_needs_no_model_digest()
+    {
+        var item = new WorkItem("job", "/archive", "/out", "set1/a.png", 0, "", 1, 512, true, 3, Restore: new RestoreTarget("webp", 70, Overwrite: true));
+        // Remote queues carry items as JSON envelopes: the restore target must survive the round trip.
+        var back = QueueEnvelope.From(new QueueEnvelope(item).ToBinary()).Item;
+        Assert.Equal(item.Restore, back.Restore);
+        Assert.Null(QueueEnvelope.Problem(back)); // the entry names its model
+        Assert.NotNull(QueueEnvelope.Problem(back with { Restore = null })); // an archive item still must pin one
     }
 
     [Fact]
