@@ -24,6 +24,25 @@ public sealed class ClusterCommandTests(TestModelFolder models) : CliTestBase(mo
     }
 
     [Fact]
+    public void Job_restore_checks_its_settings_with_the_job_rules_before_connecting()
+    {
+        Assert.Equal(ExitCodes.Usage, Run("job", "restore", In("archive")).ExitCode); // --out is required
+        var format = Run("job", "restore", In("archive"), "--out", In("out"), "--format", "gif", "HiFiC:Cluster:GatewayPort=1");
+        Assert.Equal(ExitCodes.Usage, format.ExitCode);
+        Assert.Contains("--format must be png, jpeg or webp", format.Err);
+        var folder = Run("job", "restore", In("archive"), "--out", In("out"), "--folder", "../elsewhere", "HiFiC:Cluster:GatewayPort=1");
+        Assert.Equal(ExitCodes.Usage, folder.ExitCode);
+        Assert.Contains("--folder", folder.Err);
+        var quality = Run("job", "restore", In("archive"), "--out", In("out"), "--format", "webp", "--quality", "101", "HiFiC:Cluster:GatewayPort=1");
+        Assert.Equal(ExitCodes.Usage, quality.ExitCode);
+        Assert.Contains("--quality", quality.Err);
+        // Well-formed: it gets as far as the (absent) cluster.
+        var unreachable = Run("job", "restore", In("archive"), "--out", In("out"), "--folder", "set1", "HiFiC:Cluster:GatewayPort=1", "HiFiC:Client:ConnectTimeout=00:00:01");
+        Assert.Equal(ExitCodes.InputsFailed, unreachable.ExitCode);
+        Assert.Contains("cannot reach cluster", unreachable.Err);
+    }
+
+    [Fact]
     public void An_unreachable_cluster_is_reported_in_one_line()
     {
         var run = Run("job", "status", "some-job", "HiFiC:Cluster:GatewayPort=1", "HiFiC:Client:ConnectTimeout=00:00:01");

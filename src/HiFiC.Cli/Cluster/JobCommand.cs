@@ -2,12 +2,13 @@ using System.CommandLine;
 
 namespace HiFiC.Cli.Cluster;
 
-/// <summary>`hific job submit|status|watch|pause|resume|cancel`: archive jobs on a running cluster (an Orleans client).</summary>
+/// <summary>`hific job submit|restore|status|watch|pause|resume|cancel`: archive and restore jobs on a running cluster (an Orleans client).</summary>
 public sealed class JobCommand : Command
 {
     public JobCommand(CliContext cli) : base("job", "Submit and control archive jobs on a running cluster (see `hific silo`).")
     {
         Add(new JobSubmitCommand(cli));
+        Add(new JobRestoreCommand(cli));
         Add(new JobStatusCommand(cli));
         Add(new JobWatchCommand(cli));
         Add(new JobPauseCommand(cli));

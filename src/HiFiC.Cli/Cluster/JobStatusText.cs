@@ -8,6 +8,32 @@ internal static class JobStatusText
 {
     public static void Write(CliContext cli, JobStatus s)
     {
+        if (s.Spec?.IsRestore() == true) WriteRestore(cli, s);
+        else WriteArchive(cli, s);
+        foreach (var f in s.Failures) cli.Error($"{f.SourcePath}: {f.Reason}");
+        if (s.FailuresTotal > s.Failures.Count) cli.Warn($"{s.FailuresTotal - s.Failures.Count} more failures not listed");
+        if (s.Error is { } error) cli.Error(error);
+    }
+
+    /// <summary>A restore job's summary: images restored, skipped (already in the destination), failed, bytes read from the archive and written.</summary>
+    private static void WriteRestore(CliContext cli, JobStatus s) =>
+        SummaryTable.Write(cli.Out, $"restore job {s.JobId}",
+        [
+            ("Phase", s.Phase.ToString()),
+            ("Restored", Units.Count(s.Done)),
+            ("Skipped (exist)", Units.Count(s.Skipped)),
+            ("Failed", Units.Count(s.Failed)),
+            ("Queued", Units.Count(s.Queued)),
+            ("In flight", Units.Count(s.Outstanding)),
+            ("Bytes read", Units.Bytes(s.BytesIn)),
+            ("Bytes written", Units.Bytes(s.BytesOut)),
+            ("Images/s", Units.F(s.ItemsPerSecond, 2)),
+            ("MP/s", Units.F(s.MegapixelsPerSecond, 3)),
+            ("ETA", s.Eta is { } e ? e.ToString(@"hh\:mm\:ss") : "-"),
+        ]);
+
+    private static void WriteArchive(CliContext cli, JobStatus s)
+    {
         var ratio = s.BytesOut > 0 ? (double)s.BytesIn / s.BytesOut : 0;
         SummaryTable.Write(cli.Out, $"job {s.JobId}",
         [
@@ -26,9 +52,6 @@ internal static class JobStatusText
             ("MP/s", Units.F(s.MegapixelsPerSecond, 3)),
             ("ETA", s.Eta is { } e ? e.ToString(@"hh\:mm\:ss") : "-"),
         ]);
-        foreach (var f in s.Failures) cli.Error($"{f.SourcePath}: {f.Reason}");
-        if (s.FailuresTotal > s.Failures.Count) cli.Warn($"{s.FailuresTotal - s.Failures.Count} more failures not listed");
-        if (s.Error is { } error) cli.Error(error);
     }
 
     /// <summary>The exit code of a finished job, as `hific archive compress` returns it.</summary>

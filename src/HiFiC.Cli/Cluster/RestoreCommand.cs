@@ -41,7 +41,8 @@ public sealed class RestoreCommand : JobClientCommand
         bool convert = named || formats.Given(r);
         var request = new RestoreRequest(archive, sourcePath, rect is { } p ? new ImageRegion(p.X, p.Y, p.Width, p.Height) : null,
             Format: convert ? OutputFormats.Name(written.Format) : null, Quality: convert ? written.Quality : null, Width: written.Width, Height: written.Height);
-        var image = await client.GetGrain<IRestoreGrain>(0).RestoreAsync(request, ct);
+        // Streamed: a restore of a large image on CPU silos takes longer than the 30 s response timeout.
+        var image = await RestoreStreams.ReadAllAsync(client.GetGrain<IRestoreStreamGrain>(Guid.NewGuid()).RestoreAsync(request, ct), ct);
         var path = r.GetValue(output) ?? (image.Original && rect is null && !convert ? sourcePath
             : Path.ChangeExtension(ArchiveNaming.RestoredName(sourcePath), OutputFormats.Extension(written.Format)));
         AtomicFile.Write(path, r.GetValue(overwrite), s => s.Write(image.Png), ct);

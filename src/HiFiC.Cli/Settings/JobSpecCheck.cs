@@ -24,6 +24,9 @@ public static class JobSpecCheck
         "maxAttempts" => "--max-attempts",
         "model" => "--model",
         "destination" => "--out",
+        "folder" => "--folder",
+        "format" => "--format",
+        "quality" => "--quality",
         _ => field,
     };
 }

@@ -59,4 +59,20 @@ public sealed record JobSpec
     /// Excludes <see cref="RefineSteps"/> &gt; 0.
     /// </summary>
     [Id(14)] public string? Effort { get; init; }
+
+    // Ids 90-99: issue 19 item 4 (restore jobs), kept apart from other branches' additions.
+    /// <summary>
+    /// <see cref="JobKind.Archive"/> (null: jobs before kinds) or <see cref="JobKind.Restore"/>: then
+    /// <see cref="Source"/> is the archive, <see cref="Destination"/> the folder restored images go to,
+    /// and the model, rate and encoding settings are not used (each entry names its own model).
+    /// </summary>
+    [Id(90)] public string? Kind { get; init; }
+    /// <summary>Restore jobs: only entries under this folder of the archive (a relative '/' path); null = the whole archive.</summary>
+    [Id(91)] public string? Folder { get; init; }
+    /// <summary>Restore jobs: png, jpeg or webp; null = PNG, and an entry kept as its original comes back as its own bytes.</summary>
+    [Id(92)] public string? Format { get; init; }
+    /// <summary>Restore jobs: 1..100 for jpeg and webp; null = the format's default.</summary>
+    [Id(93)] public int? Quality { get; init; }
+    /// <summary>Restore jobs: replace images already in the destination; false = leave them and count them as skipped.</summary>
+    [Id(94)] public bool Overwrite { get; init; }
 }

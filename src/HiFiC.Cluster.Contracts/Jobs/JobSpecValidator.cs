@@ -51,7 +51,48 @@ public static class JobSpecValidator
         }
         if (QualityFloor.Check(spec.MinMsSsim, spec.MinPsnr) is { } floorError)
             Err(floorError.StartsWith("minPsnr", StringComparison.Ordinal) ? "minPsnr" : "minMsSsim", floorError);
+        CheckKind(spec, Err);
         return errors;
+    }
+
+    public const int MinQuality = 1, MaxQuality = 100, MaxFolderLength = 1024;
+
+    /// <summary>The kind, and the settings that belong to one kind only (a restore setting on an archive job is a mistake, not a no-op).</summary>
+    private static void CheckKind(JobSpec spec, Action<string, string> err)
+    {
+        if (spec.Kind is { } kind && !JobKind.Names.Contains(kind)) { err("kind", $"must be one of {string.Join(", ", JobKind.Names)} (got '{kind}')"); return; }
+        if (!spec.IsRestore())
+        {
+            if (spec.Folder is not null) err("folder", "only restore jobs take a folder");
+            if (spec.Format is not null) err("format", "only restore jobs take an output format");
+            if (spec.Quality is not null) err("quality", "only restore jobs take an output quality");
+            if (spec.Overwrite) err("overwrite", "only restore jobs overwrite (archive jobs replace entries by skip-existing rules)");
+            return;
+        }
+        if (spec.Format is { } format && !JobKind.Formats.Contains(format.Trim().ToLowerInvariant()))
+            err("format", $"must be png, jpeg or webp (got '{format}')");
+        if (spec.Quality is { } q && (q < MinQuality || q > MaxQuality))
+            err("quality", $"must be between {MinQuality} and {MaxQuality} (got {q})");
+        if (spec.Folder is { } folder && FolderProblem(folder) is { } problem) err("folder", problem);
+        // Encoding settings mean nothing to a restore: refused rather than silently ignored.
+        if (spec.RefineSteps != 0 || spec.Effort is not null) err("effort", "restore jobs do not encode (no effort or refinement)");
+        if (spec.MinMsSsim is not null || spec.MinPsnr is not null) err("minMsSsim", "restore jobs do not encode (no quality floor)");
+    }
+
+    /// <summary>
+    /// A folder inside the archive: relative, '/'-separated, no empty, '.' or '..' segment, no
+    /// backslash, colon or control character. The storage's own path guards check it again when it
+    /// is listed; this keeps a bad one from starting a job at all.
+    /// </summary>
+    private static string? FolderProblem(string folder)
+    {
+        var f = folder.TrimEnd('/');
+        if (f.Length == 0) return "must name a folder inside the archive (leave it out for the whole archive)";
+        if (f.Length > MaxFolderLength) return $"is longer than {MaxFolderLength} characters";
+        if (f.StartsWith('/')) return "must be a relative path inside the archive";
+        if (f.Any(c => char.IsControl(c) || c is '\\' or ':' or '%')) return "must not contain control characters, '\\', ':' or '%'";
+        if (f.Split('/').Any(s => s is "" or "." or ".." || s.StartsWith('.'))) return "must not contain empty, '.', '..' or hidden segments";
+        return null;
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming every problem, its Data[<see cref="FieldKey"/>] set to the first field.</summary>

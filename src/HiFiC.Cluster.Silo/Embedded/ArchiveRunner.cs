@@ -57,7 +57,6 @@ public static class ArchiveRunner
         var clock = Stopwatch.StartNew();
         archive = Path.GetFullPath(archive);
         await using var cluster = await EmbeddedCluster.StartAsync(models, modelInstances, 2, logging, ct);
-        var restore = cluster.Grains.GetGrain<IRestoreGrain>(0);
         var source = cluster.Services.GetRequiredService<IBlobStoreFactory>().OpenSource(archive);
         var output = new LocalFolderBlobStore(outputFolder, writable: true);
         int parallel = cluster.Services.GetRequiredService<ModelPool>().Size + 1;
@@ -74,7 +73,9 @@ public static class ArchiveRunner
             {
                 try
                 {
-                    var image = await restore.RestoreAsync(new RestoreRequest(archive, path, Format: format, Quality: quality), token);
+                    // Streamed: a large image on a CPU decodes for longer than the 30 s response timeout.
+                    var image = await RestoreStreams.ReadAllAsync(cluster.Grains.GetGrain<IRestoreStreamGrain>(Guid.NewGuid())
+                        .RestoreAsync(new RestoreRequest(archive, path, Format: format, Quality: quality), token), token);
                     // An image kept as its original comes back under its own name, bytes as they were (unless a format is asked for).
                     var name = image.Original && format is null ? path
                         : format is null ? ArchiveNaming.RestoredName(path) : Path.ChangeExtension(ArchiveNaming.RestoredName(path), OutputFormats.Extension(

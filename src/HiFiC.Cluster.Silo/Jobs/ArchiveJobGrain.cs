@@ -75,10 +75,11 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         JobSpecValidator.ThrowIfInvalid(spec);
         // May call the storage service: off the grain's scheduler thread.
         await Task.Run(() => blobs.CheckJobLocations(spec.Source, spec.Destination));
-        var model = await codec.ResolveModelAsync(spec.Model, CancellationToken.None);
+        // A restore job decodes each entry with the model its file names: no model to resolve here.
+        var model = spec.IsRestore() ? null : await codec.ResolveModelAsync(spec.Model, CancellationToken.None);
         // Names are placed per model (hific-lite's mi is t = 0.86), so only the silo that knows the model resolves them.
-        double rate = spec.RateName is { } name ? model.RateNamed(name) : spec.Rate;
-        model.CheckRate(rate);
+        double rate = model is null ? spec.Rate : spec.RateName is { } name ? model.RateNamed(name) : spec.Rate;
+        model?.CheckRate(rate);
         // One writer per destination: refused here, before anything is saved or enqueued.
         // Awaited here, not in Task.Run: the holder check calls grains (lock stores do their blocking I/O off this thread themselves).
         var held = await locks.TryAcquireAsync(spec.Destination, JobId, options.DestinationLockTtl, CancellationToken.None, HolderEndedAsync);
@@ -94,20 +95,27 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
 
         var now = DateTime.UtcNow;
         S.Spec = spec;
-        S.ModelId = model.Id;
-        S.ModelDigest = model.Digest;
+        S.ModelId = model?.Id;
+        S.ModelDigest = model?.Digest;
         S.Rate = rate;
-        // Resolved here, once: every item of the job is coded alike whichever silo takes it.
-        S.Effort = spec.Effort ?? (spec.RefineSteps > 0 ? null
-            : HiFiC.Codec.Model.TorchRuntime.OnGpu ? JobEffort.Balanced : JobEffort.Fast);
-        S.RefineSteps = S.Effort is { } effort ? JobEffort.Steps(effort) : spec.RefineSteps;
-        if (S.RefineSteps > 0 && spec.TileSize > JobSpecValidator.MaxRefineTileSize) { S.Effort = JobEffort.Fast; S.RefineSteps = 0; }
+        if (model is not null)
+        {
+            // Resolved here, once: every item of the job is coded alike whichever silo takes it.
+            S.Effort = spec.Effort ?? (spec.RefineSteps > 0 ? null
+                : HiFiC.Codec.Model.TorchRuntime.OnGpu ? JobEffort.Balanced : JobEffort.Fast);
+            S.RefineSteps = S.Effort is { } effort ? JobEffort.Steps(effort) : spec.RefineSteps;
+            if (S.RefineSteps > 0 && spec.TileSize > JobSpecValidator.MaxRefineTileSize) { S.Effort = JobEffort.Fast; S.RefineSteps = 0; }
+        }
         S.Phase = JobPhase.Enumerating;
         S.StartedUtc = now;
         S.ActiveSinceUtc = now;
         await SaveAsync();
-        logger.LogInformation("Job {Job} started: {Source} -> {Destination}, model {Model}, rate {Rate}, effort {Effort} ({Steps} refinement steps)",
-            JobId, spec.Source, spec.Destination, model.Id, rate, S.Effort ?? "custom", S.RefineSteps);
+        if (model is null)
+            logger.LogInformation("Restore job {Job} started: {Source} (folder {Folder}) -> {Destination} as {Format}",
+                JobId, spec.Source, spec.Folder ?? "(all)", spec.Destination, spec.Format ?? "png");
+        else
+            logger.LogInformation("Job {Job} started: {Source} -> {Destination}, model {Model}, rate {Rate}, effort {Effort} ({Steps} refinement steps)",
+                JobId, spec.Source, spec.Destination, model.Id, rate, S.Effort ?? "custom", S.RefineSteps);
         EnsureTimer();
         await KeepAliveAsync(true);
         return Snapshot();
@@ -339,9 +347,17 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         foreach (var k in S.InFlight.Keys.Where(k => WorkKeys.PathOf(k) == path).ToList()) S.InFlight.Remove(k);
     }
 
+    /// <summary>"folder/" for a restore job of one folder, null for the whole archive.</summary>
+    private static string? RestorePrefix(JobSpec spec) =>
+        spec.Folder is { } f && f.Trim('/') is { Length: > 0 } folder ? folder + "/" : null;
+
     private WorkItem Item(string path, long size, WorkPart part = WorkPart.Whole, int tile = 0, int tiles = 0)
     {
         var spec = S.Spec!;
+        // A restore item: whole entries only (the decoder tiles internally); the entry names its own model.
+        if (spec.IsRestore())
+            return new WorkItem(JobId, spec.Source, spec.Destination, path, size, "", spec.Rate, spec.TileSize, Verify: true, spec.MaxAttempts,
+                Restore: new RestoreTarget(spec.Format?.Trim().ToLowerInvariant(), spec.Quality, spec.Overwrite));
         // A quality floor needs the decode verification does: it implies verify.
         var quality = QualityFloor.Of(spec);
         return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify || quality.HasFloor,
@@ -485,16 +501,30 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private async Task ListNextPageAsync(CancellationToken ct)
     {
         var spec = S.Spec!;
-        var source = blobs.OpenSource(spec.Source);
+        // A folder restore lists the folder itself (the same for folders and blob prefixes; a cursor is the provider's own token).
+        var prefix = spec.IsRestore() ? RestorePrefix(spec) : null;
+        var source = blobs.OpenSource(prefix is null ? spec.Source : spec.Source.TrimEnd('/') + "/" + prefix.TrimEnd('/'));
         int room = Math.Min(options.PageSize, options.MaxInFlight - S.InFlight.Count);
         var page = await source.ListAsync(S.Cursor, room, ct);
-
-        // Sidecar files (JSON, XMP, text) sit beside photos in real archives: they are skipped,
-        // not failed. A file with an image extension that does not decode still fails, with its reason.
-        var listed = page.Items.Where(b => !S.InFlight.ContainsKey(b.Path)).ToList();
-        var fresh = listed.Where(b => ImageIO.HasImageExtension(b.Path)).ToList();
-        S.Skipped += listed.Count - fresh.Count;
-        var items = fresh.Select(b => Item(b.Path, b.Size)).ToList();
+        List<WorkItem> items;
+        if (spec.IsRestore())
+        {
+            // A restore job's items are the archive's entries: one per manifest (bitstreams, kept
+            // originals and tool state are not entries of their own), named by their path in the archive.
+            items = page.Items.Where(b => ArchiveNaming.IsManifest(b.Path))
+                .Select(b => prefix + ArchiveNaming.SourceOfManifest(b.Path))
+                .Where(p => !S.InFlight.ContainsKey(p))
+                .Select(p => Item(p, 0)).ToList();
+        }
+        else
+        {
+            // Sidecar files (JSON, XMP, text) sit beside photos in real archives: they are skipped,
+            // not failed. A file with an image extension that does not decode still fails, with its reason.
+            var listed = page.Items.Where(b => !S.InFlight.ContainsKey(b.Path)).ToList();
+            var fresh = listed.Where(b => ImageIO.HasImageExtension(b.Path)).ToList();
+            S.Skipped += listed.Count - fresh.Count;
+            items = fresh.Select(b => Item(b.Path, b.Size)).ToList();
+        }
 
         // Enqueue before saving the cursor: see the class comment.
         if (items.Count > 0) await queue.EnqueueAsync(items, ct);
@@ -597,7 +627,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             ActiveTime = active,
             ModelId = S.ModelId,
             ModelDigest = S.ModelDigest,
-            Rate = S.Spec is null ? null : Rate,
+            Rate = S.Spec is null || S.Spec.IsRestore() ? null : Rate,
             Error = S.Error,
             HostSilo = hostSilo,
             Outstanding = S.InFlight.Count,

@@ -47,7 +47,8 @@ public sealed record QueueEnvelope(WorkItem Item, int Uncounted = 0)
         if (string.IsNullOrWhiteSpace(item.JobId)) return "the item has no job id";
         if (string.IsNullOrWhiteSpace(item.SourcePath)) return "the item has no source path";
         if (string.IsNullOrWhiteSpace(item.Source) || string.IsNullOrWhiteSpace(item.Destination)) return "the item has no source or destination";
-        if (string.IsNullOrWhiteSpace(item.ModelDigest)) return "the item has no model digest";
+        // A restore item's entry names its model; every other item pins one.
+        if (item.Restore is null && string.IsNullOrWhiteSpace(item.ModelDigest)) return "the item has no model digest";
         if (item.MaxAttempts < 1) return $"the item's MaxAttempts {item.MaxAttempts} is below 1";
         if (!Enum.IsDefined(item.Part)) return $"unknown item part {(int)item.Part}";
         if (item.Part != WorkPart.Whole && (item.TileCount < 1 || item.Tile < 0 || item.Tile >= item.TileCount))

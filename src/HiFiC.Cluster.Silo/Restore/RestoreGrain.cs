@@ -1,63 +1,22 @@
 using HiFiC.Cluster.Contracts.Restore;
 using HiFiC.Cluster.Silo.Codec;
-using HiFiC.Cluster.Silo.Entries;
 using HiFiC.Cluster.Silo.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using HiFiC.Cluster.Silo.Work;
-using HiFiC.Codec.Imaging.Output;
 using Orleans.Concurrency;
 
 namespace HiFiC.Cluster.Silo.Restore;
 
 /// <summary>
 /// Decodes archived images on demand. Stateless: every silo may run several activations, and
-/// calls go to the local one, so restores spread over the cluster with no coordination. The
-/// decode itself runs in the model pool, never on the grain's scheduler thread. Sizes are checked
-/// on the file's header before decoding, and the decode stops when the caller cancels or the
-/// restore's time limit passes.
+/// calls go to the local one, so restores spread over the cluster with no coordination. The work
+/// is <see cref="RestoreRun"/>'s (shared with the streamed <see cref="RestoreStreamGrain"/>, which
+/// callers use for restores that may outlast the response timeout).
 /// </summary>
 [StatelessWorker]
 public sealed class RestoreGrain(IImageCodec codec, IBlobStoreFactory blobs, IOptions<RestoreOptions> options, ILogger<RestoreGrain> logger)
     : Grain, IRestoreGrain
 {
-    public async Task<RestoredImage> RestoreAsync(RestoreRequest request, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var o = options.Value;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(o.Timeout);
-        try
-        {
-            var archive = blobs.OpenSource(request.Archive);
-            var path = BlobPaths.Normalize(request.SourcePath);
-            // Parameters first: a bad format or size is the caller's error, found before any storage read.
-            RestoreOutput.Of(request, original: false);
-            // A cached copy that is still current costs one manifest read: no bitstream read, no decode.
-            if (request.IfNoneMatch is not null && await ArchiveEntries.TryReadManifestAsync(archive, path, deadline.Token) is { } current)
-            {
-                var tag = RestoreOutput.ETag(current, request);
-                if (RestoreOutput.Matches(request.IfNoneMatch, tag))
-                    return new RestoredImage([], current.Width, current.Height, current.LatentHash, current.ModelId, current.IsOriginal, ETag: tag, NotModified: true);
-            }
-            // Through the manifest, with the stored bytes checked against its SHA-256: a damaged or mixed
-            // entry is refused with the reason (InvalidDataException), never decoded into a wrong image.
-            var entry = await ArchiveEntries.ReadAsync(archive, path, deadline.Token);
-            var etag = RestoreOutput.ETag(entry.Manifest, request);
-            // An image kept as its original comes back as those bytes (or decoded, in the format asked for).
-            if (entry.Manifest.IsOriginal) return await OriginalRestore.RestoreAsync(entry, path, request, etag, deadline.Token);
-            // The pixel limits bound what is decoded (the whole image or the region), resized or not.
-            RestoreLimits.Check(entry.Bitstream, request, o.MaxPixels);
-            var output = RestoreOutput.Of(request, original: false)!;
-            using var bytes = new MemoryStream();
-            var outcome = await codec.RestoreAsync(new MemoryStream(entry.Bitstream, writable: false), bytes, request.Region, output, deadline.Token);
-            return new RestoredImage(bytes.ToArray(), outcome.Width, outcome.Height, outcome.LatentHash, outcome.ModelId,
-                ContentType: OutputFormats.ContentType(output.Format), ETag: etag);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
-        {
-            logger.LogWarning("Restore of {Path} stopped after its time limit of {Timeout}", request.SourcePath, o.Timeout);
-            throw new RestoreLimitException($"the restore took longer than its time limit ({o.Timeout}) and was stopped", timedOut: true);
-        }
-    }
+    public Task<RestoredImage> RestoreAsync(RestoreRequest request, CancellationToken ct) =>
+        RestoreRun.RunAsync(codec, blobs, options.Value, logger, request, ct);
 }

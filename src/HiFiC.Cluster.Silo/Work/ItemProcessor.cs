@@ -19,7 +19,8 @@ namespace HiFiC.Cluster.Silo.Work;
 /// </summary>
 public sealed class ItemProcessor(
     IImageCodec codec, IBlobStoreFactory blobs, IWorkQueue queue, JobPhaseCache phases, ProgressReporter reporter,
-    SiloCounters counters, IOptions<WorkerOptions> workerOptions, IOptions<WorkQueueOptions> queueOptions, ILogger<ItemProcessor> logger)
+    SiloCounters counters, IOptions<WorkerOptions> workerOptions, IOptions<WorkQueueOptions> queueOptions, ILogger<ItemProcessor> logger,
+    IOptions<Restore.RestoreOptions> restoreOptions)
 {
     private readonly WorkerOptions options = workerOptions.Value;
 
@@ -120,6 +121,9 @@ public sealed class ItemProcessor(
     /// <param name="delivery">Which attempt this is (1 = first): a redelivered item that finds its entry current was archived by its own earlier delivery.</param>
     public async Task<ItemOutcome> ArchiveAsync(WorkItem item, CancellationToken ct, int delivery = 1)
     {
+        // Restore jobs share the queue, leases, retries and progress; only the work differs.
+        if (item.Restore is { } restore)
+            return await Restore.RestoreItem.RunAsync(item, restore, codec, blobs, restoreOptions.Value.MaxPixels, delivery, ct);
         var source = blobs.OpenSource(item.Source);
         var destination = blobs.OpenStore(item.Destination);
         var original = await source.TryReadAllAsync(item.SourcePath, ct)

@@ -34,6 +34,7 @@ public static partial class HificApi
         var keyed = app.MapGroup("/api").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Protected)).WithTags("control");
 
         keyed.MapPost("/jobs", CreateJob).WithName("CreateJob");
+        app.MapRestoreJobApi();
         read.MapGet("/jobs", ListJobs).WithName("ListJobs");
         read.MapGet("/jobs/{id}", GetJob).WithName("GetJob");
         read.MapGet("/jobs/{id}/failures", GetFailures).WithName("GetJobFailures");
@@ -270,12 +271,12 @@ public static partial class HificApi
         try { manifestBytes = await blobs.OpenSource(location!).TryReadAllAsync(ArchiveNaming.Manifest(imagePath), ct); }
         catch (UnauthorizedAccessException) { return Bad("Forbidden", $"'{imagePath}' leads out of the archive.", 403); }
         if (manifestBytes is null) return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
-        RestoredImage image;
+        RestoreQuery.Streamed image;
         try
         {
             // Sizes are checked by the silo on the .hific header itself (a manifest may disagree with it);
-            // a client that goes away cancels the decode.
-            image = await grains.GetGrain<IRestoreGrain>(0).RestoreAsync(new RestoreRequest(location!, imagePath, r, options.Value.MaxRestorePixels,
+            // a client that goes away cancels the decode. Streamed: no response timeout on long decodes, chunks to the response.
+            image = await RestoreQuery.StartAsync(grains, new RestoreRequest(location!, imagePath, r, options.Value.MaxRestorePixels,
                 Format: output.Format, Quality: output.Quality, Width: output.Width, Height: output.Height,
                 IfNoneMatch: http.Request.Headers.IfNoneMatch.Count > 0 ? http.Request.Headers.IfNoneMatch.ToString() : null), ct);
         }
@@ -301,7 +302,7 @@ public static partial class HificApi
             return Bad("Archive entry damaged", e.Message, 422);
         }
         // Originals kept as they were come back as their bytes, of their own (raster) type, unless a format, size or region is asked for.
-        return RestoreQuery.Respond(http, image, imagePath, v, varyOnAccept: format is null);
+        return await RestoreQuery.RespondAsync(http, image, imagePath, v, varyOnAccept: format is null);
     }
 
     internal static async Task<IResult> GetOriginal(string path, string? job, IGrainFactory grains, LocationPolicy locations, IBlobStoreFactory blobs, CancellationToken ct)

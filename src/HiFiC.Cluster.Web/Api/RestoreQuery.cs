@@ -65,8 +65,50 @@ internal static partial class RestoreQuery
         return "region";
     }
 
+    /// <summary>A restore under way: its head (the image without its bytes), their length, and the stream of the rest.</summary>
+    public sealed record Streamed(RestoredImage Head, long Length, IAsyncEnumerator<RestoreChunk> Body);
+
+    /// <summary>
+    /// Starts a streamed restore (<see cref="IRestoreStreamGrain"/>) and reads its head. Throws what the
+    /// silo threw (limits, missing or damaged entries), before any byte of the answer is written.
+    /// </summary>
+    public static async Task<Streamed> StartAsync(IGrainFactory grains, RestoreRequest request, CancellationToken ct)
+    {
+        var body = grains.GetGrain<IRestoreStreamGrain>(Guid.NewGuid()).RestoreAsync(request, ct).GetAsyncEnumerator(ct);
+        try
+        {
+            var (head, length) = await RestoreStreams.ReadHeadAsync(body);
+            return new Streamed(head, length, body);
+        }
+        catch
+        {
+            await body.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Respond"/>, writing the bytes to the response as their chunks arrive from the
+    /// silo (with Content-Length from the head): the web host never holds the whole image.
+    /// </summary>
+    public static async Task<IResult> RespondAsync(HttpContext http, Streamed image, string imagePath, string? v, bool varyOnAccept)
+    {
+        var result = Respond(http, image.Head, imagePath, v, varyOnAccept, streamed: true);
+        if (image.Head.NotModified)
+        {
+            await image.Body.DisposeAsync();
+            return result;
+        }
+        return Results.Stream(async response =>
+        {
+            await using var body = image.Body;
+            http.Response.ContentLength = image.Length;
+            await RestoreStreams.CopyToAsync(body, image.Length, response, http.RequestAborted);
+        }, image.Head.ContentType);
+    }
+
     /// <summary>304 when the client's copy is current; otherwise the bytes with ETag, Cache-Control and an inline filename.</summary>
-    public static IResult Respond(HttpContext http, RestoredImage image, string imagePath, string? v, bool varyOnAccept)
+    public static IResult Respond(HttpContext http, RestoredImage image, string imagePath, string? v, bool varyOnAccept, bool streamed = false)
     {
         var headers = http.Response.Headers;
         if (varyOnAccept) headers.Vary = "Accept";
@@ -82,7 +124,7 @@ internal static partial class RestoreQuery
         if (image.NotModified) return Results.StatusCode(StatusCodes.Status304NotModified);
         var name = FileName(imagePath, image);
         headers.ContentDisposition = new ContentDispositionHeaderValue("inline") { FileName = Ascii(name), FileNameStar = name }.ToString();
-        return Results.File(image.Png, image.ContentType);
+        return streamed ? Results.Empty : Results.File(image.Png, image.ContentType);
     }
 
     /// <summary>The original's name with the served format's extension ("a.png" served as WebP: "a.webp"); an original's own bytes keep its name.</summary>

@@ -191,6 +191,16 @@ public sealed class AzureTableClusterTests(AzuriteFixture azurite, ITestOutputHe
             Assert.Equal((200, 120), (restoredRegion.Width, restoredRegion.Height));
             Assert.Equal(directRegion.Image.Pixels, restoredRegion.Pixels);
 
+            // A restore job (issue 19 item 4) of one folder as JPEG, fanned out over the silo processes, watched to its summary.
+            var restoredSet = temp.Sub("restored-set1");
+            var restoreJob = await HificProcess.RunAsync(env, timeout, "job", "restore", dst, "--out", restoredSet, "--folder", "set1", "--format", "jpeg", "--quality", "80", "--watch");
+            Assert.True(restoreJob.Code == 0, restoreJob.Err);
+            Assert.Contains("Restored", restoreJob.Out);
+            var set1 = good.Where(g => g.StartsWith("set1/", StringComparison.Ordinal)).Select(g => g + ".jpg").Order(StringComparer.Ordinal).ToList();
+            Assert.NotEmpty(set1);
+            Assert.Equal(set1, ArchiveFiles.List(restoredSet));
+            Assert.All(set1, f => Assert.Equal(new byte[] { 0xFF, 0xD8 }, File.ReadAllBytes(Path.Combine(restoredSet, f))[..2]));
+
             // SIGTERM: the surviving silo leaves the cluster cleanly.
             a.Terminate();
             Assert.Equal(0, await a.WaitForExitAsync(timeout));

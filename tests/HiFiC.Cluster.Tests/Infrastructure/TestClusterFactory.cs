@@ -28,6 +28,8 @@ public sealed class TestClusterFactory
     public int MaxInFlight { get; init; } = 1024;
     /// <summary>The silos' models (default: the tiny seeded test model).</summary>
     public ICodecModelSource? Models { get; init; }
+    /// <summary>The silos' and the client's Orleans response timeout.</summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>More silo services (other providers), applied before the archive's defaults.</summary>
     public Action<IServiceCollection>? Configure { get; init; }
 
@@ -64,14 +66,14 @@ public sealed class TestClusterFactory
                 o.NumVotesForDeathDeclaration = 1;
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
             });
-            s.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            s.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
             Configure?.Invoke(s);
             silo.AddHificArchive();
             silo.AddFolderJobStorage(StateFolder);
             silo.UseInMemoryReminderService();
         });
         builder.ConfigureClient(client =>
-            client.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
+            client.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
