@@ -69,7 +69,7 @@ public sealed class RdBenchmarkTests : IDisposable
     [Fact]
     public async Task Refinement_adds_a_curve_of_its_own_at_its_own_rates()
     {
-        var options = Options(MakeImages()) with { RefineSteps = 2, RefineRates = [1], RefineTileSize = 64, ModelRates = [0, 1] };
+        var options = Options(MakeImages()) with { RefineSteps = [2], RefineRates = [1], RefineTileSize = 64, ModelRates = [0, 1] };
         var summary = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
         Assert.Empty(summary.Failures);
         Assert.Equal([0.0, 1.0], summary.Points.Where(p => p.Codec == "tiny" && p.Image == "img0").Select(p => p.Setting));
@@ -171,7 +171,7 @@ public sealed class RdBenchmarkTests : IDisposable
         using var other = CodecModel.FromNetwork(HificModel.CreateSeeded(HificPreset.Tiny, 2), "tiny");
         var otherWeights = await RdBenchmark.RunAsync(options with { LoadedModels = [other] }, NullLogger.Instance, CancellationToken.None);
         Assert.Equal(0, otherWeights.ReusedPoints);
-        var refined = await RdBenchmark.RunAsync(options with { RefineSteps = 2 }, NullLogger.Instance, CancellationToken.None);
+        var refined = await RdBenchmark.RunAsync(options with { RefineSteps = [2] }, NullLogger.Instance, CancellationToken.None);
         Assert.Equal(4, refined.ReusedPoints); // the plain curve; the refined one is measured
         Assert.Equal(8, refined.Points.Count);
     }
