@@ -7,7 +7,7 @@ namespace HiFiC.Codec.Coding.ConstantQuality;
 
 /// <summary>What a constant-quality encode wrote: the rate chosen and why, and the file's measured MS-SSIM.</summary>
 /// <param name="Refined">Whether the written file is the refined encode at the chosen rate (false: the plain one).</param>
-public sealed record ConstantQualityResult(RateChoice Choice, CompressResult Result, double MsSsim, bool Refined);
+public sealed record ConstantQualityResult(RateSearchResult Choice, CompressResult Result, double MsSsim, bool Refined);
 
 /// <summary>
 /// Codes an image at the lowest rate whose decoded image reaches a <see cref="QualityTarget"/>.

@@ -7,7 +7,7 @@ namespace HiFiC.Codec.Coding.ConstantQuality;
 /// </summary>
 public static class RateSearch
 {
-    public static RateChoice Find(double minRate, double maxRate, QualityTarget target, Func<double, double> msSsimAt, CancellationToken ct = default)
+    public static RateSearchResult Find(double minRate, double maxRate, QualityTarget target, Func<double, double> msSsimAt, CancellationToken ct = default)
     {
         target.Validate();
         if (!(minRate <= maxRate)) throw new ArgumentException($"Empty rate range {minRate}..{maxRate}.");
@@ -33,15 +33,15 @@ public static class RateSearch
             // Past the knee: the last step bought less than the knee gain, so stop below it, even
             // where the step would have reached the target (bits past the knee are never spent).
             if (below is { } b && q - Q(b) < target.KneeGain * (t - b) / target.CoarseStep)
-                return new RateChoice(b, Q(b), RateSearchStop.Knee, probes);
+                return new RateSearchResult(b, Q(b), RateSearchStop.Knee, probes);
             if (q >= target.MinMsSsim)
-                return below is null ? new RateChoice(t, q, RateSearchStop.Reached, probes) : Bisect(below.Value, t);
-            if (t >= maxRate) return new RateChoice(t, q, RateSearchStop.MaxRate, probes);
+                return below is null ? new RateSearchResult(t, q, RateSearchStop.Reached, probes) : Bisect(below.Value, t);
+            if (t >= maxRate) return new RateSearchResult(t, q, RateSearchStop.MaxRate, probes);
             below = t;
         }
 
         // Q(lo) < target <= Q(hi): halve until the bracket is the fine step; the upper end reaches the target.
-        RateChoice Bisect(double lo, double hi)
+        RateSearchResult Bisect(double lo, double hi)
         {
             while (hi - lo > target.FineStep * 1.0001)
             {
@@ -49,7 +49,7 @@ public static class RateSearch
                 if (mid <= lo || mid >= hi) mid = (lo + hi) / 2;
                 if (Q(mid) >= target.MinMsSsim) hi = mid; else lo = mid;
             }
-            return new RateChoice(hi, Q(hi), RateSearchStop.Reached, probes);
+            return new RateSearchResult(hi, Q(hi), RateSearchStop.Reached, probes);
         }
     }
 }

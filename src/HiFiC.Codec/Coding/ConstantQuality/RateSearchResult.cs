@@ -4,7 +4,7 @@ namespace HiFiC.Codec.Coding.ConstantQuality;
 public readonly record struct RateProbe(double Rate, double MsSsim);
 
 /// <summary>The rate <see cref="RateSearch"/> chose, its quality, why, and every probe in the order tried.</summary>
-public sealed record RateChoice(double Rate, double MsSsim, RateSearchStop Stop, IReadOnlyList<RateProbe> Probes)
+public sealed record RateSearchResult(double Rate, double MsSsim, RateSearchStop Stop, IReadOnlyList<RateProbe> Probes)
 {
     public bool Reached => Stop == RateSearchStop.Reached;
 }
