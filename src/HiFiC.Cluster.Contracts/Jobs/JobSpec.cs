@@ -59,4 +59,11 @@ public sealed record JobSpec
     /// Excludes <see cref="RefineSteps"/> &gt; 0.
     /// </summary>
     [Id(14)] public string? Effort { get; init; }
+    /// <summary>
+    /// Constant quality (issue 15): code each image at the lowest rate whose decoded image reaches
+    /// this MS-SSIM, chosen per image (never past the model's knee; the manifest records the rate
+    /// chosen and whether the target was reached). Excludes <see cref="Rate"/> and <see cref="RateName"/>.
+    /// Images with a target are coded whole, never split (the search needs the whole image).
+    /// </summary>
+    [Id(70)] public double? TargetMsSsim { get; init; }
 }

@@ -11,6 +11,7 @@ namespace HiFiC.Cluster.Contracts.Work;
 /// nothing, when it is provably current (source and bitstream hashes, settings). TileSha256
 /// (Assemble only): the SHA-256 of each tile part the coordinator counted, in tile order.
 /// Effort: the job's resolved effort level (null for an explicit step count); RefineSteps are its steps.
+/// TargetMsSsim: constant quality, the rate is chosen per image (Rate is then unused).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hific.WorkItem.v1")]
 public sealed record WorkItem(
@@ -33,7 +34,8 @@ public sealed record WorkItem(
     [property: Id(31)] IReadOnlyList<string>? TileSha256 = null,
     [property: Id(32)] bool Resent = false,
     [property: Id(15)] QualityFloor? Quality = null,
-    [property: Id(33)] string? Effort = null)
+    [property: Id(33)] string? Effort = null,
+    [property: Id(70)] double? TargetMsSsim = null)
 {
     /// <summary>The coordinator's key for this item: the path, plus the tile or assembly step.</summary>
     public string Key => WorkKeys.For(SourcePath, Part, Tile);
