@@ -79,6 +79,28 @@ public sealed class RdBenchmarkTests : IDisposable
     }
 
     [Fact]
+    public async Task Several_step_counts_give_a_curve_each_and_the_guards_choices_per_point()
+    {
+        var options = Options(MakeImages()) with { RefineSteps = [2, 3], RefineRates = [1], RefineTileSize = 64, ModelRates = [1], MaxImages = 1 };
+        var summary = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
+        Assert.Empty(summary.Failures);
+        foreach (var name in new[] { "tiny+refine2", "tiny+refine3" })
+        {
+            var p = Assert.Single(summary.Points, p => p.Codec == name);
+            // One tile per 64 px tile of the image; the guard kept the plain latent in some of them or none.
+            Assert.Equal(new HiFiC.Codec.Coding.TileLayout(p.Width, p.Height, 64).Count, p.RefinedTiles);
+            Assert.InRange(p.TilesKeptPlain, 0, p.RefinedTiles);
+        }
+        Assert.Equal(0, Assert.Single(summary.Points, p => p.Codec == "tiny").RefinedTiles);
+        var md = File.ReadAllText(Path.Combine(options.OutDir, RdReport.MarkdownFile));
+        Assert.Contains("Kept step 0", md);
+        Assert.Contains("### Gain per second, by steps", md);
+        Assert.Contains("| 3 |", md);
+        var csv = File.ReadAllLines(Path.Combine(options.OutDir, RdReport.PointsFile));
+        Assert.EndsWith("refined_tiles,tiles_kept_plain", csv[0]);
+    }
+
+    [Fact]
     public async Task The_model_rate_is_the_size_of_the_real_hific_file()
     {
         var images = MakeImages();
