@@ -59,6 +59,30 @@ public sealed class CompressTests(TestModelFolder models) : CliTestBase(models)
     }
 
     [Fact]
+    public void A_quality_target_reports_the_chosen_rate_per_file_and_the_distribution_and_refuses_a_rate_beside_it()
+    {
+        TestImages.Png(In("in", "a.png"), 64, 64, seed: 1);
+        TestImages.Png(In("in", "b.png"), 80, 48, seed: 2);
+        var run = Run("compress", In("in"), "-o", In("out"), "--target-msssim", "0.5");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var text = System.Text.RegularExpressions.Regex.Replace(run.Out, @"\s+", " ");
+        Assert.Contains("Rate t =", text);        // the summary's distribution of chosen rates
+        Assert.Contains("Target missed", text);
+        Assert.True(Run("decompress", In("out", "a.hific"), "-o", In("a.png")).ExitCode == 0);
+
+        var single = Run("compress", In("in", "a.png"), "-o", In("one.hific"), "--target-msssim", "0.5");
+        Assert.True(single.ExitCode == 0, single.ToString());
+        Assert.Contains("rate t =", System.Text.RegularExpressions.Regex.Replace(single.Out, @"\s+", " "));
+
+        var both = Run("compress", In("in", "a.png"), "--target-msssim", "0.9", "--rate", "1", "-o", In("x.hific"));
+        Assert.Equal(ExitCodes.Usage, both.ExitCode);
+        Assert.Contains("--target-msssim", both.Err);
+        var outside = Run("compress", In("in", "a.png"), "--target-msssim", "1.5", "-o", In("y.hific"));
+        Assert.Equal(ExitCodes.Usage, outside.ExitCode);
+        Assert.False(File.Exists(In("x.hific")) || File.Exists(In("y.hific")));
+    }
+
+    [Fact]
     public void A_folder_batch_goes_on_after_bad_files_names_them_and_exits_1()
     {
         TestImages.Png(In("in", "a.png"), 64, 64, seed: 1);

@@ -63,6 +63,8 @@ public sealed class ApiTests(WebHostFixture host) : IClassFixture<WebHostFixture
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", refineSteps = 5, tileSize = 2048 }), HttpStatusCode.BadRequest, "refineSteps");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", effort = "turbo" }), HttpStatusCode.BadRequest, "effort");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", effort = "max", refineSteps = 3 }), HttpStatusCode.BadRequest, "effort");
+        await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", targetMsSsim = 1.5 }), HttpStatusCode.BadRequest, "targetMsSsim");
+        await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", targetMsSsim = 0.95, rate = 0.5 }), HttpStatusCode.BadRequest, "targetMsSsim");
         // Quality floor and keepOriginalWhen (issue 17).
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", minMsSsim = 1.5 }), HttpStatusCode.BadRequest, "minMsSsim");
         await AssertProblem(await host.Client.PostAsJsonAsync("/api/jobs", new { source = "originals", destination = "archive", minPsnr = -1 }), HttpStatusCode.BadRequest, "minPsnr");

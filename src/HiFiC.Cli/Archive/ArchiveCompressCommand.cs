@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HiFiC.Cli.Cluster;
 using HiFiC.Cli.Commands;
 using HiFiC.Cli.Output;
 using HiFiC.Cli.Settings;
@@ -27,14 +28,16 @@ public sealed class ArchiveCompressCommand : Command
     private readonly Option<double> splitAbove = CommonOptions.SplitAbove();
     private readonly Option<int> refine = CommonOptions.Refine();
     private readonly Option<string?> effort = CommonOptions.Effort();
+    private readonly Option<double?> targetMsSsim = CommonOptions.TargetMsSsim();
     private readonly QualityFloorOptions quality = new();
     private readonly Option<int> instances = new("--instances") { Description = "Model instances in the silo (default: cores / --threads)." };
 
     public ArchiveCompressCommand(CliContext cli) : base("compress", "Recompress every image under a folder into an archive folder, with live progress and a summary.")
     {
-        Add(source); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(effort); Add(instances);
+        Add(source); Add(output); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(effort); Add(targetMsSsim); Add(instances);
         quality.AddTo(this);
         CommonOptions.RateOrBpp(this, rate, bpp);
+        CommonOptions.TargetExcludesRate(this, targetMsSsim, rate, bpp);
         SetAction((r, ct) => ExecuteAsync(cli, r, ct));
     }
 
@@ -46,8 +49,10 @@ public sealed class ArchiveCompressCommand : Command
         // Resolve model and rate here, so errors read like every other command's and the job pins a digest.
         var codec = cli.Models.Load(r.GetValue(model));
         var choice = new RateChoice(r.GetValue(rate), r.GetValue(bpp));
-        double t = choice.Resolve(codec);
-        cli.Info($"archive: {src} -> {dst}, model {codec.Id}, rate {choice.Describe(codec, t)}");
+        // A quality target chooses the rate per image: the job then carries the default rate, unused.
+        double t = r.GetValue(targetMsSsim) is null ? choice.Resolve(codec) : JobSpec.DefaultRate;
+        cli.Info($"archive: {src} -> {dst}, model {codec.Id}, " + (r.GetValue(targetMsSsim) is { } q
+            ? $"rate per image: the lowest reaching MS-SSIM {Units.F(q, 4)}" : $"rate {choice.Describe(codec, t)}"));
 
         var run = new ArchiveRunOptions
         {
@@ -62,6 +67,7 @@ public sealed class ArchiveCompressCommand : Command
             // No --effort and no --refine: null, so the silo that starts the job picks its default (fast on CPU, balanced on GPU).
             RefineSteps = r.GetValue(refine),
             Effort = r.GetValue(effort)?.Trim().ToLowerInvariant(),
+            TargetMsSsim = r.GetValue(targetMsSsim),
             MinMsSsim = r.GetValue(quality.MinMsSsim),
             MinPsnr = r.GetValue(quality.MinPsnr),
             KeepOriginalWhen = quality.When(r),
@@ -91,6 +97,7 @@ public sealed class ArchiveCompressCommand : Command
             ("Bytes after", Units.Bytes(s.BytesOut)),
             ("Ratio", s.BytesOut > 0 ? Units.F(summary.Ratio, 2) + "x" : "-"),
             ("Mean bpp", Units.F(s.MeanBpp, 4)),
+            .. JobStatusText.RateRows(s),
             ("Images/s", Units.F(summary.ImagesPerSecond, 2)),
             ("MP/s", Units.F(summary.MegapixelsPerSecond, 3)),
             ("Time", Units.Seconds(summary.Elapsed)),

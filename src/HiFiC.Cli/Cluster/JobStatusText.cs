@@ -48,10 +48,24 @@ internal static class JobStatusText
             ("Bytes after", Units.Bytes(s.BytesOut)),
             ("Ratio", s.BytesOut > 0 ? Units.F(ratio, 2) + "x" : "-"),
             ("Mean bpp", Units.F(s.MeanBpp, 4)),
+            .. RateRows(s),
             ("Images/s", Units.F(s.ItemsPerSecond, 2)),
             ("MP/s", Units.F(s.MegapixelsPerSecond, 3)),
             ("ETA", s.Eta is { } e ? e.ToString(@"hh\:mm\:ss") : "-"),
         ]);
+    }
+
+    /// <summary>
+    /// Constant-quality jobs (a target MS-SSIM): the distribution of the rates chosen, as one row per
+    /// rate with a bar, and the images that could not reach the target below the knee.
+    /// </summary>
+    public static IEnumerable<(string, string)> RateRows(JobStatus s)
+    {
+        if (s.Spec?.TargetMsSsim is not { } target) yield break;
+        long most = s.ChosenRates.Count == 0 ? 0 : s.ChosenRates.Max(c => c.Images);
+        foreach (var c in s.ChosenRates)
+            yield return ($"Rate t = {Units.F(c.Rate, 3)}", $"{new string('#', (int)Math.Ceiling(20.0 * c.Images / Math.Max(most, 1))),-20} {Units.Count(c.Images)}");
+        yield return ($"Missed MS-SSIM {Units.F(target, 4)}", Units.Count(s.TargetMissed));
     }
 
     /// <summary>The exit code of a finished job, as `hific archive compress` returns it.</summary>

@@ -25,21 +25,25 @@ public sealed class JobSubmitCommand : JobClientCommand
     private readonly Option<double> splitAbove = CommonOptions.SplitAbove();
     private readonly Option<int> refine = CommonOptions.Refine();
     private readonly Option<string?> effort = CommonOptions.Effort();
+    private readonly Option<double?> targetMsSsim = CommonOptions.TargetMsSsim();
     private readonly Option<int> maxAttempts = new("--max-attempts") { Description = "Deliveries of an item before it is listed as failed.", DefaultValueFactory = _ => JobSpec.DefaultMaxAttempts };
     private readonly Archive.QualityFloorOptions quality = new();
     private readonly Option<bool> watch = new("--watch") { Description = "Then watch it like `hific job watch`." };
 
     public JobSubmitCommand(CliContext cli) : base(cli, "submit", "Start an archive job on the cluster; prints the job id.")
     {
-        Add(source); Add(output); Add(id); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(effort); Add(maxAttempts); Add(watch);
+        Add(source); Add(output); Add(id); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(effort); Add(targetMsSsim); Add(maxAttempts); Add(watch);
         quality.AddTo(this);
         CommonOptions.RateOrBpp(this, rate, bpp);
+        CommonOptions.TargetExcludesRate(this, targetMsSsim, rate, bpp);
         CommonOptions.Positive(maxAttempts);
     }
 
     protected override async Task<int> ExecuteAsync(CliContext cli, ParseResult r, IClusterClient client, CancellationToken ct)
     {
         var (modelRef, t, rateName) = ResolveModel(cli, r);
+        // A quality target chooses the rate per image: the job carries the default rate, unused.
+        if (r.GetValue(targetMsSsim) is not null) (t, rateName) = (JobSpec.DefaultRate, null);
         var jobId = r.GetValue(id) ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
         var spec = new JobSpec
         {
@@ -56,6 +60,7 @@ public sealed class JobSubmitCommand : JobClientCommand
             // No --effort and no --refine: null, so the silo that starts the job picks its default (fast on CPU, balanced on GPU).
             RefineSteps = r.GetValue(refine),
             Effort = r.GetValue(effort)?.Trim().ToLowerInvariant(),
+            TargetMsSsim = r.GetValue(targetMsSsim),
             MinMsSsim = r.GetValue(quality.MinMsSsim),
             MinPsnr = r.GetValue(quality.MinPsnr),
             KeepOriginalWhen = quality.When(r),

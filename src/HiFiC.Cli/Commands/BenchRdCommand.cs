@@ -13,7 +13,8 @@ namespace HiFiC.Cli.Commands;
 public sealed class BenchRdCommand : Command, IForwardOnlyCommand
 {
     /// <summary>Without refinement the networks only run forward.</summary>
-    public bool ForwardOnly(ParseResult parse) => parse.GetValue(refine) == 0;
+    public bool ForwardOnly(ParseResult parse) =>
+        (parse.GetValue(refine) ?? "0").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(s => s == "0");
 
     private readonly Argument<string> dir = new("dir") { Description = "Folder of images to benchmark (e.g. ../shared/datasets/eval)." };
     private readonly Option<string> outDir = new("--out") { Description = "Report folder: rd-report.md, rd-points.csv, rd-curves.csv, rd-bd-rate.csv, rd-psnr.png, rd-msssim.png, rd-crops.png.", Required = true };
@@ -29,7 +30,7 @@ public sealed class BenchRdCommand : Command, IForwardOnlyCommand
     private readonly Option<double?> cropBpp = new("--crop-bpp") { Description = "Bpp the crop sheet matches each codec to. Default: the first model at t=1, else 0.25." };
     private readonly Option<string> cache = new("--cache") { Description = "Folder of the point cache (points reused when the pixels and everything that determines the codec's output match: command lines and tool versions, or model digest, refinement, tiles and codec build).", DefaultValueFactory = _ => RdPointCache.DefaultDirectory() };
     private readonly Option<bool> noCache = new("--no-cache") { Description = "Measure every point afresh (the cache is neither read nor written)." };
-    private readonly Option<int> refine = new("--refine") { Description = "Also sweep every model with this many steps of encoder-side latent refinement (a curve of its own; tiles of 1024 px).", DefaultValueFactory = _ => 0 };
+    private readonly Option<string> refine = new("--refine") { Description = "Also sweep every model with this many steps of encoder-side latent refinement (a curve of its own; tiles of 1024 px). Several, comma-separated (e.g. 5,10,20,40,60), give a curve each and the gain per second of encode time.", DefaultValueFactory = _ => "0" };
     private readonly Option<string?> refineRates = new("--refine-rates") { Description = "Rates t of the refined sweep, comma-separated (default: --rates). Refinement is slow on CPUs." };
     private readonly Option<int> workers = new("--workers") { Description = "Images coded in parallel (1 or 2).", DefaultValueFactory = _ => RdBenchmarkOptions.MaxWorkers };
 
@@ -37,6 +38,11 @@ public sealed class BenchRdCommand : Command, IForwardOnlyCommand
     {
         Add(dir); Add(outDir); Add(models); Add(rates); Add(codecs); Add(limit); Add(cropImage); Add(cropBpp); Add(workers); Add(cache); Add(noCache); Add(refine); Add(refineRates);
         CommonOptions.Positive(limit);
+        refine.Validators.Add(r =>
+        {
+            try { ParseSteps(r.GetValueOrDefault<string>()!); }
+            catch (FormatException) { r.AddError($"--refine must be step counts, comma-separated (got '{r.GetValueOrDefault<string>()}')."); }
+        });
         workers.Validators.Add(r =>
         {
             int w = r.GetValueOrDefault<int>();
@@ -55,7 +61,7 @@ public sealed class BenchRdCommand : Command, IForwardOnlyCommand
                 ImageDir = r.GetValue(dir)!, OutDir = r.GetValue(outDir)!,
                 Models = r.GetValue(models) ?? [], Registry = cli.Models,
                 ModelRates = ParseRates(r.GetValue(rates)!),
-                RefineSteps = r.GetValue(refine),
+                RefineSteps = ParseSteps(r.GetValue(refine)!),
                 RefineRates = r.GetValue(refineRates) is { } rr ? ParseRates(rr) : null,
                 Codecs = r.GetValue(codecs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 MaxImages = r.GetValue(limit), CropSheetImage = r.GetValue(cropImage), CropTargetBpp = r.GetValue(cropBpp),
@@ -83,6 +89,10 @@ public sealed class BenchRdCommand : Command, IForwardOnlyCommand
         foreach (var f in summary.Failures) cli.Warn(f);
         return summary.Failures.Count == 0 ? ExitCodes.Ok : ExitCodes.InputsFailed;
     }
+
+    private static List<int> ParseSteps(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToList();
 
     private static List<double> ParseRates(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -99,6 +99,31 @@ public static class CommonOptions
     };
 
     /// <summary>--rate and --bpp name the same thing two ways: refuse both at parse time (exit 2).</summary>
+    /// <summary>Constant-quality mode: the lowest rate whose decoded image reaches this MS-SSIM (never past the model's knee).</summary>
+    public static Option<double?> TargetMsSsim() => new("--target-msssim")
+    {
+        Description = "Constant quality: code each image at the lowest rate whose decoded image reaches this MS-SSIM (0..1], "
+            + "searched per image (the analysis transform runs once). Never spends bits past the knee, where a higher rate gains "
+            + "less than 0.002 MS-SSIM per half level: an image that cannot reach the target there gets the knee rate, and the "
+            + "output says so. Excludes --rate and --bpp.",
+        Validators =
+        {
+            r =>
+            {
+                if (r.GetValueOrDefault<double?>() is { } q && !(q > 0 && q <= 1))
+                    r.AddError($"--target-msssim must be in (0, 1] (got {q.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+            },
+        },
+    };
+
+    /// <summary>A quality target chooses the rate itself: it excludes --rate and --bpp.</summary>
+    public static void TargetExcludesRate(Command command, Option<double?> target, Option<string?> rate, Option<double?> bpp) =>
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(target) is { Implicit: false } && (result.GetResult(rate) is { Implicit: false } || result.GetResult(bpp) is { Implicit: false }))
+                result.AddError("--target-msssim chooses the rate per image: give it or --rate/--bpp, not both.");
+        });
+
     public static void RateOrBpp(Command command, Option<string?> rate, Option<double?> bpp) =>
         command.Validators.Add(result =>
         {

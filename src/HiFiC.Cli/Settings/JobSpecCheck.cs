@@ -19,6 +19,7 @@ public static class JobSpecCheck
         "tileSize" => "--tile",
         "refineSteps" => "--refine",
         "effort" => "--effort",
+        "targetMsSsim" => "--target-msssim",
         "rate" or "rateName" => "--rate",
         "splitAbovePixels" => "--split-above",
         "maxAttempts" => "--max-attempts",

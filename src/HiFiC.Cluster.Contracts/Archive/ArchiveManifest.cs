@@ -29,6 +29,10 @@ public sealed record ArchiveManifest
     public int RefineSteps { get; init; }
     /// <summary>The effort level the file was written at (fast, balanced, max); null for an explicit step count or an older manifest.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Effort { get; init; }
+    /// <summary>Constant quality: the MS-SSIM the job asked for (<see cref="Rate"/> is the rate chosen for this image); null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TargetMsSsim { get; init; }
+    /// <summary>Constant quality: false when the image could not reach the target below the knee and was coded at the knee rate.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TargetReached { get; init; }
     public required int Width { get; init; }
     public required int Height { get; init; }
     public required int Tiles { get; init; }

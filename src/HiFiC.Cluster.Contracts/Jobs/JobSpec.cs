@@ -75,4 +75,11 @@ public sealed record JobSpec
     [Id(93)] public int? Quality { get; init; }
     /// <summary>Restore jobs: replace images already in the destination; false = leave them and count them as skipped.</summary>
     [Id(94)] public bool Overwrite { get; init; }
+    /// <summary>
+    /// Constant quality (issue 15): code each image at the lowest rate whose decoded image reaches
+    /// this MS-SSIM, chosen per image (never past the model's knee; the manifest records the rate
+    /// chosen and whether the target was reached). Excludes <see cref="Rate"/> and <see cref="RateName"/>.
+    /// Images with a target are coded whole, never split (the search needs the whole image).
+    /// </summary>
+    [Id(70)] public double? TargetMsSsim { get; init; }
 }

@@ -49,6 +49,13 @@ public static class JobSpecValidator
             else if (JobEffort.Steps(effort) > 0 && spec.TileSize > MaxRefineTileSize)
                 Err("effort", $"{effort} refines, which needs a tile size of {MaxRefineTileSize} or less (got {spec.TileSize})");
         }
+        if (spec.TargetMsSsim is { } target)
+        {
+            if (!(target > 0 && target <= 1)) Err("targetMsSsim", $"must be in (0, 1] (got {target.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+            // Rate has a default, so only a rate other than it (or a rate name) counts as given.
+            else if (spec.RateName is not null || spec.Rate != JobSpec.DefaultRate)
+                Err("targetMsSsim", "chooses the rate per image: give a target MS-SSIM or a rate (or bpp), not both");
+        }
         if (QualityFloor.Check(spec.MinMsSsim, spec.MinPsnr) is { } floorError)
             Err(floorError.StartsWith("minPsnr", StringComparison.Ordinal) ? "minPsnr" : "minMsSsim", floorError);
         CheckKind(spec, Err);

@@ -55,5 +55,10 @@ public sealed record JobStatus
     /// <summary>Failures recorded with reasons, paged through IArchiveJobGrain.GetFailuresAsync (<see cref="Failures"/> holds the newest of them). Id 60: kept apart from other branches' additions.</summary>
     [Id(60)] public long FailuresRecorded { get; init; }
 
+    /// <summary>Constant-quality jobs: images coded per chosen rate t, lowest rate first (empty otherwise).</summary>
+    [Id(70)] public IReadOnlyList<RateCount> ChosenRates { get; init; } = [];
+    /// <summary>Constant-quality jobs: images that could not reach the target below the knee (coded at the knee rate).</summary>
+    [Id(71)] public long TargetMissed { get; init; }
+
     public long Finished => Done + Failed + Skipped + Cancelled;
 }

@@ -12,6 +12,7 @@ namespace HiFiC.Cluster.Contracts.Work;
 /// (Assemble only): the SHA-256 of each tile part the coordinator counted, in tile order.
 /// Effort: the job's resolved effort level (null for an explicit step count); RefineSteps are its steps.
 /// Restore (restore jobs, issue 19): set when the item restores an archive entry instead of compressing an original.
+/// TargetMsSsim: constant quality, the rate is chosen per image (Rate is then unused).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hific.WorkItem.v1")]
 public sealed record WorkItem(
@@ -35,7 +36,8 @@ public sealed record WorkItem(
     [property: Id(32)] bool Resent = false,
     [property: Id(15)] QualityFloor? Quality = null,
     [property: Id(33)] string? Effort = null,
-    [property: Id(90)] RestoreTarget? Restore = null)
+    [property: Id(90)] RestoreTarget? Restore = null,
+    [property: Id(70)] double? TargetMsSsim = null)
 {
     /// <summary>The coordinator's key for this item: the path, plus the tile or assembly step.</summary>
     public string Key => WorkKeys.For(SourcePath, Part, Tile);

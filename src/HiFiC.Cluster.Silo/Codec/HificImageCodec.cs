@@ -24,12 +24,26 @@ public sealed class HificImageCodec(ModelPool pool, ICodecModelSource models) : 
         var (outcome, bytes) = await pool.RunAsync<(CompressOutcome, byte[])>((session, token) =>
         {
             using var encoded = new MemoryStream();
-            var result = session.Encoder(model).Compress(loaded, encoded, request.Options, token);
+            var options = request.Options; // checked by Load in PrepareAsync
+            CompressResult result;
+            HiFiC.Codec.Coding.ConstantQuality.ConstantQualityResult? quality = null;
+            if (request.TargetMsSsim is { } target)
+            {
+                // The search decodes every rate it tries; the session's latent codec is this thread's.
+                using var search = new HiFiC.Codec.Coding.ConstantQuality.ConstantQualityEncoder(model, session.Latent(model));
+                quality = search.Compress(loaded, encoded, new HiFiC.Codec.Coding.ConstantQuality.QualityTarget(target), options, token);
+                result = quality.Result;
+            }
+            else result = session.Encoder(model).Compress(loaded, encoded, options, token);
             var bytes = encoded.ToArray();
             // Decode exactly the bytes that will be written; the worker then checks storage returns them.
             var f = request.Verify ? Verify(session, model, loaded, bytes, result.LatentHash, token) : null;
             var outcome = new CompressOutcome(result.Width, result.Height, result.Tiles, bytes.Length, result.Bpp,
-                result.LatentHash, model.Id, model.Digest, request.Verify, f?.Psnr, f?.MsSsim, f?.WorstTilePsnr, f?.WorstTileMsSsim);
+                result.LatentHash, model.Id, model.Digest, request.Verify, f?.Psnr, f?.MsSsim ?? quality?.MsSsim, f?.WorstTilePsnr, f?.WorstTileMsSsim)
+            {
+                ChosenRate = quality?.Choice.Rate,
+                TargetReached = quality?.Choice.Reached,
+            };
             return (outcome, bytes);
         }, ct);
         await output.WriteAsync(bytes, ct);

@@ -20,6 +20,8 @@ public sealed record ArchiveRunOptions
     public int RefineSteps { get; init; }
     /// <summary>Encode effort (fast, balanced, max); null with RefineSteps 0 = the silo's default.</summary>
     public string? Effort { get; init; }
+    /// <summary>Constant quality: each image at the lowest rate reaching this MS-SSIM (see <see cref="JobSpec.TargetMsSsim"/>).</summary>
+    public double? TargetMsSsim { get; init; }
     /// <summary>Quality floor (MS-SSIM, PSNR dB) on the whole image and its worst tile; implies verify. Null = none.</summary>
     public double? MinMsSsim { get; init; }
     public double? MinPsnr { get; init; }
@@ -47,6 +49,7 @@ public sealed record ArchiveRunOptions
         SplitAbovePixels = SplitAbovePixels,
         RefineSteps = RefineSteps,
         Effort = Effort,
+        TargetMsSsim = TargetMsSsim,
         MinMsSsim = MinMsSsim,
         MinPsnr = MinPsnr,
         KeepOriginalWhen = KeepOriginalWhen,

@@ -196,6 +196,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                     S.BytesOut += o.BytesOut;
                     S.Pixels += o.Pixels;
                     if (o.KeptOriginal) S.KeptOriginal++;
+                    if (o.ChosenRate is { } chosen) S.ChosenRates[chosen] = S.ChosenRates.GetValueOrDefault(chosen) + 1;
+                    if (o.TargetMissed) S.TargetMissed++;
                     break;
                 case OutcomeKind.Split:
                     // The tiles go out from here, not from the worker, so that every tile is in
@@ -363,7 +365,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         return new WorkItem(JobId, spec.Source, spec.Destination, path, size, S.ModelDigest!, Rate, spec.TileSize, spec.Verify || quality.HasFloor,
             spec.MaxAttempts, spec.SplitAbovePixels, part, tile, tiles, S.RefineSteps ?? spec.RefineSteps,
             // Whether the archive already holds the image is decided by the worker, which reads the original anyway and hashes it.
-            SkipIfCurrent: part == WorkPart.Whole && spec.SkipExisting, Quality: quality, Effort: S.Effort);
+            SkipIfCurrent: part == WorkPart.Whole && spec.SkipExisting, Quality: quality, Effort: S.Effort, TargetMsSsim: spec.TargetMsSsim);
     }
 
     private void EnsureTimer()
@@ -635,6 +637,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             SplitImages = S.SplitImages,
             TilesDone = S.TilesDone,
             KeptOriginal = S.KeptOriginal,
+            ChosenRates = S.ChosenRates.OrderBy(kv => kv.Key).Select(kv => new RateCount(kv.Key, kv.Value)).ToList(),
+            TargetMissed = S.TargetMissed,
         };
     }
 }

@@ -66,6 +66,9 @@ public sealed class ArchiveJobState
     [Id(52)] public long FailuresSpilled { get; set; }
     /// <summary>Failures per blob page, fixed when the first page is written (0: none yet), so a changed option never reshuffles pages.</summary>
     [Id(53)] public int FailurePageSize { get; set; }
+    /// <summary>Constant-quality jobs: images done per chosen rate t, and those that missed the target.</summary>
+    [Id(70)] public Dictionary<double, long> ChosenRates { get; set; } = new();
+    [Id(71)] public long TargetMissed { get; set; }
 
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

@@ -128,7 +128,8 @@ public sealed class ItemProcessor(
         var destination = blobs.OpenStore(item.Destination);
         var original = await source.TryReadAllAsync(item.SourcePath, ct)
             ?? throw new CodecInputException($"source vanished: {item.SourcePath}");
-        var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, KeepOriginalPolicy.MustVerify(item), item.RefineSteps);
+        var request = new CompressRequest(item.ModelDigest, item.Rate, item.TileSize, KeepOriginalPolicy.MustVerify(item), item.RefineSteps,
+            TargetMsSsim: item.TargetMsSsim);
         // Issue 17: animations, multi-page TIFF and CMYK are stored as they are, never cut down.
         var kept = KeepOriginalPolicy.BeforeCompressing(item, original);
 
@@ -154,7 +155,8 @@ public sealed class ItemProcessor(
                 // it is decoded or split into tiles.
                 var shape = await codec.IdentifyAsync(new MemoryStream(original, writable: false), item.TileSize, ct);
                 ImageSizeGuard.Check(shape, options.MaxImagePixels);
-                if (kept is null && item.SplitAbovePixels > 0 && shape.Pixels > item.SplitAbovePixels && shape.Tiles > 1)
+                // A quality target chooses one rate for the whole image: such images are coded whole.
+                if (kept is null && item.TargetMsSsim is null && item.SplitAbovePixels > 0 && shape.Pixels > item.SplitAbovePixels && shape.Tiles > 1)
                     return new ItemOutcome(item.Key, OutcomeKind.Split, BytesIn: original.Length, TileCount: shape.Tiles);
                 break;
             case WorkPart.Tile:
@@ -204,7 +206,9 @@ public sealed class ItemProcessor(
             OutputSha256 = outputSha,
             ModelId = result.ModelId,
             ModelDigest = result.ModelDigest,
-            Rate = item.Rate,
+            Rate = result.ChosenRate ?? item.Rate,
+            TargetMsSsim = item.TargetMsSsim,
+            TargetReached = kept is null ? result.TargetReached : null,
             TileSize = item.TileSize,
             RefineSteps = item.RefineSteps,
             Effort = item.Effort,
@@ -224,7 +228,8 @@ public sealed class ItemProcessor(
         if (item.Part == WorkPart.Assemble)
             for (int t = 0; t < item.TileCount; t++)
                 await destination.DeleteAsync(ArchiveNaming.TilePart(item.JobId, item.SourcePath, t, item.TileSha256![t]), ct);
-        return new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, bitstream.Length, (long)result.Width * result.Height, KeptOriginal: kept is not null);
+        return new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, bitstream.Length, (long)result.Width * result.Height, KeptOriginal: kept is not null,
+            ChosenRate: kept is null ? result.ChosenRate : null, TargetMissed: kept is null && result.TargetReached == false);
     }
 
     private async Task RenewWhileWorkingAsync(LeaseHolder held, CancellationToken ct)

@@ -27,6 +27,8 @@ public sealed record JobRequest
     public int? RefineSteps { get; init; }
     /// <summary>Encode effort: fast (no refinement), balanced or max; null = the starting silo's default (fast on CPU, balanced on GPU). Not with RefineSteps.</summary>
     public string? Effort { get; init; }
+    /// <summary>Constant quality: each image at the lowest rate whose decoded image reaches this MS-SSIM in (0, 1] (never past the knee). Not with Rate or RateName.</summary>
+    public double? TargetMsSsim { get; init; }
     /// <summary>Quality floor (whole image and worst tile): MS-SSIM in (0, 1]; implies verify.</summary>
     public double? MinMsSsim { get; init; }
     /// <summary>Quality floor in dB of PSNR; implies verify.</summary>

@@ -72,8 +72,10 @@ public static partial class HificApi
         if (!locations.TryResolve(request.Destination, out var destination, out var e2)) Err("destination", "destination " + e2);
         if (request.Model is not null && !ModelName().IsMatch(request.Model)) Err("model", "must be a model id or digest (A-Z a-z 0-9 . _ -)");
         if (request.Rate is not null && request.RateName is not null) Err("rateName", "give rate or rateName, not both");
-        // Without either, the card's default name: the same default as `hific compress`.
-        var rateName = request.RateName ?? (request.Rate is null ? CodecModel.DefaultRateName : null);
+        if (request.TargetMsSsim is not null && (request.Rate is not null || request.RateName is not null))
+            Err("targetMsSsim", "chooses the rate per image: give targetMsSsim or rate/rateName, not both");
+        // Without either, the card's default name: the same default as `hific compress` (none with a quality target: it chooses per image).
+        var rateName = request.RateName ?? (request.Rate is null && request.TargetMsSsim is null ? CodecModel.DefaultRateName : null);
         KeepOriginalWhen? keepWhen = null;
         if (request.KeepOriginalWhen is { } keepText)
         {
@@ -87,7 +89,7 @@ public static partial class HificApi
             TileSize = request.TileSize ?? JobSpec.DefaultTileSize, Verify = request.Verify ?? false, SkipExisting = request.SkipExisting ?? true,
             MaxAttempts = request.MaxAttempts ?? JobSpec.DefaultMaxAttempts, SplitAbovePixels = request.SplitAbovePixels ?? JobSpec.DefaultSplitAbovePixels,
             RefineSteps = request.RefineSteps ?? 0, Effort = string.IsNullOrWhiteSpace(request.Effort) ? null : request.Effort.Trim().ToLowerInvariant(),
-            MinMsSsim = request.MinMsSsim, MinPsnr = request.MinPsnr, KeepOriginalWhen = keepWhen,
+            MinMsSsim = request.MinMsSsim, MinPsnr = request.MinPsnr, KeepOriginalWhen = keepWhen, TargetMsSsim = request.TargetMsSsim,
         };
         foreach (var e in JobSpecValidator.Check(spec))
             if (!errors.ContainsKey(e.Field)) Err(e.Field, e.Message);

@@ -40,6 +40,15 @@ const fmt = {
 
 function esc(s) { return String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]); }
 
+// Constant-quality jobs: how many images got each chosen rate t (a bar per rate), and how many missed the target.
+function rateHistogram(s) {
+  if (!s.spec || s.spec.targetMsSsim == null) return '';
+  const rates = s.chosenRates || [], most = Math.max(1, ...rates.map(r => r.images));
+  const bars = rates.map(r => `<span title="t = ${fmt.f(r.rate, 3)}: ${fmt.n(r.images)} images" style="display:inline-block;width:6px;margin-right:1px;background:#4a8;height:${Math.max(2, Math.round(16 * r.images / most))}px"></span>`).join('');
+  const range = rates.length ? `t ${fmt.f(rates[0].rate, 2)}–${fmt.f(rates[rates.length - 1].rate, 2)}` : 'no images yet';
+  return `<div class="muted" title="MS-SSIM target ${s.spec.targetMsSsim}: chosen rates">${bars} ${range}${s.targetMissed ? `, ${fmt.n(s.targetMissed)} missed` : ''}</div>`;
+}
+
 function renderJobs(jobs) {
   lastJobs = jobs;
   const rows = jobs.map(j => {
@@ -49,7 +58,7 @@ function renderJobs(jobs) {
       <td><a href="#" class="select">${esc(s.jobId)}</a></td>
       <td class="phase-${esc(s.phase)}">${esc(s.phase)}</td>
       <td><div class="bar" role="progressbar" aria-valuenow="${pct}"><span style="width:${pct}%"></span><em>${j.percent == null ? 'listing…' : pct.toFixed(1) + '%'}</em></div></td>
-      <td>${fmt.n(s.done)} / ${fmt.n(s.queued)}</td>
+      <td>${fmt.n(s.done)} / ${fmt.n(s.queued)}${rateHistogram(s)}</td>
       <td>${fmt.n(s.failed)}</td>
       <td>${fmt.f(s.itemsPerSecond)}</td>
       <td>${fmt.eta(j.etaSeconds)}</td>
@@ -146,7 +155,10 @@ $('#submit').addEventListener('submit', async ev => {
   // Effort (fast, balanced, max) unless explicit refinement steps are given; empty = the silo's default.
   if (f.get('effort') && body.refineSteps === 0) body.effort = f.get('effort');
   // A name from the model's card (lo, mi, hi) or a number t; empty leaves the card's default (mi).
-  const rate = String(f.get('rate') || '').trim();
+  // A target MS-SSIM chooses the rate per image (constant quality): then no rate is sent.
+  const target = String(f.get('targetMsSsim') || '').trim();
+  const rate = target !== '' ? '' : String(f.get('rate') || '').trim();
+  if (target !== '') body.targetMsSsim = Number(target);
   if (rate !== '' && Number.isFinite(Number(rate))) body.rate = Number(rate); else if (rate !== '') body.rateName = rate;
   if (f.get('model')) body.model = f.get('model');
   msg.className = 'msg'; msg.textContent = 'starting…';

@@ -30,10 +30,46 @@ public sealed class HificEncoder
             new HificColorInfo(image.Source.Channels, image.Source.BitDepth, image.Alpha is not null),
             (float)rate, model.Preset.LatentChannels, model.Preset.HyperLatentChannels, tileSize);
 
-    public CompressResult Compress(LoadedImage image, Stream output, CompressOptions? options = null, CancellationToken ct = default)
+    public CompressResult Compress(LoadedImage image, Stream output, CompressOptions? options = null, CancellationToken ct = default) =>
+        Compress(image, output, options, analysis: null, ct);
+
+    /// <summary>
+    /// The analysis transform of every tile of <paramref name="image"/> (with its encoder margins), once:
+    /// it does not depend on the rate (the rate's gain is applied after it), so a search over rates
+    /// (<see cref="ConstantQuality.ConstantQualityEncoder"/>) codes each candidate rate from these.
+    /// </summary>
+    public ImageAnalysis Analyze(LoadedImage image, int tileSize, int encoderMargin = CompressOptions.DefaultEncoderMargin, CancellationToken ct = default)
+    {
+        var layout = new TileLayout(image.Rgb.Width, image.Rgb.Height, tileSize);
+        var latents = new Tensor[layout.Count];
+        try
+        {
+            for (int t = 0; t < layout.Count; t++)
+            {
+                ct.ThrowIfCancellationRequested();
+                using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
+                var context = TileLayout.Grow(layout.Core(t), encoderMargin, layout.CanvasWidth, layout.CanvasHeight);
+                var yRaw = model.Network.Analyze(TensorImage.ToTensor(image.Rgb, context).to(model.Device));
+                NumericFault.ThrowIfNotFinite(yRaw, "encoder");
+                latents[t] = yRaw.MoveToOuterDisposeScope();
+            }
+        }
+        catch
+        {
+            foreach (var l in latents) l?.Dispose();
+            throw;
+        }
+        return new ImageAnalysis(image, tileSize, encoderMargin, latents);
+    }
+
+    /// <summary>As <see cref="Compress(LoadedImage, Stream, CompressOptions?, CancellationToken)"/>, reusing the tiles' analysis when <paramref name="analysis"/> is given (it must be of this image, tile size and margin).</summary>
+    public CompressResult Compress(LoadedImage image, Stream output, CompressOptions? options, ImageAnalysis? analysis, CancellationToken ct = default)
     {
         options ??= new CompressOptions();
         options.Validate(model.Preset.RateLevels);
+        if (analysis is not null && (!ReferenceEquals(analysis.Image, image) || analysis.TileSize != options.TileSize || analysis.EncoderMargin != options.EncoderMargin))
+            throw new ArgumentException("The analysis is of another image, tile size or margin.", nameof(analysis));
         var clock = Stopwatch.StartNew();
         var rgb = image.Rgb;
         var layout = new TileLayout(rgb.Width, rgb.Height, options.TileSize);
@@ -46,7 +82,7 @@ public sealed class HificEncoder
         for (int t = 0; t < layout.Count; t++)
         {
             ct.ThrowIfCancellationRequested();
-            var encoded = EncodeTile(image, header, t, options.EncoderMargin, options.RefineSteps, ct);
+            var encoded = EncodeTile(image, header, t, options.EncoderMargin, options.RefineSteps, ct, analysis?.Latent(t));
             payloads[t] = new HificTilePayload(encoded.ZStream, encoded.YStream);
             estimatedBits += encoded.EstimatedBits;
             hasher.Append(encoded.ZSymbols, encoded.YSymbols);
@@ -68,7 +104,7 @@ public sealed class HificEncoder
     /// the tile's context is refined for this image first (<see cref="LatentRefiner"/>).
     /// </summary>
     public EncodedLatent EncodeTile(LoadedImage image, HificHeader header, int tile, int encoderMargin = CompressOptions.DefaultEncoderMargin,
-        int refineSteps = 0, CancellationToken ct = default)
+        int refineSteps = 0, CancellationToken ct = default, Tensor? analyzed = null)
     {
         var layout = new TileLayout(image.Rgb.Width, image.Rgb.Height, header.TileSize);
         if (tile < 0 || tile >= layout.Count) throw new ArgumentOutOfRangeException(nameof(tile), $"tile {tile} of {layout.Count}");
@@ -80,8 +116,9 @@ public sealed class HificEncoder
         var core = layout.Core(tile);
         var context = TileLayout.Grow(core, encoderMargin, layout.CanvasWidth, layout.CanvasHeight);
         var x = TensorImage.ToTensor(image.Rgb, context).to(model.Device);
-        var yRaw = model.Network.Analyze(x);
-        NumericFault.ThrowIfNotFinite(yRaw, "encoder");
+        // The analysis does not depend on the rate: a rate search passes it in, computed once.
+        var yRaw = analyzed ?? model.Network.Analyze(x);
+        if (analyzed is null) NumericFault.ThrowIfNotFinite(yRaw, "encoder");
         var latentCore = new PixelRect((core.X - context.X) / 16, (core.Y - context.Y) / 16, core.Width / 16, core.Height / 16);
         if (refineSteps > 0)
         {

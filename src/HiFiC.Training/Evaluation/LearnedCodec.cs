@@ -78,12 +78,12 @@ public sealed class LearnedCodec : IRdCodec, IDisposable
         {
             using var file = new MemoryStream();
             var clock = Stopwatch.StartNew();
-            encoder.Compress(reference.Loaded, file, new CompressOptions { Rate = setting, RefineSteps = refineSteps, TileSize = tileSize }, ct);
+            var result = encoder.Compress(reference.Loaded, file, new CompressOptions { Rate = setting, RefineSteps = refineSteps, TileSize = tileSize }, ct);
             var encodeTime = clock.Elapsed;
             file.Position = 0;
             clock.Restart();
             var decoded = decoder.Decompress(file, ct: ct);
-            return new CodecRun(file.Length, decoded.Image, encodeTime, clock.Elapsed);
+            return new CodecRun(file.Length, decoded.Image, encodeTime, clock.Elapsed, result.RefinedTiles, result.TilesKeptPlain);
         }
         finally
         {

@@ -45,8 +45,8 @@ public static class RdBenchmark
                 }
             }
             learned.AddRange(models.Select(m => new LearnedCodec(m, options.ModelRates)));
-            if (options.RefineSteps > 0)
-                learned.AddRange(models.Select(m => new LearnedCodec(m, options.RefineRates ?? options.ModelRates, options.RefineSteps, options.RefineTileSize)));
+            foreach (int steps in options.RefineSteps.Where(s => s > 0).Distinct().Order())
+                learned.AddRange(models.Select(m => new LearnedCodec(m, options.RefineRates ?? options.ModelRates, steps, options.RefineTileSize)));
             IReadOnlyList<IRdCodec> codecs = [.. learned, .. classic, .. options.AdditionalCodecs];
             logger.LogInformation("RD benchmark: {Images} images x {Codecs} ({Runs} encodes), {Workers} worker(s)",
                 images.Count, string.Join(", ", codecs.Select(c => $"{c.Name}[{c.Settings.Count}]")),
@@ -148,13 +148,15 @@ public static class RdBenchmark
                             string? key = pixelHash is null ? null : RdPointCache.KeyFor(pixelHash, codec, setting, versions);
                             if (key is not null && cache!.TryGet(key, out var hit) && (double.IsFinite(hit.Butteraugli) || Butteraugli.Find() is null))
                             {
-                                points.Add(Point(reference, codec, setting, hit.Bytes, hit.Psnr, hit.MsSsim, hit.EncodeSeconds, hit.DecodeSeconds, hit.Butteraugli));
+                                points.Add(Point(reference, codec, setting, hit.Bytes, hit.Psnr, hit.MsSsim, hit.EncodeSeconds, hit.DecodeSeconds, hit.Butteraugli)
+                                    with { RefinedTiles = hit.RefinedTiles, TilesKeptPlain = hit.TilesKeptPlain });
                                 continue;
                             }
                             var point = (await MeasureOneAsync(reference, codec, setting, workDir, token).ConfigureAwait(false)).Point;
                             points.Add(point);
                             if (key is not null)
-                                cache!.Add(key, new RdPointCache.Entry(point.Bytes, point.Psnr, point.MsSsim, point.EncodeSeconds, point.DecodeSeconds, point.Butteraugli));
+                                cache!.Add(key, new RdPointCache.Entry(point.Bytes, point.Psnr, point.MsSsim, point.EncodeSeconds, point.DecodeSeconds, point.Butteraugli,
+                                    point.RefinedTiles, point.TilesKeptPlain));
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
@@ -192,7 +194,7 @@ public static class RdBenchmark
         var rgb = reference.Rgb;
         double butteraugli = await Butteraugli.DistanceAsync(reference.PngPath, run.Decoded, workDir, ct).ConfigureAwait(false);
         var point = Point(reference, codec, setting, run.Bytes, Psnr.Compute(rgb, run.Decoded), MsSsim.Compute(rgb, run.Decoded),
-            run.EncodeTime.TotalSeconds, run.DecodeTime.TotalSeconds, butteraugli);
+            run.EncodeTime.TotalSeconds, run.DecodeTime.TotalSeconds, butteraugli) with { RefinedTiles = run.RefinedTiles, TilesKeptPlain = run.TilesKeptPlain };
         return (point, run.Decoded);
     }
 

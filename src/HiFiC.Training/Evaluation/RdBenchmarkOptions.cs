@@ -20,10 +20,11 @@ public sealed record RdBenchmarkOptions
     /// <summary>Rates t each model is swept over; values beyond a model's last level are skipped.</summary>
     public IReadOnlyList<double> ModelRates { get; init; } = [0, 0.5, 1, 1.5, 2];
     /// <summary>
-    /// With N &gt; 0, every model is also swept with N steps of encoder-side latent refinement, as a
+    /// For each N &gt; 0 here, every model is also swept with N steps of encoder-side latent refinement, as a
     /// curve of its own, at <see cref="RefineRates"/> (default: <see cref="ModelRates"/>) and tiles of <see cref="RefineTileSize"/>.
+    /// Several step counts give the gain per second of encode time (the report's refinement section).
     /// </summary>
-    public int RefineSteps { get; init; }
+    public IReadOnlyList<int> RefineSteps { get; init; } = [];
     public IReadOnlyList<double>? RefineRates { get; init; }
     public int RefineTileSize { get; init; } = 1024;
     /// <summary>Classic codecs by name (jpeg, webp, avif, heic, jxl).</summary>
@@ -59,8 +60,8 @@ public sealed record RdBenchmarkOptions
         // Each model keeps the rates inside its own range (LearnedCodec) and refuses when none is.
         if (ModelRates.Any(r => !double.IsFinite(r)) || (RefineRates?.Any(r => !double.IsFinite(r)) ?? false))
             throw new ArgumentException("Model rates must be finite numbers.");
-        if (RefineSteps < 0 || RefineSteps > HiFiC.Codec.Coding.CompressOptions.MaxRefineSteps)
-            throw new ArgumentException($"Refinement steps must be between 0 and {HiFiC.Codec.Coding.CompressOptions.MaxRefineSteps} (got {RefineSteps}).");
+        if (RefineSteps.Any(s => s < 0 || s > HiFiC.Codec.Coding.CompressOptions.MaxRefineSteps))
+            throw new ArgumentException($"Refinement steps must be between 0 and {HiFiC.Codec.Coding.CompressOptions.MaxRefineSteps} (got {string.Join(", ", RefineSteps)}).");
         if (Codecs.Count == 0 && Models.Count == 0 && LoadedModels.Count == 0 && AdditionalCodecs.Count == 0)
             throw new ArgumentException("Nothing to benchmark: no codecs and no models.");
     }

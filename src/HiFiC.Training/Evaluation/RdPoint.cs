@@ -7,11 +7,13 @@ namespace HiFiC.Training.Evaluation;
 /// </summary>
 /// <param name="Kind">"classic" or "learned".</param>
 /// <param name="Setting">The swept value: quality/quantizer/distance for classic codecs, rate t for our models.</param>
+/// <param name="RefinedTiles">Tiles refined by the encoder (our models with refinement only).</param>
+/// <param name="TilesKeptPlain">Of those, tiles where the guard kept step 0 (the plain latent).</param>
 public sealed record RdPoint(
     string Image, int Width, int Height,
     string Codec, string Kind, string SettingName, double Setting,
     long Bytes, double Bpp, double Psnr, double MsSsim,
-    double EncodeSeconds, double DecodeSeconds, double Butteraugli = double.NaN)
+    double EncodeSeconds, double DecodeSeconds, double Butteraugli = double.NaN, int RefinedTiles = 0, int TilesKeptPlain = 0)
 {
     public const string LearnedKind = "learned";
     public const string ClassicKind = "classic";

@@ -12,7 +12,8 @@ namespace HiFiC.Training.Evaluation;
 /// (<see cref="LearnedCodec.CacheIdentity"/>), so any change to the encoder's code measures afresh.
 /// The classic half of a full run on the eval set is about four minutes of CPU, a refined model's
 /// curve about twenty-five, that training needs more.
-/// One line per point: key, bytes, PSNR, MS-SSIM, encode and decode seconds, tab-separated,
+/// One line per point: key, bytes, PSNR, MS-SSIM, encode and decode seconds, Butteraugli, refined tiles and
+/// tiles where the guard kept the plain latent, tab-separated,
 /// appended as points are measured, so an interrupted run keeps what it measured.
 /// </summary>
 public sealed class RdPointCache
@@ -25,7 +26,8 @@ public sealed class RdPointCache
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
-    public sealed record Entry(long Bytes, double Psnr, double MsSsim, double EncodeSeconds, double DecodeSeconds, double Butteraugli = double.NaN);
+    public sealed record Entry(long Bytes, double Psnr, double MsSsim, double EncodeSeconds, double DecodeSeconds, double Butteraugli = double.NaN,
+        int RefinedTiles = 0, int TilesKeptPlain = 0);
 
     public int Hits { get; private set; }
     public string FilePath => path;
@@ -53,13 +55,16 @@ public sealed class RdPointCache
         foreach (var line in File.ReadLines(cache.path))
         {
             var f = line.Split('\t');
-            // Lines written before Butteraugli was measured have one field less (their distance is NaN: measured again).
-            if (f.Length != Fields && f.Length != Fields + 1) continue;
+            // Lines written before Butteraugli was measured have one field less (their distance is NaN: measured again),
+            // lines written before the guard's choices were kept two less (read as no refined tiles).
+            if (f.Length < Fields || f.Length > Fields + 3) continue;
             if (long.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long bytes)
                 && TryDouble(f[2], out double psnr) && TryDouble(f[3], out double ms)
                 && TryDouble(f[4], out double enc) && TryDouble(f[5], out double dec))
                 cache.entries[f[0]] = new Entry(bytes, psnr, ms, enc, dec,
-                    f.Length > Fields && TryDouble(f[6], out double ba) ? ba : double.NaN);
+                    f.Length > Fields && TryDouble(f[6], out double ba) ? ba : double.NaN,
+                    f.Length > Fields + 2 && int.TryParse(f[7], NumberStyles.Integer, CultureInfo.InvariantCulture, out int refined) ? refined : 0,
+                    f.Length > Fields + 2 && int.TryParse(f[8], NumberStyles.Integer, CultureInfo.InvariantCulture, out int kept) ? kept : 0);
         }
         return cache;
     }
@@ -113,7 +118,8 @@ public sealed class RdPointCache
         var line = string.Join('\t', key, entry.Bytes.ToString(CultureInfo.InvariantCulture),
             entry.Psnr.ToString("R", CultureInfo.InvariantCulture), entry.MsSsim.ToString("R", CultureInfo.InvariantCulture),
             entry.EncodeSeconds.ToString("R", CultureInfo.InvariantCulture), entry.DecodeSeconds.ToString("R", CultureInfo.InvariantCulture),
-            entry.Butteraugli.ToString("R", CultureInfo.InvariantCulture));
+            entry.Butteraugli.ToString("R", CultureInfo.InvariantCulture),
+            entry.RefinedTiles.ToString(CultureInfo.InvariantCulture), entry.TilesKeptPlain.ToString(CultureInfo.InvariantCulture));
         lock (gate)
         {
             entries[key] = entry;

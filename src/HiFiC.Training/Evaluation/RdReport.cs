@@ -34,12 +34,65 @@ public static class RdReport
 
     public static string PointsCsv(IEnumerable<RdPoint> points)
     {
-        var sb = new StringBuilder("image,width,height,codec,kind,setting_name,setting,bytes,bpp,psnr,msssim,msssim_db,encode_s,decode_s,butteraugli_3norm\n");
+        var sb = new StringBuilder("image,width,height,codec,kind,setting_name,setting,bytes,bpp,psnr,msssim,msssim_db,encode_s,decode_s,butteraugli_3norm,refined_tiles,tiles_kept_plain\n");
         foreach (var p in points)
             sb.Append(Inv, $"{Csv(p.Image)},{p.Width},{p.Height},{Csv(p.Codec)},{p.Kind},{p.SettingName},{p.Setting:0.###},{p.Bytes},")
-              .Append(Inv, $"{p.Bpp:0.######},{p.Psnr:0.####},{p.MsSsim:0.#######},{p.MsSsimDb:0.####},{p.EncodeSeconds:0.###},{p.DecodeSeconds:0.###},{Num(p.Butteraugli)}\n");
+              .Append(Inv, $"{p.Bpp:0.######},{p.Psnr:0.####},{p.MsSsim:0.#######},{p.MsSsimDb:0.####},{p.EncodeSeconds:0.###},{p.DecodeSeconds:0.###},{Num(p.Butteraugli)},{p.RefinedTiles},{p.TilesKeptPlain}\n");
         return sb.ToString();
     }
+
+    /// <summary>
+    /// What refinement did, per refined curve and rate, against the same model's plain points on the
+    /// same images: how often the guard kept step 0 (the plain latent), the mean change in bits and
+    /// quality, and its cost in encode seconds per megapixel (in all, and per step beyond the plain encode).
+    /// Then one row per step count: the MS-SSIM gain per extra second, to choose an effort level's steps.
+    /// </summary>
+    public static string RefinementMarkdown(IReadOnlyList<RdPoint> points, IReadOnlyList<IRdCodec> codecs)
+    {
+        var refined = codecs.OfType<LearnedCodec>().Where(c => c.RefineSteps > 0).ToList();
+        if (refined.Count == 0) return "";
+        var plainByKey = points.Where(p => codecs.OfType<LearnedCodec>().Any(c => c.RefineSteps == 0 && c.Name == p.Codec))
+            .ToDictionary(p => (p.Image, p.Setting, Model: p.Codec));
+        var sb = new StringBuilder("\n## Refinement: the guard, gains and cost\n\n")
+            .Append("Per refined curve and rate, against the plain encoder's points on the same images. **Kept step 0**: tiles whose guard wrote ")
+            .Append("the plain latent because no refined iterate had a lower real cost J. Δ are means over images (refined − plain). ")
+            .Append("**s/MP** is the refined encode's wall time per megapixel; **s/MP/step** is (refined − plain encode time) / MP / steps. ")
+            .Append("Times are as measured on this machine during the run (shared, loaded CPUs: compare rows of one run only).\n\n")
+            .Append("| Curve | t | Images | Tiles | Kept step 0 | Δ bpp | Δ PSNR (dB) | Δ MS-SSIM | Δ Butteraugli | s/MP | s/MP/step |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        var perSteps = new List<(int Steps, double DMsSsimDb, double DBppPct, double ExtraSPerMp)>();
+        foreach (var codec in refined)
+        {
+            string plainName = codec.Name[..codec.Name.LastIndexOf("+refine", StringComparison.Ordinal)];
+            var mine = points.Where(p => p.Codec == codec.Name).ToList();
+            foreach (var g in mine.GroupBy(p => p.Setting).OrderBy(g => g.Key))
+            {
+                var pairs = g.Where(p => plainByKey.ContainsKey((p.Image, p.Setting, plainName)))
+                    .Select(p => (R: p, P: plainByKey[(p.Image, p.Setting, plainName)])).ToList();
+                int tiles = g.Sum(p => p.RefinedTiles), kept = g.Sum(p => p.TilesKeptPlain);
+                double Mean(Func<(RdPoint R, RdPoint P), double> f) => pairs.Count == 0 ? double.NaN : pairs.Average(f);
+                static double Mp(RdPoint p) => (double)p.Width * p.Height / 1e6;
+                double dBpp = Mean(x => (x.R.Bpp / x.P.Bpp - 1) * 100), dPsnr = Mean(x => x.R.Psnr - x.P.Psnr);
+                double dMs = Mean(x => x.R.MsSsim - x.P.MsSsim), dMsDb = Mean(x => x.R.MsSsimDb - x.P.MsSsimDb);
+                double dBa = Mean(x => x.R.Butteraugli - x.P.Butteraugli);
+                double sPerMp = g.Average(p => p.EncodeSeconds / Mp(p));
+                double extra = Mean(x => (x.R.EncodeSeconds - x.P.EncodeSeconds) / Mp(x.R));
+                sb.Append(Inv, $"| {codec.Label} | {codec.FormatSetting(g.Key)} | {g.Count()} | {tiles} | {kept} ({(tiles == 0 ? double.NaN : 100.0 * kept / tiles):0}%) | ")
+                  .Append(Inv, $"{Pct(dBpp)} | {Signed(dPsnr, "0.000")} | {Signed(dMs, "0.00000")} | {Signed(dBa, "0.000")} | {sPerMp:0.0} | {extra / codec.RefineSteps:0.00} |\n");
+                perSteps.Add((codec.RefineSteps, dMsDb, dBpp, extra));
+            }
+        }
+        sb.Append("\n### Gain per second, by steps\n\nMeans over the rates above. MS-SSIM gain in dB (−10·log10(1 − MS-SSIM)); ")
+          .Append("**dB per s/MP**: that gain divided by the extra encode time per megapixel.\n\n")
+          .Append("| Steps | Δ MS-SSIM (dB) | Δ bpp | extra s/MP | dB per s/MP |\n|---:|---:|---:|---:|---:|\n");
+        foreach (var g in perSteps.GroupBy(x => x.Steps).OrderBy(g => g.Key))
+        {
+            double db = g.Average(x => x.DMsSsimDb), bpp = g.Average(x => x.DBppPct), extra = g.Average(x => x.ExtraSPerMp);
+            sb.Append(Inv, $"| {g.Key} | {Signed(db, "0.0000")} | {Pct(bpp)} | {extra:0.0} | {Signed(db / extra, "0.00000")} |\n");
+        }
+        return sb.ToString();
+    }
+
+    private static string Signed(double v, string format) => double.IsFinite(v) ? v.ToString("+" + format + ";-" + format + ";" + format, Inv) : "n/a";
 
     public static string CurvesCsv(IEnumerable<RdCurve> curves)
     {
@@ -120,6 +173,15 @@ public static class RdReport
           .Append("First number: on the dataset-mean curves; in brackets: median of the per-image BD-rates.\n\n");
         sb.Append("### PSNR\n\n").Append(BdRateMarkdown(s.BdRates, BdRateEntry.Psnr, s.Curves, anchors));
         sb.Append("\n### MS-SSIM (fitted in dB, −10·log10(1 − MS-SSIM))\n\n").Append(BdRateMarkdown(s.BdRates, BdRateEntry.MsSsim, s.Curves, anchors));
+
+        sb.Append(RefinementMarkdown(s.Points, codecs));
+
+        sb.Append("\n## Encode time per megapixel\n\n| Curve | Mean encode s/MP | Mean decode s/MP |\n|---|---:|---:|\n");
+        foreach (var c in s.Curves)
+        {
+            var ps = s.Points.Where(p => p.Codec == c.Codec).ToList();
+            sb.Append(Inv, $"| {c.Label} | {ps.Average(p => p.EncodeSeconds * 1e6 / ((double)p.Width * p.Height)):0.00} | {ps.Average(p => p.DecodeSeconds * 1e6 / ((double)p.Width * p.Height)):0.00} |\n");
+        }
 
         sb.Append($"\n## RD curves\n\n![PSNR vs bpp]({RdPlots.PsnrFile})\n\n![MS-SSIM vs bpp]({RdPlots.MsSsimFile})\n");
 

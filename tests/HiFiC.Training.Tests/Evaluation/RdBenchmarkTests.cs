@@ -69,13 +69,35 @@ public sealed class RdBenchmarkTests : IDisposable
     [Fact]
     public async Task Refinement_adds_a_curve_of_its_own_at_its_own_rates()
     {
-        var options = Options(MakeImages()) with { RefineSteps = 2, RefineRates = [1], RefineTileSize = 64, ModelRates = [0, 1] };
+        var options = Options(MakeImages()) with { RefineSteps = [2], RefineRates = [1], RefineTileSize = 64, ModelRates = [0, 1] };
         var summary = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
         Assert.Empty(summary.Failures);
         Assert.Equal([0.0, 1.0], summary.Points.Where(p => p.Codec == "tiny" && p.Image == "img0").Select(p => p.Setting));
         var refined = Assert.Single(summary.Points, p => p.Codec == "tiny+refine2" && p.Image == "img0");
         Assert.Equal((RdPoint.LearnedKind, 1.0), (refined.Kind, refined.Setting));
         Assert.Contains("2 refinement steps", File.ReadAllText(Path.Combine(options.OutDir, RdReport.MarkdownFile)));
+    }
+
+    [Fact]
+    public async Task Several_step_counts_give_a_curve_each_and_the_guards_choices_per_point()
+    {
+        var options = Options(MakeImages()) with { RefineSteps = [2, 3], RefineRates = [1], RefineTileSize = 64, ModelRates = [1], MaxImages = 1 };
+        var summary = await RdBenchmark.RunAsync(options, NullLogger.Instance, CancellationToken.None);
+        Assert.Empty(summary.Failures);
+        foreach (var name in new[] { "tiny+refine2", "tiny+refine3" })
+        {
+            var p = Assert.Single(summary.Points, p => p.Codec == name);
+            // One tile per 64 px tile of the image; the guard kept the plain latent in some of them or none.
+            Assert.Equal(new HiFiC.Codec.Coding.TileLayout(p.Width, p.Height, 64).Count, p.RefinedTiles);
+            Assert.InRange(p.TilesKeptPlain, 0, p.RefinedTiles);
+        }
+        Assert.Equal(0, Assert.Single(summary.Points, p => p.Codec == "tiny").RefinedTiles);
+        var md = File.ReadAllText(Path.Combine(options.OutDir, RdReport.MarkdownFile));
+        Assert.Contains("Kept step 0", md);
+        Assert.Contains("### Gain per second, by steps", md);
+        Assert.Contains("| 3 |", md);
+        var csv = File.ReadAllLines(Path.Combine(options.OutDir, RdReport.PointsFile));
+        Assert.EndsWith("refined_tiles,tiles_kept_plain", csv[0]);
     }
 
     [Fact]
@@ -171,7 +193,7 @@ public sealed class RdBenchmarkTests : IDisposable
         using var other = CodecModel.FromNetwork(HificModel.CreateSeeded(HificPreset.Tiny, 2), "tiny");
         var otherWeights = await RdBenchmark.RunAsync(options with { LoadedModels = [other] }, NullLogger.Instance, CancellationToken.None);
         Assert.Equal(0, otherWeights.ReusedPoints);
-        var refined = await RdBenchmark.RunAsync(options with { RefineSteps = 2 }, NullLogger.Instance, CancellationToken.None);
+        var refined = await RdBenchmark.RunAsync(options with { RefineSteps = [2] }, NullLogger.Instance, CancellationToken.None);
         Assert.Equal(4, refined.ReusedPoints); // the plain curve; the refined one is measured
         Assert.Equal(8, refined.Points.Count);
     }

@@ -68,10 +68,10 @@ public sealed class RdReportTests : IDisposable
             CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // InvariantGlobalization: the writer must not depend on it anyway
             var points = SyntheticPoints.Make();
             var lines = RdReport.PointsCsv(points).TrimEnd('\n').Split('\n');
-            Assert.Equal("image,width,height,codec,kind,setting_name,setting,bytes,bpp,psnr,msssim,msssim_db,encode_s,decode_s,butteraugli_3norm", lines[0]);
+            Assert.Equal("image,width,height,codec,kind,setting_name,setting,bytes,bpp,psnr,msssim,msssim_db,encode_s,decode_s,butteraugli_3norm,refined_tiles,tiles_kept_plain", lines[0]);
             Assert.Equal(points.Count + 1, lines.Length);
             var first = lines[1].Split(',');
-            Assert.Equal(15, first.Length);
+            Assert.Equal(17, first.Length);
             Assert.Equal(("a", "jpeg", "classic", "quality", "10"), (first[0], first[3], first[4], first[5], first[6]));
             Assert.Equal(points[0].Bpp, double.Parse(first[8], CultureInfo.InvariantCulture), 6);
             Assert.Equal(points[0].MsSsimDb, double.Parse(first[11], CultureInfo.InvariantCulture), 3);
