@@ -84,6 +84,7 @@ public static class JobSpecValidator
         // Encoding settings mean nothing to a restore: refused rather than silently ignored.
         if (spec.RefineSteps != 0 || spec.Effort is not null) err("effort", "restore jobs do not encode (no effort or refinement)");
         if (spec.MinMsSsim is not null || spec.MinPsnr is not null) err("minMsSsim", "restore jobs do not encode (no quality floor)");
+        if (spec.TargetMsSsim is not null) err("targetMsSsim", "restore jobs do not encode (no quality target)");
     }
 
     /// <summary>
