@@ -13,6 +13,13 @@ public interface IArchiveJobGrain : IGrainWithStringKey
     /// <summary>Starts the job. Idempotent for the same spec; another spec under a used id is refused.</summary>
     [Alias("Start")] Task<JobStatus> StartAsync(JobSpec spec);
     [Alias("GetStatus")] Task<JobStatus> GetStatusAsync();
+
+    /// <summary>
+    /// Starts this grain as shard <see cref="ShardStart.Index"/> of a job spread over several
+    /// coordinators (called by the job's own grain; idempotent). The shard lists the whole source and
+    /// takes the items whose path hashes to it; it holds no destination lock (the job's grain does).
+    /// </summary>
+    [Alias("StartShard")] Task<JobStatus> StartShardAsync(ShardStart start);
     [Alias("Pause")] Task<JobStatus> PauseAsync();
     [Alias("Resume")] Task<JobStatus> ResumeAsync();
     [Alias("Cancel")] Task<JobStatus> CancelAsync();

@@ -59,4 +59,12 @@ public sealed record JobSpec
     /// Excludes <see cref="RefineSteps"/> &gt; 0.
     /// </summary>
     [Id(14)] public string? Effort { get; init; }
+    /// <summary>
+    /// Coordinator grains the job is spread over (issue 22): 1 = one grain lists the source and counts
+    /// every item; N &gt; 1 = the job's grain starts N shard coordinators, each listing the source and
+    /// taking the items whose path hashes to it, with its own in-flight window and state, and sums
+    /// their counters. One grain's window caps a job at about MaxInFlight / (seconds an item is in
+    /// flight) images/s; N shards raise that N-fold. Ids 80-89: issue 22's range.
+    /// </summary>
+    [Id(80)] public int Coordinators { get; init; } = 1;
 }
