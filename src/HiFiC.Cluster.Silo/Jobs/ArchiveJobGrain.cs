@@ -153,6 +153,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     public async Task<JobStatus> GetStatusAsync()
     {
         if (!IsParent) return Snapshot();
+        // The tick refreshes them every HiFiC:Jobs:Tick; only a fresh activation asks at once.
+        if (shardStatus.Length == S.Spec!.Coordinators) return Aggregate();
         try { await RefreshShardsAsync(CancellationToken.None); }
         catch (Exception e)
         {
