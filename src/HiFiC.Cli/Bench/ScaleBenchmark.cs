@@ -309,6 +309,9 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
     {
         ["HiFiC__Cluster__Clustering"] = "AzureTable",
         ["HiFiC__Cluster__ClusterId"] = o.ClusterId,
+        // Grain state and reminders are keyed by the service id: a run of its own, or an earlier run's
+        // unfinished job wakes up in this cluster (its reminder fires) and its items fill this run's queue.
+        ["HiFiC__Cluster__ServiceId"] = "bench-scale-" + o.ClusterId,
         ["HiFiC__Cluster__SiloPort"] = "0",
         ["HiFiC__Cluster__GatewayPort"] = "0",
         // Lenient enough that a starved machine does not declare a live silo dead.
