@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Plots a scale run's CSV (tests/HiFiC.Cluster.Tests/Scale/ScaleRunTests) as an SVG without
+"""Plots a scale run's CSV (the former ScaleRunTests; `hific bench scale` writes its own SVG) as an SVG without
 third-party packages: images done, queue depth, coordinator state bytes and RSS against time.
 Usage: scripts/plot-scale.py docs/results/scale/scale-1000.csv [out.svg]"""
 import csv, sys

@@ -29,4 +29,16 @@ public sealed class BenchTests(TestModelFolder models) : CliTestBase(models)
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("huge", run.Err);
     }
+
+    [Fact]
+    public void Bench_scale_refuses_bad_settings_before_touching_storage()
+    {
+        // The run itself needs Azure Storage and minutes: docs/operations.md, "Scale run".
+        Assert.Equal(ExitCodes.Usage, Run("bench", "scale", "--images", "1", "--connection", "UseDevelopmentStorage=true").ExitCode);
+        Assert.Equal(ExitCodes.Usage, Run("bench", "scale", "--coordinators", "65", "--connection", "UseDevelopmentStorage=true").ExitCode);
+        Assert.Equal(ExitCodes.Usage, Run("bench", "scale", "--preset", "huge", "--connection", "UseDevelopmentStorage=true").ExitCode);
+        var none = Run("bench", "scale", "--connection", " ");
+        Assert.Equal(ExitCodes.Usage, none.ExitCode);
+        Assert.Contains("--connection", none.Err);
+    }
 }

@@ -17,6 +17,7 @@ public sealed class ClusterCommandTests(TestModelFolder models) : CliTestBase(mo
         Assert.Equal(ExitCodes.Usage, Run("job", "status").ExitCode);
         Assert.Equal(ExitCodes.Usage, Run("job", "submit", In("src")).ExitCode); // --out is required
         Assert.Equal(ExitCodes.Usage, Run("job", "submit", In("src"), "--out", In("dst"), "--rate", "lo", "--bpp", "0.2").ExitCode);
+        Assert.Equal(ExitCodes.Usage, Run("job", "submit", In("src"), "--out", In("dst"), "--coordinators", "0").ExitCode);
         var restore = Run("restore", In("photo.png"), "-o", In("out.png"));
         Assert.Equal(ExitCodes.Usage, restore.ExitCode);
         Assert.Contains("not a .hific file", restore.Err);

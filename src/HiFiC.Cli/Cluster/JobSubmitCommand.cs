@@ -27,16 +27,18 @@ public sealed class JobSubmitCommand : JobClientCommand
     private readonly Option<string?> effort = CommonOptions.Effort();
     private readonly Option<double?> targetMsSsim = CommonOptions.TargetMsSsim();
     private readonly Option<int> maxAttempts = new("--max-attempts") { Description = "Deliveries of an item before it is listed as failed.", DefaultValueFactory = _ => JobSpec.DefaultMaxAttempts };
+    private readonly Option<int> coordinators = new("--coordinators") { Description = "Coordinator grains the job is spread over (1-64): each lists the source and counts the images whose path hashes to it. Raise it for jobs of tens of millions of images a week.", DefaultValueFactory = _ => 1 };
     private readonly Archive.QualityFloorOptions quality = new();
     private readonly Option<bool> watch = new("--watch") { Description = "Then watch it like `hific job watch`." };
 
     public JobSubmitCommand(CliContext cli) : base(cli, "submit", "Start an archive job on the cluster; prints the job id.")
     {
-        Add(source); Add(output); Add(id); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(effort); Add(targetMsSsim); Add(maxAttempts); Add(watch);
+        Add(source); Add(output); Add(id); Add(model); Add(rate); Add(bpp); Add(tile); Add(verify); Add(redo); Add(splitAbove); Add(refine); Add(effort); Add(targetMsSsim); Add(maxAttempts); Add(coordinators); Add(watch);
         quality.AddTo(this);
         CommonOptions.RateOrBpp(this, rate, bpp);
         CommonOptions.TargetExcludesRate(this, targetMsSsim, rate, bpp);
         CommonOptions.Positive(maxAttempts);
+        CommonOptions.Positive(coordinators);
     }
 
     protected override async Task<int> ExecuteAsync(CliContext cli, ParseResult r, IClusterClient client, CancellationToken ct)
@@ -64,6 +66,7 @@ public sealed class JobSubmitCommand : JobClientCommand
             MinMsSsim = r.GetValue(quality.MinMsSsim),
             MinPsnr = r.GetValue(quality.MinPsnr),
             KeepOriginalWhen = quality.When(r),
+            Coordinators = r.GetValue(coordinators),
         };
         JobSpecCheck.ThrowIfInvalid(spec);
         JobStatus status;

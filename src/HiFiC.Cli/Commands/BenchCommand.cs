@@ -33,6 +33,7 @@ public sealed class BenchCommand : Command
         Add(new BenchRdCommand(cli));
         Add(new BenchHyperCommand(cli));
         Add(new BenchContextCommand(cli));
+        Add(new BenchScaleCommand(cli));
         CommonOptions.Positive(repeat);
         size.Validators.Add(r =>
         {

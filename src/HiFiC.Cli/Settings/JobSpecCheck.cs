@@ -23,6 +23,7 @@ public static class JobSpecCheck
         "rate" or "rateName" => "--rate",
         "splitAbovePixels" => "--split-above",
         "maxAttempts" => "--max-attempts",
+        "coordinators" => "--coordinators",
         "model" => "--model",
         "destination" => "--out",
         "folder" => "--folder",

@@ -12,7 +12,19 @@ public interface IArchiveJobGrain : IGrainWithStringKey
 {
     /// <summary>Starts the job. Idempotent for the same spec; another spec under a used id is refused.</summary>
     [Alias("Start")] Task<JobStatus> StartAsync(JobSpec spec);
-    [Alias("GetStatus")] Task<JobStatus> GetStatusAsync();
+    /// <summary>
+    /// A snapshot, interleaved with the coordinator's turns (it only reads): a status must not wait
+    /// behind a queue of progress batches and ticks, which on a loaded machine outlasted the 30 s
+    /// call timeout (issue 22's scale run). A sharded job answers from its shards' statuses of its last tick.
+    /// </summary>
+    [Alias("GetStatus"), AlwaysInterleave] Task<JobStatus> GetStatusAsync();
+
+    /// <summary>
+    /// Starts this grain as shard <see cref="ShardStart.Index"/> of a job spread over several
+    /// coordinators (called by the job's own grain; idempotent). The shard lists the whole source and
+    /// takes the items whose path hashes to it; it holds no destination lock (the job's grain does).
+    /// </summary>
+    [Alias("StartShard")] Task<JobStatus> StartShardAsync(ShardStart start);
     [Alias("Pause")] Task<JobStatus> PauseAsync();
     [Alias("Resume")] Task<JobStatus> ResumeAsync();
     [Alias("Cancel")] Task<JobStatus> CancelAsync();

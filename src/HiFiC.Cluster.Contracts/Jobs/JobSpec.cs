@@ -82,4 +82,12 @@ public sealed record JobSpec
     /// Images with a target are coded whole, never split (the search needs the whole image).
     /// </summary>
     [Id(70)] public double? TargetMsSsim { get; init; }
+    /// <summary>
+    /// Coordinator grains the job is spread over (issue 22): 1 = one grain lists the source and counts
+    /// every item; N &gt; 1 = the job's grain starts N shard coordinators, each listing the source and
+    /// taking the items whose path hashes to it, with its own in-flight window and state, and sums
+    /// their counters. One grain's window caps a job at about MaxInFlight / (seconds an item is in
+    /// flight) images/s; N shards raise that N-fold. Ids 80-89: issue 22's range.
+    /// </summary>
+    [Id(80)] public int Coordinators { get; init; } = 1;
 }

@@ -17,6 +17,8 @@ public static class JobSpecValidator
     public const int MinTileSize = 64, MaxTileSize = 4096, TileMultiple = 64;
     public const int MaxRefineSteps = 1000, MaxRefineTileSize = 1024;
     public const int MaxAttemptsLimit = 20;
+    /// <summary>Shard coordinators of one job at most: the parent asks each for its status every tick.</summary>
+    public const int MaxCoordinators = 64;
     public const long MaxSplitAbovePixels = 1L << 36;
     /// <summary>The widest rate range of any model (three levels, half a level of extrapolation each side); the model's own range is checked when it is known.</summary>
     public const double MinRate = -0.5, MaxRate = 2.5;
@@ -56,6 +58,8 @@ public static class JobSpecValidator
             else if (spec.RateName is not null || spec.Rate != JobSpec.DefaultRate)
                 Err("targetMsSsim", "chooses the rate per image: give a target MS-SSIM or a rate (or bpp), not both");
         }
+        if (spec.Coordinators < 1 || spec.Coordinators > MaxCoordinators)
+            Err("coordinators", $"must be between 1 and {MaxCoordinators} (got {spec.Coordinators})");
         if (QualityFloor.Check(spec.MinMsSsim, spec.MinPsnr) is { } floorError)
             Err(floorError.StartsWith("minPsnr", StringComparison.Ordinal) ? "minPsnr" : "minMsSsim", floorError);
         CheckKind(spec, Err);

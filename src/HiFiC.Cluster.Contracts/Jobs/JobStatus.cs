@@ -61,4 +61,7 @@ public sealed record JobStatus
     [Id(71)] public long TargetMissed { get; init; }
 
     public long Finished => Done + Failed + Skipped + Cancelled;
+    /// <summary>Coordinator grains counting this job (1, or the spec's shard count); their silos, the job's own first (issue 22, Ids 80-89).</summary>
+    [Id(80)] public int Coordinators { get; init; } = 1;
+    [Id(81)] public IReadOnlyList<string> CoordinatorSilos { get; init; } = [];
 }

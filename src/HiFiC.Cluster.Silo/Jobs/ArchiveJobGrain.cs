@@ -41,6 +41,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private readonly InFlightRecovery recovery = new();
     /// <summary>When this activation last renewed the destination lock (a new activation renews at once).</summary>
     private DateTime lockRenewedUtc = DateTime.MinValue;
+    /// <summary>A sharded job's last statuses of its shards (refreshed every tick and on status calls; not persisted).</summary>
+    private JobStatus[] shardStatus = [];
 
     public ArchiveJobGrain(
         [PersistentState("job", ArchiveStorage.JobStore)] IPersistentState<ArchiveJobState> store,
@@ -54,6 +56,10 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
 
     private ArchiveJobState S => store.State;
     private string JobId => this.GetPrimaryKeyString();
+    /// <summary>This grain only sums shards: they list, hand out and count (issue 22).</summary>
+    private bool IsParent => S.ParentId is null && S.Spec is { Coordinators: > 1 };
+    private bool IsShard => S.ParentId is not null;
+    private IArchiveJobGrain Shard(int index) => GrainFactory.GetGrain<IArchiveJobGrain>(ShardStart.Key(JobId, index));
 
     public override Task OnActivateAsync(CancellationToken ct)
     {
@@ -109,19 +115,62 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         S.Phase = JobPhase.Enumerating;
         S.StartedUtc = now;
         S.ActiveSinceUtc = now;
+        S.ShardCount = spec.Coordinators;
         await SaveAsync();
         if (model is null)
-            logger.LogInformation("Restore job {Job} started: {Source} (folder {Folder}) -> {Destination} as {Format}",
-                JobId, spec.Source, spec.Folder ?? "(all)", spec.Destination, spec.Format ?? "png");
+            logger.LogInformation("Restore job {Job} started: {Source} (folder {Folder}) -> {Destination} as {Format}, {Coordinators} coordinator(s)",
+                JobId, spec.Source, spec.Folder ?? "(all)", spec.Destination, spec.Format ?? "png", spec.Coordinators);
         else
-            logger.LogInformation("Job {Job} started: {Source} -> {Destination}, model {Model}, rate {Rate}, effort {Effort} ({Steps} refinement steps)",
-                JobId, spec.Source, spec.Destination, model.Id, rate, S.Effort ?? "custom", S.RefineSteps);
+            logger.LogInformation("Job {Job} started: {Source} -> {Destination}, model {Model}, rate {Rate}, effort {Effort} ({Steps} refinement steps), {Coordinators} coordinator(s)",
+                JobId, spec.Source, spec.Destination, model.Id, rate, S.Effort ?? "custom", S.RefineSteps, spec.Coordinators);
+        // Saved first: a crash before every shard started is finished by the next activation's tick (StartShardAsync is idempotent).
+        if (IsParent) await RefreshShardsAsync(CancellationToken.None);
+        EnsureTimer();
+        await KeepAliveAsync(true);
+        return IsParent ? Aggregate() : Snapshot();
+    }
+
+    public async Task<JobStatus> StartShardAsync(ShardStart start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (S.Spec is not null)
+        {
+            if (S.Spec == start.Spec && S.ParentId == start.ParentId && S.ShardIndex == start.Index) return Snapshot();
+            throw new InvalidOperationException($"Shard '{JobId}' already exists with a different spec.");
+        }
+        if (start.Count < 2 || start.Index < 0 || start.Index >= start.Count) throw new ArgumentOutOfRangeException(nameof(start), $"shard {start.Index} of {start.Count}");
+        var now = DateTime.UtcNow;
+        S.Spec = start.Spec;
+        S.ParentId = start.ParentId;
+        S.ShardIndex = start.Index;
+        S.ShardCount = start.Count;
+        S.ModelId = start.ModelId;
+        S.ModelDigest = start.ModelDigest;
+        S.Rate = start.Rate;
+        S.Effort = start.Effort;
+        S.RefineSteps = start.RefineSteps;
+        S.Phase = JobPhase.Enumerating;
+        S.StartedUtc = now;
+        S.ActiveSinceUtc = now;
+        await SaveAsync();
         EnsureTimer();
         await KeepAliveAsync(true);
         return Snapshot();
     }
 
-    public Task<JobStatus> GetStatusAsync() => Task.FromResult(Snapshot());
+    public async Task<JobStatus> GetStatusAsync()
+    {
+        if (!IsParent) return Snapshot();
+        // The tick refreshes them every HiFiC:Jobs:Tick; only a fresh activation asks at once.
+        if (shardStatus.Length == S.Spec!.Coordinators) return Aggregate();
+        try { await RefreshShardsAsync(CancellationToken.None); }
+        catch (Exception e)
+        {
+            // A shard whose silo just died answers once it is reactivated; meanwhile the last statuses stand.
+            logger.LogInformation("Job {Job}: a shard did not answer: {Error}", JobId, e.Message);
+        }
+        return Aggregate();
+    }
 
     /// <summary>The rate t items are coded at (jobs persisted before rate names have no resolved rate: their spec's).</summary>
     private double Rate => S.Rate ?? S.Spec!.Rate;
@@ -136,8 +185,9 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             S.Phase = JobPhase.Paused;
             StopClock();
             await SaveAsync();
+            await ForwardToShardsAsync();
         }
-        return Snapshot();
+        return IsParent ? Aggregate() : Snapshot();
     }
 
     public async Task<JobStatus> ResumeAsync()
@@ -150,8 +200,9 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             recovery.CheckSoon(); // a long pause may have outlived the queue's messages
             EnsureTimer();
             await KeepAliveAsync(true);
+            await ForwardToShardsAsync();
         }
-        return Snapshot();
+        return IsParent ? Aggregate() : Snapshot();
     }
 
     public async Task<JobStatus> CancelAsync()
@@ -160,12 +211,119 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         {
             if (S.Phase == JobPhase.Paused) S.ActiveSinceUtc = DateTime.UtcNow;
             S.Phase = JobPhase.Cancelling;
-            bool ended = CheckCompletion();
+            // A sharded job ends when its shards have (its tick sees them end).
+            bool ended = !IsParent && CheckCompletion();
             await SaveAsync();
             if (ended) await ReleaseLockAsync();
             EnsureTimer();
+            await ForwardToShardsAsync();
         }
-        return Snapshot();
+        return IsParent ? Aggregate() : Snapshot();
+    }
+
+    /// <summary>
+    /// Brings the shards to the job's phase at once (pause, resume, cancel); a shard that does not
+    /// answer now is brought there by the next tick (<see cref="ReconcileShardsAsync"/>).
+    /// </summary>
+    private async Task ForwardToShardsAsync()
+    {
+        if (!IsParent) return;
+        try { await RefreshShardsAsync(CancellationToken.None); }
+        catch (Exception e)
+        {
+            logger.LogInformation("Job {Job}: a shard did not take the job's phase {Phase} yet: {Error}", JobId, S.Phase, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Starts shards not started yet, brings every shard to the job's phase, and reads their statuses.
+    /// Shards never call their job's grain, so these calls cannot deadlock.
+    /// </summary>
+    private async Task RefreshShardsAsync(CancellationToken ct)
+    {
+        int n = S.Spec!.Coordinators;
+        var statuses = await Task.WhenAll(Enumerable.Range(0, n).Select(i => ReconcileShardsAsync(i)));
+        shardStatus = statuses;
+    }
+
+    private async Task<JobStatus> ReconcileShardsAsync(int index)
+    {
+        var shard = Shard(index);
+        var status = await shard.GetStatusAsync();
+        if (status.Spec is null && !S.Phase.IsTerminal())
+            status = await shard.StartShardAsync(new ShardStart(S.Spec!, JobId, index, S.Spec!.Coordinators, S.ModelId!, S.ModelDigest!, Rate, S.Effort, S.RefineSteps));
+        if (status.Phase.IsTerminal()) return status;
+        // The job's phase wins: a shard follows pause, resume and cancel (and a job failed for its lock cancels its shards).
+        if ((S.Phase is JobPhase.Cancelling or JobPhase.Failed or JobPhase.Cancelled) && status.Phase != JobPhase.Cancelling) return await shard.CancelAsync();
+        if (S.Phase == JobPhase.Paused && status.Phase.IsActive()) return await shard.PauseAsync();
+        if (S.Phase.IsActive() && status.Phase == JobPhase.Paused) return await shard.ResumeAsync();
+        return status;
+    }
+
+    /// <summary>A sharded job's tick: keep its lock, its shards in its phase, and end when they all have.</summary>
+    private async Task ParentTickAsync(CancellationToken ct)
+    {
+        if (!S.Phase.IsTerminal()) await RenewLockAsync(ct);
+        try { await RefreshShardsAsync(ct); }
+        catch (Exception e)
+        {
+            logger.LogInformation("Job {Job}: a shard did not answer: {Error}", JobId, e.Message);
+            return;
+        }
+        if (S.Phase == JobPhase.Enumerating && shardStatus.All(x => x.ListingComplete || x.Phase.IsTerminal()))
+        {
+            S.ListingComplete = true;
+            S.Phase = JobPhase.Running;
+            await SaveAsync();
+        }
+        if (S.Phase.IsTerminal() || !shardStatus.All(x => x.Phase.IsTerminal())) return;
+        var failed = shardStatus.FirstOrDefault(x => x.Phase == JobPhase.Failed);
+        S.Phase = S.Phase == JobPhase.Cancelling ? JobPhase.Cancelled : failed is not null ? JobPhase.Failed : JobPhase.Done;
+        if (failed is not null) S.Error ??= $"shard {failed.JobId}: {failed.Error}";
+        S.ListingComplete = S.Phase == JobPhase.Done || S.ListingComplete;
+        S.FinishedUtc = DateTime.UtcNow;
+        StopClock();
+        // The sums, kept: a finished job answers from its own state.
+        var sum = Aggregate();
+        (S.Queued, S.Done, S.Failed, S.Skipped, S.Cancelled) = (sum.Queued, sum.Done, sum.Failed, sum.Skipped, sum.Cancelled);
+        (S.BytesIn, S.BytesOut, S.Pixels, S.DuplicateReports, S.SplitImages, S.TilesDone, S.KeptOriginal) = (sum.BytesIn, sum.BytesOut, sum.Pixels, sum.DuplicateReports, sum.SplitImages, sum.TilesDone, sum.KeptOriginal);
+        await SaveAsync();
+        logger.LogInformation("Job {Job} {Phase} over {Shards} shards: {Done} done, {Failed} failed, {Skipped} skipped", JobId, S.Phase, shardStatus.Length, S.Done, S.Failed, S.Skipped);
+    }
+
+    /// <summary>A sharded job's status: its own phase, times and lock, the shards' counters summed.</summary>
+    private JobStatus Aggregate()
+    {
+        var own = Snapshot();
+        var shards = shardStatus;
+        if (shards.Length == 0) return own with { Coordinators = S.Spec!.Coordinators, CoordinatorSilos = [hostSilo] };
+        long Sum(Func<JobStatus, long> f) => shards.Sum(f);
+        double seconds = own.ActiveTime.TotalSeconds;
+        long done = Sum(x => x.Done), failed = Sum(x => x.Failed), pixels = Sum(x => x.Pixels), bytesOut = Sum(x => x.BytesOut), outstanding = Sum(x => x.Outstanding);
+        bool listed = shards.All(x => x.ListingComplete);
+        double rate = seconds > 0 ? (done + failed) / seconds : 0;
+        return own with
+        {
+            Queued = Sum(x => x.Queued), Running = Sum(x => x.Running), Done = done, Failed = failed,
+            Skipped = Sum(x => x.Skipped), Cancelled = Sum(x => x.Cancelled),
+            BytesIn = Sum(x => x.BytesIn), BytesOut = bytesOut, Pixels = pixels,
+            MeanBpp = pixels > 0 ? bytesOut * 8.0 / pixels : 0,
+            ItemsPerSecond = rate,
+            MegapixelsPerSecond = seconds > 0 ? pixels / 1e6 / seconds : 0,
+            Eta = own.Phase.IsTerminal() ? TimeSpan.Zero : listed && rate > 0 ? TimeSpan.FromSeconds(outstanding / rate) : null,
+            // Each shard's newest: a status stays small; GetFailuresAsync pages through all of them.
+            Failures = shards.SelectMany(x => x.Failures).TakeLast(200).ToList(),
+            FailuresTotal = failed,
+            FailuresRecorded = Sum(x => x.FailuresRecorded),
+            Cursor = null,
+            ListingComplete = listed,
+            Error = own.Error ?? shards.Select(x => x.Error).FirstOrDefault(x => x is not null),
+            Outstanding = outstanding,
+            DuplicateReports = Sum(x => x.DuplicateReports),
+            SplitImages = Sum(x => x.SplitImages), TilesDone = Sum(x => x.TilesDone), KeptOriginal = Sum(x => x.KeptOriginal),
+            Coordinators = shards.Length,
+            CoordinatorSilos = [hostSilo, .. shards.Select(x => x.HostSilo ?? "")],
+        };
     }
 
     public async Task<ProgressAck> ReportProgressAsync(ProgressBatch batch)
@@ -291,6 +449,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         count = Math.Clamp(count, 1, 1000);
+        if (IsParent) return await GetShardFailuresAsync(offset, count);
         long recorded = S.FailuresSpilled + S.Failures.Count;
         var items = new List<JobFailure>(Math.Min(count, 256));
         IBlobStore? store = null;
@@ -317,6 +476,23 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         return new JobFailurePage(items, offset, recorded);
     }
 
+    /// <summary>A sharded job's failures: shard 0's, then shard 1's, and so on (each oldest first).</summary>
+    private async Task<JobFailurePage> GetShardFailuresAsync(long offset, int count)
+    {
+        await RefreshShardsAsync(CancellationToken.None);
+        var items = new List<JobFailure>();
+        long skip = offset;
+        for (int i = 0; i < shardStatus.Length && items.Count < count; i++)
+        {
+            long recorded = shardStatus[i].FailuresRecorded;
+            if (skip >= recorded) { skip -= recorded; continue; }
+            var page = await Shard(i).GetFailuresAsync(skip, count - items.Count);
+            items.AddRange(page.Failures);
+            skip = 0;
+        }
+        return new JobFailurePage(items, offset, shardStatus.Sum(x => x.FailuresRecorded));
+    }
+
     /// <summary>Longer than any blob name (1,024 characters): clipped in the failure list so one record stays small.</summary>
     private static string ClipPath(string path) => path.Length <= 1024 ? path : path[..1024] + "…";
 
@@ -325,9 +501,17 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     {
         var items = new List<WorkItem>();
         if (!S.Phase.IsActive()) return items;
+        // Tiles of the split images already going out: their part hashes stay in state until assembled.
+        int open = OpenTiles();
         foreach (var (path, p) in S.PendingTiles.ToList())
         {
             int next = p.Next;
+            if (next == 0)
+            {
+                // A new image starts only while the open ones leave room (one always may): TileSha256 stays bounded.
+                if (open > 0 && open + p.Count > options.MaxOpenTiles) continue;
+                open += p.Count;
+            }
             for (; next < p.Count && S.InFlight.Count < options.MaxInFlight; next++)
             {
                 var tile = Item(path, p.BytesIn, WorkPart.Tile, next, p.Count);
@@ -338,6 +522,18 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             else S.PendingTiles[path] = p with { Next = next };
         }
         return items;
+    }
+
+    /// <summary>Tiles of split images that have started going out (their hashes are or will be in TileSha256 until assembled).</summary>
+    private int OpenTiles()
+    {
+        int open = 0;
+        foreach (var path in S.TilesLeft.Keys.Union(S.TileSha256.Keys))
+        {
+            if (S.PendingTiles.TryGetValue(path, out var p)) { if (p.Next > 0) open += p.Count; }
+            else open += S.TileSha256.TryGetValue(path, out var h) ? h.Length : S.TilesLeft[path];
+        }
+        return open;
     }
 
     /// <summary>Drops every key of an image (its other tiles, if split): one image fails or is cancelled once.</summary>
@@ -384,6 +580,29 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     {
         try
         {
+            if (IsParent) await ParentTickAsync(ct);
+            else await CoordinateAsync(ct);
+        }
+        catch (InconsistentStateException)
+        {
+            DeactivateOnIdle();
+        }
+        if (S.Phase.IsTerminal() && timer is not null)
+        {
+            // A job failed by its lock while sharded: its shards stop writing to the destination.
+            if (IsParent && shardStatus.Any(x => !x.Phase.IsTerminal())) await ForwardToShardsAsync();
+            timer.Dispose();
+            timer = null;
+            await KeepAliveAsync(false);
+            await ReleaseLockAsync();
+        }
+    }
+
+    /// <summary>One coordinator's tick (a job of its own, or a shard): tiles, the next page, recovery, completion.</summary>
+    private async Task CoordinateAsync(CancellationToken ct)
+    {
+        try
+        {
             if (!S.Phase.IsTerminal() && S.Spec is not null) await RenewLockAsync(ct);
             var tiles = TakePendingTiles();
             if (tiles.Count > 0)
@@ -398,10 +617,6 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             if (S.Phase.IsActive()) await RecoverAsync(ct);
             if (CheckCompletion()) await SaveAsync();
         }
-        catch (InconsistentStateException)
-        {
-            DeactivateOnIdle();
-        }
         catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or Storage.Locations.LocationRefusedException)
         {
             logger.LogError(e, "Job {Job} cannot list its source", JobId);
@@ -410,13 +625,6 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             S.FinishedUtc = DateTime.UtcNow;
             StopClock();
             await SaveAsync();
-        }
-        if (S.Phase.IsTerminal() && timer is not null)
-        {
-            timer.Dispose();
-            timer = null;
-            await KeepAliveAsync(false);
-            await ReleaseLockAsync();
         }
     }
 
@@ -427,6 +635,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     /// </summary>
     private async Task RenewLockAsync(CancellationToken ct)
     {
+        // A shard writes under its job's lock, which the job's grain holds.
+        if (IsShard) return;
         if (DateTime.UtcNow - lockRenewedUtc < options.DestinationLockTtl / 3) return;
         DestinationLockResult held;
         try { held = await locks.TryAcquireAsync(S.Spec!.Destination, JobId, options.DestinationLockTtl, ct, HolderEndedAsync); }
@@ -466,6 +676,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
 
     private async Task ReleaseLockAsync()
     {
+        if (IsShard) return;
         try { await locks.ReleaseAsync(S.Spec!.Destination, JobId, CancellationToken.None); }
         catch (Exception e)
         {
@@ -508,6 +719,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         var source = blobs.OpenSource(prefix is null ? spec.Source : spec.Source.TrimEnd('/') + "/" + prefix.TrimEnd('/'));
         int room = Math.Min(options.PageSize, options.MaxInFlight - S.InFlight.Count);
         var page = await source.ListAsync(S.Cursor, room, ct);
+        // A shard takes only its items: every shard lists the whole source (one LIST per page per shard) and none needs another's cursor.
+        bool Mine(string path) => S.ShardCount < 2 || !IsShard || ShardStart.Of(path, S.ShardCount) == S.ShardIndex;
         List<WorkItem> items;
         if (spec.IsRestore())
         {
@@ -515,14 +728,14 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             // originals and tool state are not entries of their own), named by their path in the archive.
             items = page.Items.Where(b => ArchiveNaming.IsManifest(b.Path))
                 .Select(b => prefix + ArchiveNaming.SourceOfManifest(b.Path))
-                .Where(p => !S.InFlight.ContainsKey(p))
+                .Where(p => Mine(p) && !S.InFlight.ContainsKey(p))
                 .Select(p => Item(p, 0)).ToList();
         }
         else
         {
             // Sidecar files (JSON, XMP, text) sit beside photos in real archives: they are skipped,
             // not failed. A file with an image extension that does not decode still fails, with its reason.
-            var listed = page.Items.Where(b => !S.InFlight.ContainsKey(b.Path)).ToList();
+            var listed = page.Items.Where(b => Mine(b.Path) && !S.InFlight.ContainsKey(b.Path)).ToList();
             var fresh = listed.Where(b => ImageIO.HasImageExtension(b.Path)).ToList();
             S.Skipped += listed.Count - fresh.Count;
             items = fresh.Select(b => Item(b.Path, b.Size)).ToList();
@@ -639,6 +852,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             KeptOriginal = S.KeptOriginal,
             ChosenRates = S.ChosenRates.OrderBy(kv => kv.Key).Select(kv => new RateCount(kv.Key, kv.Value)).ToList(),
             TargetMissed = S.TargetMissed,
+            CoordinatorSilos = [hostSilo],
         };
     }
 }

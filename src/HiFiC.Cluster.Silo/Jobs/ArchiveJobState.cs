@@ -7,7 +7,7 @@ namespace HiFiC.Cluster.Silo.Jobs;
 /// (bounded by JobOptions.MaxInFlight): an outcome counts only if its item is in there, which
 /// makes counting exactly-once over an at-least-once queue without remembering finished items.
 /// Every collection here is bounded whatever the job's size (issue 22): InFlight by MaxInFlight,
-/// the tile maps by the split images in flight, Failures by MaxRecordedFailures (older pages go to
+/// the tile maps by the split images in flight (TileSha256 by JobOptions.MaxOpenTiles), Failures by MaxRecordedFailures (older pages go to
 /// blobs, reasons and paths are clipped when recorded).
 /// </summary>
 [GenerateSerializer, Alias("hific.ArchiveJobState.v1")]
@@ -69,6 +69,15 @@ public sealed class ArchiveJobState
     /// <summary>Constant-quality jobs: images done per chosen rate t, and those that missed the target.</summary>
     [Id(70)] public Dictionary<double, long> ChosenRates { get; set; } = new();
     [Id(71)] public long TargetMissed { get; set; }
+
+    /// <summary>
+    /// Ids 80-89 (issue 22, sharded coordinators). A shard's parent job id (null: this grain is a job
+    /// of its own, maybe the parent of shards), and which of how many shards it is: it takes the
+    /// listed items whose path hashes to <see cref="ShardIndex"/> (ShardStart.Of).
+    /// </summary>
+    [Id(80)] public string? ParentId { get; set; }
+    [Id(81)] public int ShardIndex { get; set; }
+    [Id(82)] public int ShardCount { get; set; }
 
     public TimeSpan ActiveTime(DateTime now) => ActiveBefore + (ActiveSinceUtc is { } s ? now - s : TimeSpan.Zero);
 }

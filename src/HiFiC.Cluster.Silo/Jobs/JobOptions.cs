@@ -36,6 +36,14 @@ public sealed class JobOptions
     /// </summary>
     public int MaxRecordedFailures { get; set; } = 200;
 
+    /// <summary>
+    /// Tiles of split images whose part hashes (TileSha256, ~70 bytes each in state) the coordinator
+    /// holds at once: a split image's tiles start going out only while the images already open stay
+    /// under this (one image always may, however many tiles it has). Bounds the state whatever the
+    /// number of huge images in the source (issue 22).
+    /// </summary>
+    public int MaxOpenTiles { get; set; } = 4096;
+
     /// <summary>An item started this long ago with no outcome is enqueued again (its worker may hang while renewing its lease). See InFlightRecovery.</summary>
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromHours(1);
 

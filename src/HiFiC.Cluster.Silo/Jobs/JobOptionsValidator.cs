@@ -13,6 +13,8 @@ public sealed class JobOptionsValidator : IValidateOptions<JobOptions>
         .Positive(nameof(o.KeepAlive), o.KeepAlive)
         // At least a page of one; at most what keeps the worst case (1,024-character paths, 300-character reasons) far below an Azure Table entity's 1 MB.
         .Between(nameof(o.MaxRecordedFailures), o.MaxRecordedFailures, 2, 500)
+        // 4,096 tiles × ~70 bytes ≈ 290 KB: far below the 1 MB of an Azure Table entity.
+        .Between(nameof(o.MaxOpenTiles), o.MaxOpenTiles, 1, 8192)
         .Positive(nameof(o.StuckAfter), o.StuckAfter)
         .Positive(nameof(o.LossCheckInterval), o.LossCheckInterval)
         .Result();

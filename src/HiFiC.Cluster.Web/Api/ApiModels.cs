@@ -22,6 +22,8 @@ public sealed record JobRequest
     public bool? Verify { get; init; }
     public bool? SkipExisting { get; init; }
     public int? MaxAttempts { get; init; }
+    /// <summary>Coordinator grains the job is spread over (1..64; default 1): raise for jobs of tens of millions of images a week (docs/operations.md, Scale).</summary>
+    public int? Coordinators { get; init; }
     public long? SplitAbovePixels { get; init; }
     /// <summary>Encoder-side latent refinement steps per tile (0 = off; slow without GPU silos).</summary>
     public int? RefineSteps { get; init; }

@@ -90,6 +90,7 @@ public static partial class HificApi
             MaxAttempts = request.MaxAttempts ?? JobSpec.DefaultMaxAttempts, SplitAbovePixels = request.SplitAbovePixels ?? JobSpec.DefaultSplitAbovePixels,
             RefineSteps = request.RefineSteps ?? 0, Effort = string.IsNullOrWhiteSpace(request.Effort) ? null : request.Effort.Trim().ToLowerInvariant(),
             MinMsSsim = request.MinMsSsim, MinPsnr = request.MinPsnr, KeepOriginalWhen = keepWhen, TargetMsSsim = request.TargetMsSsim,
+            Coordinators = request.Coordinators ?? 1,
         };
         foreach (var e in JobSpecValidator.Check(spec))
             if (!errors.ContainsKey(e.Field)) Err(e.Field, e.Message);

@@ -66,4 +66,43 @@ public sealed class BoundedStateTests : IDisposable
         Assert.All(all, f => Assert.True(f.Reason.Length <= FailureText.MaxLength + 1 && f.Reason.StartsWith("the codec refused it: xxx", StringComparison.Ordinal), f.Reason[..40]));
         Assert.All(all, f => Assert.Equal(3, f.Attempts));
     }
+
+    [Fact]
+    public async Task Tiles_of_a_second_split_image_wait_while_the_open_ones_fill_MaxOpenTiles()
+    {
+        // Two split images of 12 tiles and room for 12 open tile hashes: the second image's tiles go
+        // out only once the first is assembled, so TileSha256 never holds both. Workers are off; the test plays them.
+        var factory = new TestClusterFactory
+        {
+            StateFolder = temp.Sub("state"), WorkersEnabled = false, MaxInFlight = 100,
+            Configure = s => s.Configure<JobOptions>(o => o.MaxOpenTiles = 12),
+        };
+        await using var cluster = await factory.StartAsync(1);
+        var src = temp.Sub("src");
+        string[] paths = ["a.png", "b.png"];
+        foreach (var p in paths) File.WriteAllBytes(Path.Combine(src, p), [1]);
+        var job = cluster.Client.GetGrain<IArchiveJobGrain>("tiles");
+        await job.StartAsync(new JobSpec { Source = src, Destination = temp.Sub("dst") });
+        await job.WaitAsync(s => s.ListingComplete && s.Outstanding == 2, TimeSpan.FromSeconds(60));
+
+        // Both split in one batch; one tick hands out tiles, so the first sight of any tile shows all that went out.
+        await job.ReportProgressAsync(new ProgressBatch("test", paths.Select(p => new ItemOutcome(p, OutcomeKind.Split, TileCount: 12)).ToList()));
+        var first = await job.WaitAsync(s => s.Outstanding > 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(12, first.Outstanding);
+
+        // Whichever image went first: outcomes for keys not in flight are ignored, so both images' are reported.
+        async Task FinishOpenImageAsync()
+        {
+            await job.ReportProgressAsync(new ProgressBatch("test", paths.SelectMany(p => Enumerable.Range(0, 12)
+                .Select(t => new ItemOutcome(WorkKeys.For(p, WorkPart.Tile, t), OutcomeKind.TileDone, TileCount: 12, TileSha256: new string('0', 64)))).ToList()));
+            await job.WaitAsync(s => s.Outstanding == 1, TimeSpan.FromSeconds(30)); // its assembly item
+            await job.ReportProgressAsync(new ProgressBatch("test", paths.Select(p => new ItemOutcome(WorkKeys.For(p, WorkPart.Assemble), OutcomeKind.Done)).ToList()));
+        }
+        await FinishOpenImageAsync();
+        var second = await job.WaitAsync(s => s.Outstanding > 0 || s.Phase.IsTerminal(), TimeSpan.FromSeconds(30));
+        Assert.Equal((12L, 1L), (second.Outstanding, second.Done));
+        await FinishOpenImageAsync();
+        var end = await job.WaitAsync(s => s.Phase.IsTerminal(), TimeSpan.FromSeconds(30));
+        Assert.Equal((JobPhase.Done, 2L, 24L, 2L), (end.Phase, end.Done, end.TilesDone, end.SplitImages));
+    }
 }
