@@ -321,6 +321,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             Outstanding = outstanding,
             DuplicateReports = Sum(x => x.DuplicateReports),
             SplitImages = Sum(x => x.SplitImages), TilesDone = Sum(x => x.TilesDone), KeptOriginal = Sum(x => x.KeptOriginal),
+            ChosenRates = shards.SelectMany(x => x.ChosenRates).GroupBy(r => r.Rate).OrderBy(g => g.Key).Select(g => new RateCount(g.Key, g.Sum(r => r.Images))).ToList(),
+            TargetMissed = Sum(x => x.TargetMissed),
             Coordinators = shards.Length,
             CoordinatorSilos = [hostSilo, .. shards.Select(x => x.HostSilo ?? "")],
         };
