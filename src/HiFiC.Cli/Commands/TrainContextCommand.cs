@@ -25,7 +25,7 @@ public sealed class TrainContextCommand : Command
     private readonly Option<double> lr = new("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
     private readonly Option<double> lrFinal = new("--lr-final") { Description = "Learning rate at the end of the cosine decay (with --decay-steps).", DefaultValueFactory = _ => 1e-4 };
     private readonly Option<long> decaySteps = new("--decay-steps") { Description = "Steps of the cosine decay from --lr to --lr-final (0: constant --lr).", DefaultValueFactory = _ => 0 };
-    private readonly Option<double> hyperLr = new("--hyper-lr") { Description = "A new run also retrains the hyper-analysis, hyper-synthesis and z prior at this rate (0: they stay frozen).", DefaultValueFactory = _ => 0 };
+    private readonly Option<double> hyperLr = new("--hyper-lr") { Description = "Retrain the hyper-analysis, hyper-synthesis and z prior too, at this rate (a resumed run that kept them frozen starts from the frozen ones; 0: frozen unless the run retrains them already).", DefaultValueFactory = _ => 0 };
     private readonly Option<int> validateEvery = new("--validate-every") { Description = "Steps between held-out measurements.", DefaultValueFactory = _ => 500 };
     private readonly Option<bool> checkerboard = new("--checkerboard") { Description = "A new run codes each slice in two checkerboard phases (anchors, then the rest seeing them)." };
     private readonly Option<long> seed = new("--seed") { DefaultValueFactory = _ => 1 };
@@ -56,7 +56,7 @@ public sealed class TrainContextCommand : Command
             FinalLearningRate: r.GetValue(lrFinal), DecaySteps: r.GetValue(decaySteps), HyperLearningRate: r.GetValue(hyperLr), Checkerboard: r.GetValue(checkerboard));
         // A joint run (new with --hyper-lr, or resumed) trains a copy of the frozen model's hyperprior.
         var statePath = Path.Combine(outDir, ContextTrainer.StateFile);
-        bool joint = File.Exists(statePath) ? ContextTrainer.ReadState(outDir).JointHyper : options.HyperLearningRate > 0;
+        bool joint = options.HyperLearningRate > 0 || (File.Exists(statePath) && ContextTrainer.ReadState(outDir).JointHyper);
         var frozenModel = joint ? cli.Models.Load(r.GetValue(model)) : null;
         new ContextTrainer(options, log).Run(loaded, ct, frozenModel?.Network);
         return ExitCodes.Ok;

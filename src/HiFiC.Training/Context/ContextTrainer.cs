@@ -57,7 +57,10 @@ public sealed class ContextTrainer(ContextTrainerOptions options, ILogger log)
         if (File.Exists(statePath))
         {
             state = JsonSerializer.Deserialize<State>(File.ReadAllText(statePath))!;
-            log.LogInformation("resuming at step {Step} ({Slices} slices, width {Width})", state.Step, state.Config.Slices, state.Config.Width);
+            // --hyper-lr on a run that kept the hyperprior frozen: from here on it is retrained too (starting from the frozen one).
+            if (options.HyperLearningRate > 0 && !state.JointHyper) state = state with { JointHyper = true };
+            log.LogInformation("resuming at step {Step} ({Slices} slices, width {Width}, checkerboard {Checkerboard}, hyperprior {Hyper})",
+                state.Step, state.Config.Slices, state.Config.Width, state.Config.Checkerboard, state.JointHyper ? "retrained" : "frozen");
         }
         else
         {
