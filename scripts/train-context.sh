@@ -4,6 +4,9 @@
 # A run folder does not survive a fresh machine, so the float checkpoint of the shipped
 # context model is committed in models/hific-lite-ctx/training/run/ and seeds runs/context
 # when runs/context is empty (the Adam state restarts; the step count carries on).
+# A new run: 4 slices, each in two checkerboard phases (--checkerboard), lr 1e-3 decaying to 1e-4 by a cosine
+# over DECAY steps (by the run's step; a resumed run keeps its place on it). HYPER_LR=1e-4 also retrains
+# the hyperprior (slower steps; a resumed run starts that from the frozen hyperprior).
 # Stop it with: pkill -TERM -f 'hific-ctx-bin/hific train context'   (it saves a checkpoint first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +19,11 @@ rm -rf "$bin" && cp -r src/HiFiC.Cli/bin/Release/net10.0 "$bin"
 mkdir -p "$run"
 if [ ! -f "$run/context.json" ] && [ -f "$seed/context.json" ]; then
   cp "$seed/context.json" "$seed/context.bin" "$run/"
+  cp "$seed/hyper.bin" "$run/" 2>/dev/null || true
   cp "$seed/train.csv" "$seed/valid.csv" "$run/" 2>/dev/null || true
   echo "seeded $run from $seed"
 fi
 OMP_WAIT_POLICY=PASSIVE nohup nice -n 19 "$bin/hific" train context --out "$run" --model models/hific-lite \
-  --data "${DATA:-../shared/datasets/train}" --crops "${CROPS:-192}" >> "$run/train.log" 2>&1 &
+  --data "${DATA:-../shared/datasets/train}" --crops "${CROPS:-192}" --checkerboard \
+  --lr 1e-3 --lr-final 1e-4 --decay-steps "${DECAY:-3000}" --hyper-lr "${HYPER_LR:-0}" >> "$run/train.log" 2>&1 &
 echo "context training started (log: $run/train.log)"

@@ -55,7 +55,7 @@ public static class ModelExporter
     /// (activation ranges, not content, are what calibration needs). Synthetic images when the
     /// training data is not on this machine.
     /// </summary>
-    private static IReadOnlyList<RgbImage>? CalibrationImages(string? dataDir, ILogger log)
+    public static IReadOnlyList<RgbImage>? CalibrationImages(string? dataDir, ILogger log)
     {
         if (dataDir is null || !Directory.Exists(dataDir))
         {

@@ -31,10 +31,11 @@ public sealed class BenchContextCommand : Command, IForwardOnlyCommand
     private readonly Option<int> quality = new("--quality") { Description = "Images (the first ones) whose reconstructions are measured.", DefaultValueFactory = _ => 30 };
     private readonly Option<int> repeat = new("--repeat") { DefaultValueFactory = _ => 3 };
     private readonly Option<string> csv = new("--csv") { Description = "Per image and rate rows.", Required = true };
+    private readonly Option<string?> cache = new("--cache") { Description = "Instead of images: real bytes of both models on the held-out records of a latent cache (`hific train context`), per rate, to set against the trainer's float estimate." };
 
     public BenchContextCommand(CliContext cli) : base("context", "Bits, quality and speed of a context model against its base model on the same latents.")
     {
-        Add(input); Add(baseModel); Add(contextModel); Add(rates); Add(quality); Add(repeat); Add(csv);
+        Add(input); Add(baseModel); Add(contextModel); Add(rates); Add(quality); Add(repeat); Add(csv); Add(cache);
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
     }
 
@@ -44,6 +45,7 @@ public sealed class BenchContextCommand : Command, IForwardOnlyCommand
         var b = cli.Models.Load(r.GetValue(contextModel));
         var codecA = new LatentCodec(a);
         var codecB = new LatentCodec(b);
+        if (r.GetValue(cache) is { } cachePath) return CachedLatents(cli, codecA, codecB, cachePath, r.GetValue(csv)!);
         var ts = r.GetValue(rates)!.Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var files = Directory.EnumerateFiles(r.GetValue(input)!).Where(ImageIO.HasImageExtension).Order(StringComparer.Ordinal).ToList();
         var rows = new StringBuilder("image,pixels,t,bytes_base,bytes_ctx,est_bits_base,est_bits_ctx,psnr_base,psnr_ctx,msssim_base,msssim_ctx\n");
@@ -77,6 +79,35 @@ public sealed class BenchContextCommand : Command, IForwardOnlyCommand
             File.WriteAllText(r.GetValue(csv)!, rows.ToString());
         }
         Speed(cli, a, b, codecA, codecB, files[0], r.GetValue(repeat));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Held-out records (the trainer's last tenth of crops): real z + y bytes of both codecs per cached rate index.</summary>
+    private static int CachedLatents(CliContext cli, LatentCodec codecA, LatentCodec codecB, string path, string csvPath)
+    {
+        var latents = HiFiC.Training.Context.LatentCache.Load(path);
+        int crops = latents.Count / latents.RatesPerCrop;
+        int from = (crops - Math.Max(1, crops / 10)) * latents.RatesPerCrop;
+        var sums = new long[latents.RatesPerCrop, 2];
+        var rows = new StringBuilder("record,rate_index,bytes_base,bytes_ctx\n");
+        using var noGrad = no_grad();
+        for (int i = from; i < latents.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var y = latents.Records.narrow(0, i, 1).select(1, 0).contiguous();
+            var (ea, eb) = (codecA.Encode(y), codecB.Encode(y));
+            long a = ea.ZStream.Length + ea.YStream.Length, b = eb.ZStream.Length + eb.YStream.Length;
+            sums[i % latents.RatesPerCrop, 0] += a; sums[i % latents.RatesPerCrop, 1] += b;
+            rows.Append(FormattableString.Invariant($"{i},{i % latents.RatesPerCrop},{a},{b}\n"));
+        }
+        File.WriteAllText(csvPath, rows.ToString());
+        long ta = 0, tb = 0;
+        for (int k = 0; k < latents.RatesPerCrop; k++)
+        {
+            ta += sums[k, 0]; tb += sums[k, 1];
+            cli.Out.WriteLine(FormattableString.Invariant($"rate index {k}: base {sums[k, 0]} bytes, ctx {sums[k, 1]} bytes, saving {100.0 * (1 - (double)sums[k, 1] / sums[k, 0]):0.00}%"));
+        }
+        cli.Out.WriteLine(FormattableString.Invariant($"all held-out records: base {ta} bytes, ctx {tb} bytes, saving {100.0 * (1 - (double)tb / ta):0.00}%"));
         return ExitCodes.Ok;
     }
 

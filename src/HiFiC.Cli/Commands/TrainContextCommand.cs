@@ -23,11 +23,16 @@ public sealed class TrainContextCommand : Command
     private readonly Option<long> steps = new("--steps") { Description = "Train until this step.", DefaultValueFactory = _ => 1_000_000 };
     private readonly Option<int> batch = new("--batch") { Description = "Latent crops per step.", DefaultValueFactory = _ => 16 };
     private readonly Option<double> lr = new("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+    private readonly Option<double> lrFinal = new("--lr-final") { Description = "Learning rate at the end of the cosine decay (with --decay-steps).", DefaultValueFactory = _ => 1e-4 };
+    private readonly Option<long> decaySteps = new("--decay-steps") { Description = "Steps of the cosine decay from --lr to --lr-final (0: constant --lr).", DefaultValueFactory = _ => 0 };
+    private readonly Option<double> hyperLr = new("--hyper-lr") { Description = "Retrain the hyper-analysis, hyper-synthesis and z prior too, at this rate (a resumed run that kept them frozen starts from the frozen ones; 0: frozen unless the run retrains them already).", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> validateEvery = new("--validate-every") { Description = "Steps between held-out measurements.", DefaultValueFactory = _ => 500 };
+    private readonly Option<bool> checkerboard = new("--checkerboard") { Description = "A new run codes each slice in two checkerboard phases (anchors, then the rest seeing them)." };
     private readonly Option<long> seed = new("--seed") { DefaultValueFactory = _ => 1 };
 
     public TrainContextCommand(CliContext cli) : base("context", "Train a channel-conditional entropy model on a frozen model's cached latents (resumable).")
     {
-        Add(model); Add(data); Add(output); Add(cache); Add(crops); Add(rates); Add(slices); Add(width); Add(steps); Add(batch); Add(lr); Add(seed);
+        Add(model); Add(data); Add(output); Add(cache); Add(crops); Add(rates); Add(slices); Add(width); Add(steps); Add(batch); Add(lr); Add(lrFinal); Add(decaySteps); Add(hyperLr); Add(validateEvery); Add(checkerboard); Add(seed);
         SetAction((r, ct) => Task.FromResult(Execute(cli, r, ct)));
     }
 
@@ -47,8 +52,13 @@ public sealed class TrainContextCommand : Command
         }
         var loaded = LatentCache.Load(cachePath);
         var options = new ContextTrainerOptions(outDir, r.GetValue(slices), r.GetValue(width), r.GetValue(steps), r.GetValue(batch), r.GetValue(lr),
-            CheckpointEvery: 200, LogEvery: 50, ValidateEvery: 500, r.GetValue(seed));
-        new ContextTrainer(options, log).Run(loaded, ct);
+            CheckpointEvery: 200, LogEvery: 50, ValidateEvery: r.GetValue(validateEvery), r.GetValue(seed),
+            FinalLearningRate: r.GetValue(lrFinal), DecaySteps: r.GetValue(decaySteps), HyperLearningRate: r.GetValue(hyperLr), Checkerboard: r.GetValue(checkerboard));
+        // A joint run (new with --hyper-lr, or resumed) trains a copy of the frozen model's hyperprior.
+        var statePath = Path.Combine(outDir, ContextTrainer.StateFile);
+        bool joint = options.HyperLearningRate > 0 || (File.Exists(statePath) && ContextTrainer.ReadState(outDir).JointHyper);
+        var frozenModel = joint ? cli.Models.Load(r.GetValue(model)) : null;
+        new ContextTrainer(options, log).Run(loaded, ct, frozenModel?.Network);
         return ExitCodes.Ok;
     }
 }

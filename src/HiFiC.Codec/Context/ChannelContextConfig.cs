@@ -5,9 +5,12 @@ namespace HiFiC.Codec.Context;
 /// <summary>
 /// Shape of a channel-conditional entropy model: y's channels in decode order, cut into slices of
 /// equal size; each slice's network is conv 3x3 (in -> Width), ReLU, conv 1x1 (Width -> Width), ReLU,
-/// conv 1x1 (Width -> 2 * slice channels).
+/// conv 1x1 (Width -> 2 * slice channels). With <paramref name="Checkerboard"/> each slice is coded in
+/// two phases (He et al. 2021): the anchors ((row + column) even) with the slice's first network,
+/// then the rest with a second one that also sees the slice's decoded anchors (its 3x3 conv reads
+/// each non-anchor's four anchor neighbours). Network n serves slice n / Phases, phase n % Phases.
 /// </summary>
-public sealed record ChannelContextConfig(int LatentChannels, int Slices, int Width, int[] Order)
+public sealed record ChannelContextConfig(int LatentChannels, int Slices, int Width, int[] Order, bool Checkerboard = false)
 {
     /// <summary>Context inputs are rounded to 1/InputScale: the integer path feeds round(v * InputScale).</summary>
     public const int InputScale = 8;
@@ -19,6 +22,17 @@ public sealed record ChannelContextConfig(int LatentChannels, int Slices, int Wi
 
     /// <summary>Inputs of slice s: its own channels' hyper mean and raw scale, then every earlier slice's y-hat.</summary>
     public int InputChannels(int s) => 2 * SliceChannels + s * SliceChannels;
+
+    public int Phases => Checkerboard ? 2 : 1;
+
+    /// <summary>Networks (and y streams): one per slice and phase.</summary>
+    public int Networks => Slices * Phases;
+
+    /// <summary>Inputs of network n: its slice's, then (second phase) the slice's anchors' y-hat, zero elsewhere.</summary>
+    public int NetworkInputChannels(int n) => InputChannels(n / Phases) + (n % Phases) * SliceChannels;
+
+    /// <summary>Whether latent position (row, column) is coded in checkerboard phase <paramref name="phase"/>.</summary>
+    public static bool InPhase(int phase, int row, int column) => ((row + column) & 1) == phase;
 
     public void Validate()
     {

@@ -30,12 +30,12 @@ public sealed class ChannelContextModel : nn.Module
         config.Validate();
         Config = config;
         nets = new ModuleList<Sequential>();
-        for (int s = 0; s < config.Slices; s++)
+        for (int n = 0; n < config.Networks; n++)
         {
             var last = nn.Conv2d(config.Width, 2 * config.SliceChannels, 1);
             using (no_grad()) { last.weight!.zero_(); last.bias!.zero_(); }
             nets.Add(nn.Sequential(
-                ("conv0", nn.Conv2d(config.InputChannels(s), config.Width, 3, padding: 1)),
+                ("conv0", nn.Conv2d(config.NetworkInputChannels(n), config.Width, 3, padding: 1)),
                 ("relu0", nn.ReLU()),
                 ("conv1", nn.Conv2d(config.Width, config.Width, 1)),
                 ("relu1", nn.ReLU()),
@@ -44,13 +44,21 @@ public sealed class ChannelContextModel : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>The convolutions of slice s in order (ReLU between them), for the integer version.</summary>
-    public IReadOnlyList<(Tensor Weight, Tensor Bias)> Convolutions(int s)
+    /// <summary>The convolutions of network n (slice n / Phases) in order (ReLU between them), for the integer version.</summary>
+    public IReadOnlyList<(Tensor Weight, Tensor Bias)> Convolutions(int n)
     {
         var result = new List<(Tensor, Tensor)>();
-        foreach (var (_, module) in nets[s].named_children())
+        foreach (var (_, module) in nets[n].named_children())
             if (module is Conv2d conv) result.Add((conv.weight!, conv.bias!));
         return result;
+    }
+
+    /// <summary>[1,1,h,w]: 1 at the anchors (phase 0), 0 elsewhere.</summary>
+    public static Tensor AnchorMask(long h, long w, Device device)
+    {
+        var rows = arange(h, device: device).view(-1, 1);
+        var columns = arange(w, device: device).view(1, -1);
+        return (rows + columns).remainder(2).eq(0).to(ScalarType.Float32).view(1, 1, h, w);
     }
 
     public static Tensor QuantizeInput(Tensor v) => (v * ChannelContextConfig.InputScale).round().detach() / ChannelContextConfig.InputScale;
@@ -58,9 +66,10 @@ public sealed class ChannelContextModel : nn.Module
     /// <summary>
     /// Means and scales for every y element. <paramref name="y"/> is the gain-scaled latent the
     /// encoder coded; each slice's y-hat = mean + round(y - mean) feeds the later slices (in
-    /// training, as a constant: no gradient flows through the rounding).
+    /// training, as a constant: no gradient flows through the rounding). <paramref name="onNetworkInput"/>
+    /// sees each network's input (network index, input).
     /// </summary>
-    public ContextParameters Forward(Tensor y, Tensor hyperMean, Tensor hyperRawScale, Action<int, Tensor>? onSliceInput = null)
+    public ContextParameters Forward(Tensor y, Tensor hyperMean, Tensor hyperRawScale, Action<int, Tensor>? onNetworkInput = null)
     {
         using var scope = NewDisposeScope();
         int cs = Config.SliceChannels;
@@ -73,11 +82,22 @@ public sealed class ChannelContextModel : nn.Module
             var mu = hyperMean.index_select(1, members);
             var raw = hyperRawScale.index_select(1, members);
             var input = cat([QuantizeInput(mu), QuantizeInput(raw), .. decoded], 1);
-            onSliceInput?.Invoke(s, input);
-            var delta = nets[s].forward(input);
+            int first = s * Config.Phases;
+            onNetworkInput?.Invoke(first, input);
+            var delta = nets[first].forward(input);
+            var ys = y.index_select(1, members);
+            if (Config.Checkerboard)
+            {
+                // Phase 1 sees the anchors' y-hat (zero at the other positions, as the decoder has them).
+                var anchors = AnchorMask(y.shape[2], y.shape[3], y.device);
+                var anchorMean = mu + delta.narrow(1, 0, cs);
+                var anchorHat = (QuantizeInput(anchorMean + (ys - anchorMean).round()) * anchors).detach();
+                var secondInput = cat([input, anchorHat], 1);
+                onNetworkInput?.Invoke(first + 1, secondInput);
+                delta = where(anchors > 0, delta, nets[first + 1].forward(secondInput));
+            }
             var sliceMean = mu + delta.narrow(1, 0, cs);
             var sliceScale = GaussianConditional.ScaleFromRaw(raw + delta.narrow(1, cs, cs));
-            var ys = y.index_select(1, members);
             var yHat = (sliceMean + (ys - sliceMean).round()).detach();
             decoded.Add(QuantizeInput(yHat));
             var order = Config.SliceMembers(s);

@@ -11,16 +11,28 @@ public sealed record ContextLatent(int[] Symbols, double[] Means, int[] Indices,
 /// indices come from the hyperprior and the y-hat of slices 0..s-1, so the decoder must finish
 /// one slice before it can start the next (within a slice every pixel is independent, and the
 /// networks split their work over threads without changing a bit). Each slice is one stream of
-/// the rANS coder (interleaved from format version 2 on, like every other stream); y's payload is the slices in order, each but the last preceded by
-/// its length as a LEB128 varint (the last runs to the payload's end).
+/// the rANS coder (interleaved from format version 2 on, like every other stream; with a checkerboard: two streams, the anchors' then the rest's, each in the
+/// slice's channel order then raster order); y's payload is the streams in order, each but the
+/// last preceded by its length as a LEB128 varint (the last runs to the payload's end).
 /// </summary>
 public static class ContextSliceCoder
 {
+    /// <summary>Slice-local element indices (channel j * plane + position) coded in one phase, in stream order.</summary>
+    private static int[] PhaseElements(ChannelContextConfig config, int phase, int h, int w)
+    {
+        int plane = h * w, cs = config.SliceChannels;
+        var list = new List<int>(config.Phases == 1 ? cs * plane : cs * (plane + 1) / 2);
+        for (int j = 0; j < cs; j++)
+            for (int q = 0; q < plane; q++)
+                if (config.Phases == 1 || ChannelContextConfig.InPhase(phase, q / w, q % w)) list.Add(j * plane + q);
+        return list.ToArray();
+    }
+
     public static ContextLatent Encode(IntegerChannelContext context, CdfTableSet yTables, float[] y, double[] hyperMeans, int[] hyperScaleAcc,
         int h, int w, int maxThreads, RansStreamLayout layout = RansStreamLayouts.Current)
     {
         var config = context.Config;
-        int plane = h * w, cs = config.SliceChannels, n = config.LatentChannels * plane;
+        int plane = h * w, n = config.LatentChannels * plane;
         if (y.Length != n || hyperMeans.Length != n || hyperScaleAcc.Length != n) throw new ArgumentException("latent sizes do not match the context model");
         var symbols = new int[n];
         var means = new double[n];
@@ -28,27 +40,29 @@ public static class ContextSliceCoder
         var yHat = new double[n];
         using var payload = new MemoryStream();
         Span<byte> varint = stackalloc byte[HificVarint.MaxBytes];
+        var elements = Enumerable.Range(0, config.Phases).Select(ph => PhaseElements(config, ph, h, w)).ToArray();
         for (int s = 0; s < config.Slices; s++)
         {
-            var p = context.Slice(s, hyperMeans, hyperScaleAcc, yHat, h, w, maxThreads);
             var members = config.SliceMembers(s);
-            var sliceSymbols = new int[cs * plane];
-            for (int j = 0; j < cs; j++)
+            for (int phase = 0; phase < config.Phases; phase++)
             {
-                int c = members[j];
-                for (int q = 0; q < plane; q++)
+                var p = context.Phase(s, phase, hyperMeans, hyperScaleAcc, yHat, h, w, maxThreads);
+                var coded = elements[phase];
+                var streamSymbols = new int[coded.Length];
+                var streamIndices = new int[coded.Length];
+                for (int k = 0; k < coded.Length; k++)
                 {
-                    int i = j * plane + q, e = c * plane + q;
+                    int i = coded[k], e = members[i / plane] * plane + i % plane;
                     double mean = p.Means[i];
                     int symbol = (int)Math.Round(y[e] - mean, MidpointRounding.ToEven);
-                    sliceSymbols[i] = symbol;
+                    streamSymbols[k] = symbol; streamIndices[k] = p.Indices[i];
                     symbols[e] = symbol; means[e] = mean; indices[e] = p.Indices[i];
                     yHat[e] = symbol + mean;
                 }
+                var stream = RansCoder.Encode(streamSymbols, streamIndices, yTables, layout);
+                if (s * config.Phases + phase < config.Networks - 1) payload.Write(varint[..HificVarint.Write(varint, (uint)stream.Length)]);
+                payload.Write(stream);
             }
-            var stream = RansCoder.Encode(sliceSymbols, p.Indices, yTables, layout);
-            if (s < config.Slices - 1) payload.Write(varint[..HificVarint.Write(varint, (uint)stream.Length)]);
-            payload.Write(stream);
         }
         return new ContextLatent(symbols, means, indices, payload.ToArray());
     }
@@ -58,38 +72,41 @@ public static class ContextSliceCoder
         int h, int w, int maxThreads, RansStreamLayout layout = RansStreamLayouts.Current)
     {
         var config = context.Config;
-        int plane = h * w, cs = config.SliceChannels, n = config.LatentChannels * plane;
+        int plane = h * w, n = config.LatentChannels * plane;
         if (hyperMeans.Length != n || hyperScaleAcc.Length != n) throw new ArgumentException("latent sizes do not match the context model");
         var symbols = new int[n];
         var means = new double[n];
         var indices = new int[n];
         var yHat = new double[n];
+        var elements = Enumerable.Range(0, config.Phases).Select(ph => PhaseElements(config, ph, h, w)).ToArray();
         int at = 0;
         for (int s = 0; s < config.Slices; s++)
         {
-            int length;
-            if (s < config.Slices - 1)
-            {
-                int used = HificVarint.TryRead(payload.AsSpan(at), out uint value);
-                if (used <= 0 || value > payload.Length - at - used)
-                    throw new EntropyDecodeException($"y payload: slice {s}'s length is missing or runs past the payload");
-                at += used;
-                length = (int)value;
-            }
-            else length = payload.Length - at;
-            var p = context.Slice(s, hyperMeans, hyperScaleAcc, yHat, h, w, maxThreads);
-            var sliceSymbols = new int[cs * plane];
-            RansCoder.Decode(payload.AsSpan(at, length), p.Indices, yTables, sliceSymbols, layout);
-            at += length;
             var members = config.SliceMembers(s);
-            for (int j = 0; j < cs; j++)
+            for (int phase = 0; phase < config.Phases; phase++)
             {
-                int c = members[j];
-                for (int q = 0; q < plane; q++)
+                int stream = s * config.Phases + phase, length;
+                if (stream < config.Networks - 1)
                 {
-                    int i = j * plane + q, e = c * plane + q;
-                    symbols[e] = sliceSymbols[i]; means[e] = p.Means[i]; indices[e] = p.Indices[i];
-                    yHat[e] = sliceSymbols[i] + p.Means[i];
+                    int used = HificVarint.TryRead(payload.AsSpan(at), out uint value);
+                    if (used <= 0 || value > payload.Length - at - used)
+                        throw new EntropyDecodeException($"y payload: stream {stream}'s length is missing or runs past the payload");
+                    at += used;
+                    length = (int)value;
+                }
+                else length = payload.Length - at;
+                var p = context.Phase(s, phase, hyperMeans, hyperScaleAcc, yHat, h, w, maxThreads);
+                var coded = elements[phase];
+                var streamIndices = new int[coded.Length];
+                for (int k = 0; k < coded.Length; k++) streamIndices[k] = p.Indices[coded[k]];
+                var streamSymbols = new int[coded.Length];
+                RansCoder.Decode(payload.AsSpan(at, length), streamIndices, yTables, streamSymbols, layout);
+                at += length;
+                for (int k = 0; k < coded.Length; k++)
+                {
+                    int i = coded[k], e = members[i / plane] * plane + i % plane;
+                    symbols[e] = streamSymbols[k]; means[e] = p.Means[i]; indices[e] = p.Indices[i];
+                    yHat[e] = streamSymbols[k] + p.Means[i];
                 }
             }
         }

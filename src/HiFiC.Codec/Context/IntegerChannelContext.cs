@@ -17,11 +17,13 @@ public sealed record SliceParameters(double[] Means, int[] Indices);
 public sealed class IntegerChannelContext
 {
     private const uint Magic = 0x58434648; // "HFCX"
+    /// <summary>Version 1: one phase per slice; version 2 adds the checkerboard flag (written only when it is set, so version-1 models keep their bytes and digest).</summary>
     private const int Version = 1;
+    private const int CheckerboardVersion = 2;
 
     public ChannelContextConfig Config { get; }
     public IReadOnlyList<IntegerHyperSynthesis> Networks { get; }
-    /// <summary>[slice][2 * slice channels]: the real value of one output accumulator unit (means, then raw scales).</summary>
+    /// <summary>[network][2 * slice channels]: the real value of one output accumulator unit (means, then raw scales).</summary>
     public IReadOnlyList<double[]> OutputUnits { get; }
     /// <summary>Per y channel: the real raw scale of one accumulator unit of the hyperprior's scale network.</summary>
     public double[] HyperScaleUnits { get; }
@@ -32,15 +34,15 @@ public sealed class IntegerChannelContext
         double[] hyperScaleUnits, double[] rawThresholds)
     {
         config.Validate();
-        if (networks.Count != config.Slices || outputUnits.Count != config.Slices) throw new InvalidDataException("one network per slice is required");
-        for (int s = 0; s < config.Slices; s++)
+        if (networks.Count != config.Networks || outputUnits.Count != config.Networks) throw new InvalidDataException("one network per slice and phase is required");
+        for (int s = 0; s < config.Networks; s++)
         {
-            if (networks[s].InChannels != config.InputChannels(s) || networks[s].OutChannels != 2 * config.SliceChannels)
-                throw new InvalidDataException($"slice {s}'s network does not fit the slice shape");
+            if (networks[s].InChannels != config.NetworkInputChannels(s) || networks[s].OutChannels != 2 * config.SliceChannels)
+                throw new InvalidDataException($"network {s} does not fit the slice shape");
             if (networks[s].Layers.Any(l => l.Kind != IntegerLayerKind.Conv))
                 throw new InvalidDataException("context networks are stride-1 convolutions only");
             if (outputUnits[s].Length != 2 * config.SliceChannels || outputUnits[s].Any(u => !double.IsFinite(u)))
-                throw new InvalidDataException($"bad output units of slice {s}");
+                throw new InvalidDataException($"bad output units of network {s}");
         }
         if (hyperScaleUnits.Length != config.LatentChannels || hyperScaleUnits.Any(u => !double.IsFinite(u))) throw new InvalidDataException("bad hyper scale units");
         if (rawThresholds.Length is < 1 or > 1023 || rawThresholds.Any(t => !double.IsFinite(t))) throw new InvalidDataException("bad raw thresholds");
@@ -57,10 +59,19 @@ public sealed class IntegerChannelContext
     /// hyperprior's means and scale accumulators ([C][h][w]) and the y-hat of the earlier slices
     /// (<paramref name="yHat"/>, [C][h][w]; only the earlier slices' channels are read).
     /// </summary>
-    public SliceParameters Slice(int s, double[] hyperMeans, int[] hyperScaleAcc, double[] yHat, int h, int w, int maxThreads)
+    public SliceParameters Slice(int s, double[] hyperMeans, int[] hyperScaleAcc, double[] yHat, int h, int w, int maxThreads) =>
+        Phase(s, 0, hyperMeans, hyperScaleAcc, yHat, h, w, maxThreads);
+
+    /// <summary>
+    /// <see cref="Slice"/> for one checkerboard phase: phase 1 also reads the y-hat of slice s's anchors
+    /// (positions of phase 0; the others are fed as zero). The result covers the whole plane; only the
+    /// phase's own positions are meant to be used.
+    /// </summary>
+    public SliceParameters Phase(int s, int phase, double[] hyperMeans, int[] hyperScaleAcc, double[] yHat, int h, int w, int maxThreads)
     {
-        int plane = h * w, cs = Config.SliceChannels;
-        var input = new int[Config.InputChannels(s) * plane];
+        if (phase < 0 || phase >= Config.Phases) throw new ArgumentOutOfRangeException(nameof(phase));
+        int plane = h * w, cs = Config.SliceChannels, network = s * Config.Phases + phase;
+        var input = new int[Config.NetworkInputChannels(network) * plane];
         var members = Config.SliceMembers(s);
         for (int j = 0; j < cs; j++)
         {
@@ -77,8 +88,15 @@ public sealed class IntegerChannelContext
             int c = Config.Order[e];
             for (int p = 0; p < plane; p++) input[(2 * cs + e) * plane + p] = ToInput(yHat[c * plane + p]);
         }
-        var acc = Networks[s].Forward(input, h, w, maxThreads);
-        var units = OutputUnits[s];
+        if (phase == 1)
+            for (int j = 0; j < cs; j++)
+            {
+                int c = members[j], at = (2 * cs + s * cs + j) * plane;
+                for (int p = 0; p < plane; p++)
+                    if (ChannelContextConfig.InPhase(0, p / w, p % w)) input[at + p] = ToInput(yHat[c * plane + p]);
+            }
+        var acc = Networks[network].Forward(input, h, w, maxThreads);
+        var units = OutputUnits[network];
         var means = new double[cs * plane];
         var indices = new int[cs * plane];
         for (int j = 0; j < cs; j++)
@@ -110,8 +128,9 @@ public sealed class IntegerChannelContext
     {
         using var ms = new MemoryStream();
         using var w = new BinaryWriter(ms);
-        w.Write(Magic); w.Write(Version);
+        w.Write(Magic); w.Write(Config.Checkerboard ? CheckerboardVersion : Version);
         w.Write(Config.LatentChannels); w.Write(Config.Slices); w.Write(Config.Width);
+        if (Config.Checkerboard) w.Write(1);
         IntegerHyperSynthesis.WriteInts(w, Config.Order);
         foreach (var n in Networks) n.Write(w);
         foreach (var u in OutputUnits) WriteDoubles(w, u);
@@ -128,15 +147,23 @@ public sealed class IntegerChannelContext
             using var r = new BinaryReader(new MemoryStream(data));
             if (r.ReadUInt32() != Magic) throw new InvalidDataException("not a channel context model (bad magic)");
             int version = r.ReadInt32();
-            if (version != Version) throw new InvalidDataException($"channel context version {version}; this build reads {Version}");
+            if (version != Version && version != CheckerboardVersion)
+                throw new InvalidDataException($"channel context version {version}; this build reads {Version} and {CheckerboardVersion}");
             int channels = r.ReadInt32(), slices = r.ReadInt32(), width = r.ReadInt32();
             if (slices is < 1 or > 256) throw new InvalidDataException($"bad slice count {slices}");
-            var config = new ChannelContextConfig(channels, slices, width, IntegerHyperSynthesis.ReadInts(r, 65536));
+            bool checkerboard = false;
+            if (version == CheckerboardVersion)
+            {
+                int flag = r.ReadInt32();
+                if (flag != 1) throw new InvalidDataException($"bad checkerboard flag {flag}");
+                checkerboard = true;
+            }
+            var config = new ChannelContextConfig(channels, slices, width, IntegerHyperSynthesis.ReadInts(r, 65536), checkerboard);
             config.Validate();
             var networks = new List<IntegerHyperSynthesis>();
-            for (int s = 0; s < slices; s++) networks.Add(IntegerHyperSynthesis.Read(r));
+            for (int s = 0; s < config.Networks; s++) networks.Add(IntegerHyperSynthesis.Read(r));
             var units = new List<double[]>();
-            for (int s = 0; s < slices; s++) units.Add(ReadDoubles(r));
+            for (int s = 0; s < config.Networks; s++) units.Add(ReadDoubles(r));
             var hyperUnits = ReadDoubles(r);
             var thresholds = ReadDoubles(r);
             if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidDataException("channel context has trailing bytes");

@@ -34,7 +34,7 @@ public static class IntegerChannelContextBuilder
             long span = (long)hyper.Thresholds[c * count + count - 1] - hyper.Thresholds[c * count];
             hyperUnits[c] = span > 0 ? (rawThresholds[count - 1] - rawThresholds[0]) / span : 1;
         }
-        var maxima = Enumerable.Range(0, config.Slices).Select(s => new double[model.Convolutions(s).Count - 1]).ToArray();
+        var maxima = Enumerable.Range(0, config.Networks).Select(n => new double[model.Convolutions(n).Count - 1]).ToArray();
         using (no_grad())
             foreach (var (y, mean, raw) in calibration)
             {
@@ -54,9 +54,9 @@ public static class IntegerChannelContextBuilder
             }
         var networks = new List<IntegerHyperSynthesis>();
         var units = new List<double[]>();
-        for (int s = 0; s < config.Slices; s++)
+        for (int n = 0; n < config.Networks; n++)
         {
-            var (network, outputUnits) = Quantize(model.Convolutions(s), maxima[s]);
+            var (network, outputUnits) = Quantize(model.Convolutions(n), maxima[n]);
             networks.Add(network);
             units.Add(outputUnits);
         }

@@ -16,17 +16,26 @@ namespace HiFiC.Codec.Tests.Context;
 /// </summary>
 public class ChannelContextTests
 {
-    private static readonly Lazy<(CodecModel Model, ChannelContextModel Float, List<(Tensor Y, Tensor Mean, Tensor Raw)> Calibration)> context = new(Build);
+    private static readonly Dictionary<bool, Lazy<(CodecModel Model, ChannelContextModel Float, List<(Tensor Y, Tensor Mean, Tensor Raw)> Calibration)>> contexts = new()
+    {
+        [false] = new(() => Build(false)),
+        [true] = new(() => Build(true)),
+    };
+
+    /// <summary>Each slice in two checkerboard phases (<see cref="CheckerboardContextTests"/> runs every test so).</summary>
+    protected virtual bool Checkerboard => false;
+
+    private (CodecModel Model, ChannelContextModel Float, List<(Tensor Y, Tensor Mean, Tensor Raw)> Calibration) context => contexts[Checkerboard].Value;
 
     /// <summary>A tiny model with a 2-slice context whose last layers are random (an untrained one would be the hyperprior exactly).</summary>
-    private static (CodecModel, ChannelContextModel, List<(Tensor, Tensor, Tensor)>) Build()
+    private static (CodecModel, ChannelContextModel, List<(Tensor, Tensor, Tensor)>) Build(bool checkerboard)
     {
         var tiny = TestModels.Tiny;
         var channels = tiny.Preset.LatentChannels;
         random.manual_seed(5);
-        var model = new ChannelContextModel(new ChannelContextConfig(channels, 2, 8, Enumerable.Range(0, channels).Reverse().ToArray()));
+        var model = new ChannelContextModel(new ChannelContextConfig(channels, 2, 8, Enumerable.Range(0, channels).Reverse().ToArray(), checkerboard));
         using (no_grad())
-            for (int s = 0; s < 2; s++)
+            for (int s = 0; s < model.Config.Networks; s++)
             {
                 var (w, b) = model.Convolutions(s)[^1];
                 w.normal_(0, 0.05); b.normal_(0, 0.05);
@@ -40,13 +49,17 @@ public class ChannelContextTests
             calibration.Add((y, tiny.Network.Hyperprior.MeanSynthesis.forward(z), tiny.Network.Hyperprior.ScaleSynthesis.forward(z)));
         }
         var integer = IntegerChannelContextBuilder.Build(model, tiny.Tables, calibration);
-        return (tiny.WithContext(integer, "tiny-ctx"), model, calibration);
+        return (tiny.WithContext(integer, checkerboard ? "tiny-ctx-cb" : "tiny-ctx"), model, calibration);
     }
 
-    private static CodecModel Model => context.Value.Model;
-    private static IntegerChannelContext Integer => Model.Tables.Context!;
+    private CodecModel Model => context.Model;
+    private IntegerChannelContext Integer => Model.Tables.Context!;
 
-    private static (float[] Y, double[] Means, int[] Acc, int H, int W) Latent(int seed)
+    protected IntegerChannelContext ContextModel => Integer;
+    protected CdfTableSet TablesY => Model.Tables.Y;
+    protected (float[] Y, double[] Means, int[] Acc, int H, int W) LatentFor(int seed) => Latent(seed);
+
+    private (float[] Y, double[] Means, int[] Acc, int H, int W) Latent(int seed)
     {
         var rng = new Random(seed);
         int c = Integer.Config.LatentChannels, h = 8, w = 12;
@@ -65,6 +78,8 @@ public class ChannelContextTests
         Assert.Equal(bytes, copy.ToBytes());
         Assert.Null(EntropyTables.FromBytes(TestModels.Tiny.Tables.ToBytes()).Context);
         Assert.NotEqual(TestModels.Tiny.Digest, Model.Digest);
+        Assert.Equal(Checkerboard, copy.Context!.Config.Checkerboard);
+        Assert.Equal(Checkerboard ? 4 : 2, copy.Context.Networks.Count);
     }
 
     [Fact]
@@ -104,7 +119,7 @@ public class ChannelContextTests
     [Fact]
     public void The_integer_networks_follow_the_float_ones()
     {
-        var (_, floatModel, calibration) = context.Value;
+        var (_, floatModel, calibration) = context;
         var (y, mean, raw) = calibration[0];
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -174,5 +189,33 @@ public class ChannelContextTests
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
         }
         Assert.True(outcomes.GetValueOrDefault(nameof(EntropyDecodeException)) >= 1, string.Join(", ", outcomes));
+    }
+}
+
+/// <summary>Every <see cref="ChannelContextTests"/> test with each slice coded in two checkerboard phases.</summary>
+public class CheckerboardContextTests : ChannelContextTests
+{
+    protected override bool Checkerboard => true;
+
+    [Fact]
+    public void The_second_phase_sees_the_anchors_and_nothing_else_of_its_slice()
+    {
+        // Changing a non-anchor y of the last slice changes no parameter of that slice; changing an anchor
+        // changes the parameters of some non-anchor next to it (through the second network).
+        var (y, means, acc, h, w) = LatentFor(4);
+        var reference = ContextSliceCoder.Encode(ContextModel, TablesY, y, means, acc, h, w, 1);
+        int plane = h * w, last = ContextModel.Config.SliceMembers(ContextModel.Config.Slices - 1)[0];
+        var members = ContextModel.Config.SliceMembers(ContextModel.Config.Slices - 1);
+        int nonAnchor = last * plane + 1, anchor = last * plane + w + 1;
+        var changed = (float[])y.Clone();
+        changed[nonAnchor] += 5;
+        var a = ContextSliceCoder.Encode(ContextModel, TablesY, changed, means, acc, h, w, 1);
+        foreach (var c in members)
+            for (int q = 0; q < plane; q++) Assert.Equal(reference.Means[c * plane + q], a.Means[c * plane + q]);
+        changed = (float[])y.Clone();
+        changed[anchor] += 5;
+        var b = ContextSliceCoder.Encode(ContextModel, TablesY, changed, means, acc, h, w, 1);
+        Assert.Contains(members.SelectMany(c => Enumerable.Range(0, plane).Where(q => ChannelContextConfig.InPhase(1, q / w, q % w)).Select(q => c * plane + q)),
+            e => reference.Means[e] != b.Means[e] || reference.Indices[e] != b.Indices[e]);
     }
 }
