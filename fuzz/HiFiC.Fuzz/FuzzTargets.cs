@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.Format;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.Fuzz;

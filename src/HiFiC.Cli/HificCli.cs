@@ -1,7 +1,11 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using HiFiC.Cli.Batch;
-using HiFiC.Cli.Commands;
+using HiFiC.Cli.Bench;
+using HiFiC.Cli.Train;
+using HiFiC.Cli.Eval;
+using HiFiC.Cli.ModelInfo;
+using HiFiC.Cli.Files;
 using HiFiC.Cli.Output;
 using HiFiC.Codec.Models;
 using Spectre.Console;
@@ -63,8 +67,8 @@ public static class HificCli
             {
                 // Forward passes only may use faster kernels on some processors; decided before any model loads.
                 if (parse.CommandResult.Command is IForwardOnlyCommand f && f.ForwardOnly(parse))
-                    HiFiC.Codec.Model.TorchRuntime.PrepareNative(inferenceOnly: true);
-                HiFiC.Codec.Model.TorchRuntime.Configure(parse.GetValue(threads));
+                    HiFiC.Codec.Networks.TorchRuntime.PrepareNative(inferenceOnly: true);
+                HiFiC.Codec.Networks.TorchRuntime.Configure(parse.GetValue(threads));
             }
             var config = new InvocationConfiguration
             {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

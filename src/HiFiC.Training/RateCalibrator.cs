@@ -1,7 +1,7 @@
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
 using HiFiC.Codec.Metrics;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using Microsoft.Extensions.Logging;
 

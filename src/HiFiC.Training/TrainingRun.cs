@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using HiFiC.Codec.Metrics;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using Microsoft.Extensions.Logging;
 using TorchSharp;

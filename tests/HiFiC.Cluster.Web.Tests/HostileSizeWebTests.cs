@@ -3,7 +3,7 @@ using System.Text.Json;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using Microsoft.Extensions.Options;
 

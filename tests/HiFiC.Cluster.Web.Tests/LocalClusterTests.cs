@@ -6,7 +6,7 @@ using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Tests.Azure;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using Xunit.Abstractions;
 

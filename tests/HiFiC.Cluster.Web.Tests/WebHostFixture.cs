@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using HiFiC.Cluster.Silo.Codec;
 using HiFiC.Cluster.Silo.Monitoring;
 using HiFiC.Cluster.Web.Hosting;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -16,7 +16,7 @@ public static class TestImages
     // --- In-memory images (from the codec tests) ---
     private static readonly Lazy<bool> TorchReady = new(() =>
     {
-        HiFiC.Codec.Model.TorchRuntime.Configure(2); // the build machines are shared
+        HiFiC.Codec.Networks.TorchRuntime.Configure(2); // the build machines are shared
         return true;
     });
 

@@ -1,4 +1,4 @@
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.TestSupport;

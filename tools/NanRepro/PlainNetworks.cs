@@ -67,7 +67,7 @@ internal sealed class PlainNetworks : nn.Module
         if (norm) norms[name] = (new Parameter(ones(1, channels, 1, 1)), new Parameter(zeros(1, channels, 1, 1)));
     }
 
-    /// <summary>HiFiC's ChannelNorm, as in src/HiFiC.Codec/Model/ChannelNorm2d.cs.</summary>
+    /// <summary>HiFiC's ChannelNorm, as in src/HiFiC.Codec/Networks/ChannelNorm2d.cs.</summary>
     public static Tensor ChannelNorm(Tensor x, Tensor gamma, Tensor beta)
     {
         var mean = x.mean([1], keepdim: true);

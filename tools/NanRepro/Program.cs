@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
 using HiFiC.Codec.Metrics;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using HiFiC.NanRepro;
 using HiFiC.Training;

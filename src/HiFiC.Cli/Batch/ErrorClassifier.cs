@@ -16,7 +16,7 @@ public static class ErrorClassifier
     {
         ModelNotFoundException or ModelMismatchException => new(FailureKind.Model, e.Message, e),
         // The network's output was NaN: the model or the machine's kernels, not the input (TorchRuntime.PrepareNative).
-        HiFiC.Codec.Model.NumericFaultException => new(FailureKind.Model, e.Message, e),
+        HiFiC.Codec.Networks.NumericFaultException => new(FailureKind.Model, e.Message, e),
         // CodecModel.Load reports a damaged model folder this way.
         InvalidDataException when e.Message.StartsWith("Model ", StringComparison.Ordinal) => new(FailureKind.Model, e.Message, e),
         ImageInputException or HificFormatException or RegionOutsideImageException => new(FailureKind.Input, e.Message, e),

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using HiFiC.Cli.ModelInfo;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -75,7 +75,7 @@ public sealed class SiloCommand : Command
         return ExitCodes.Ok;
     }
 
-    private static string Device() => HiFiC.Codec.Model.TorchRuntime.OnGpu
-        ? $"CUDA ({HiFiC.Codec.Model.TorchRuntime.Device}; {torch.cuda.device_count()} device(s) visible, one used per silo)"
+    private static string Device() => HiFiC.Codec.Networks.TorchRuntime.OnGpu
+        ? $"CUDA ({HiFiC.Codec.Networks.TorchRuntime.Device}; {torch.cuda.device_count()} device(s) visible, one used per silo)"
         : $"CPU ({torch.get_num_threads()} intra-op thread(s), {Environment.ProcessorCount} core(s))";
 }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using TorchSharp;
 
 namespace HiFiC.Cli.ModelInfo;

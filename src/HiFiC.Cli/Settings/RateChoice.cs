@@ -1,5 +1,5 @@
 using System.Globalization;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.Cli.Settings;

@@ -5,7 +5,7 @@ using HiFiC.Codec.Entropy;
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
 using HiFiC.Codec.Imaging.Output;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.Cluster.Silo.Codec;

@@ -52,7 +52,7 @@ public sealed class ModelPool : IDisposable
         int threadsPer = threadsPerInstance = Math.Max(1, o.ThreadsPerInstance);
         int instances = o.Instances > 0 ? o.Instances : DefaultInstances(threadsPer, out var reason);
         // LibTorch's intra-op pool is process-wide: instances x threads should not exceed the cores.
-        HiFiC.Codec.Model.TorchRuntime.Configure(threadsPer);
+        HiFiC.Codec.Networks.TorchRuntime.Configure(threadsPer);
         Resize(instances);
         logger.LogInformation("Model pool: {Instances} instance(s) x {Threads} thread(s)", instances, threadsPer);
     }
@@ -86,7 +86,7 @@ public sealed class ModelPool : IDisposable
         // On a GPU the networks run on HIFIC_DEVICE's device (default cuda:0): two instances, so
         // one's CPU work (image decoding, entropy coding, the integer hyper-synthesis) overlaps
         // the other's GPU work. One GPU per silo: a node with several runs one silo per GPU.
-        if (HiFiC.Codec.Model.TorchRuntime.OnGpu)
+        if (HiFiC.Codec.Networks.TorchRuntime.OnGpu)
         {
             reason = "cuda";
             return 2;

@@ -108,7 +108,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         {
             // Resolved here, once: every item of the job is coded alike whichever silo takes it.
             S.Effort = spec.Effort ?? (spec.RefineSteps > 0 ? null
-                : HiFiC.Codec.Model.TorchRuntime.OnGpu ? JobEffort.Balanced : JobEffort.Fast);
+                : HiFiC.Codec.Networks.TorchRuntime.OnGpu ? JobEffort.Balanced : JobEffort.Fast);
             S.RefineSteps = S.Effort is { } effort ? JobEffort.Steps(effort) : spec.RefineSteps;
             if (S.RefineSteps > 0 && spec.TileSize > JobSpecValidator.MaxRefineTileSize) { S.Effort = JobEffort.Fast; S.RefineSteps = 0; }
         }

@@ -58,7 +58,7 @@ public sealed class SiloStatsReporter(
 
     private async Task RunAsync(CancellationToken ct)
     {
-        string device = HiFiC.Codec.Model.TorchRuntime.OnGpu ? "cuda" : "cpu";
+        string device = HiFiC.Codec.Networks.TorchRuntime.OnGpu ? "cuda" : "cpu";
         long lastDone = counters.Done, lastPixels = counters.Pixels, lastJobs = pool.Jobs;
         TimeSpan lastBusy = pool.Busy, lastWait = pool.QueueWait;
         var lastTime = DateTime.UtcNow;

@@ -11,7 +11,7 @@ using HiFiC.Cluster.Silo.Storage;
 using HiFiC.Cluster.Silo.Storage.Locations;
 using HiFiC.Codec.Imaging;
 using HiFiC.Cluster.Web.Hosting;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using TorchSharp;
 using static TorchSharp.torch;

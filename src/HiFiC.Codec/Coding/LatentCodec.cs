@@ -1,7 +1,7 @@
 using HiFiC.Codec.Context;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.Format;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using TorchSharp;
 using static TorchSharp.torch;

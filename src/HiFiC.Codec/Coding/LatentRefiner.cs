@@ -1,6 +1,6 @@
 using HiFiC.Codec.Imaging;
 using HiFiC.Codec.Metrics;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

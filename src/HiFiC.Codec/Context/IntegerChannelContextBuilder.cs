@@ -1,5 +1,5 @@
 using HiFiC.Codec.IntegerHyper;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 

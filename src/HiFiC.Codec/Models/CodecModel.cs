@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using HiFiC.Codec.Imaging;
 using HiFiC.Codec.IntegerHyper;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 

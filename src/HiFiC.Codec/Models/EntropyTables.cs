@@ -1,7 +1,7 @@
 using HiFiC.Codec.Context;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.IntegerHyper;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 
 namespace HiFiC.Codec.Models;
 

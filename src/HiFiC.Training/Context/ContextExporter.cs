@@ -1,6 +1,6 @@
 using HiFiC.Codec.Context;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using HiFiC.Codec.Context;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;

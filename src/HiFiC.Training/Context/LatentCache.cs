@@ -1,4 +1,4 @@
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -7,7 +7,7 @@ using Azure.Storage.Blobs.Models;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Silo.Azure;
 using HiFiC.Cluster.Tests.Infrastructure;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using Xunit.Abstractions;
 

@@ -5,7 +5,7 @@ using HiFiC.Cluster.Silo.Embedded;
 using HiFiC.Cluster.Tests.Infrastructure;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using Xunit.Abstractions;
 

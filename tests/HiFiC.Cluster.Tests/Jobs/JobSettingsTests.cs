@@ -27,7 +27,7 @@ public sealed class JobSettingsTests(TwoSiloFixture fx) : IClassFixture<TwoSiloF
         foreach (var rate in new[] { -0.6, -0.5, 0, 2.5, 2.6, double.NaN })
         {
             bool contracts = JobSpecValidator.Check(new JobSpec { Source = "s", Destination = "d", Rate = rate }).Count == 0;
-            Assert.Equal(HiFiC.Codec.Model.RateGains.InRange(rate, 3), contracts);
+            Assert.Equal(HiFiC.Codec.Networks.RateGains.InRange(rate, 3), contracts);
         }
         var defaults = new JobSpec { Source = "s", Destination = "d" };
         Assert.Equal(new CompressOptions().TileSize, defaults.TileSize);

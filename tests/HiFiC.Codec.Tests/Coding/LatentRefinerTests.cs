@@ -94,7 +94,7 @@ public class LatentRefinerTests
     [Fact]
     public void Refinement_changes_no_weight_and_leaves_no_gradients()
     {
-        var model = TestModels.Create(Model.HificPreset.Tiny, 11, "refine-weights");
+        var model = TestModels.Create(HiFiC.Codec.Networks.HificPreset.Tiny, 11, "refine-weights");
         var before = model.Network.parameters().Select(p => p.detach().clone()).ToList();
         Compress(model, TestModels.Photo(64, 64), new CompressOptions { RefineSteps = 5 });
         var after = model.Network.parameters().ToList();

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using HiFiC.Codec.Coding;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 

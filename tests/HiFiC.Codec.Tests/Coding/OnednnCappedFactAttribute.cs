@@ -1,4 +1,4 @@
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 
 namespace HiFiC.Codec.Tests.Coding;
 

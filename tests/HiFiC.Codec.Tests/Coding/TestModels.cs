@@ -1,5 +1,5 @@
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 
 namespace HiFiC.Codec.Tests.Coding;

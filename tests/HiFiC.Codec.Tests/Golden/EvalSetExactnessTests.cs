@@ -1,7 +1,7 @@
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using TorchSharp;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Format;
 using HiFiC.Codec.Imaging;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using HiFiC.Codec.Tests.Coding;
 

@@ -1,7 +1,7 @@
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.IntegerHyper;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using HiFiC.Codec.Models;
 using HiFiC.Codec.Tests.Coding;
 using TorchSharp;

@@ -1,5 +1,5 @@
 using HiFiC.Codec.Metrics;
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -110,7 +110,7 @@ public class ChannelsLastTests
         using var scope = NewDisposeScope();
         random.manual_seed(9);
         var preset = HificPreset.Tiny with { UpsampleChannels = [8, 8, 8, 5] };
-        using var generator = new HiFiC.Codec.Model.Generator(preset);
+        using var generator = new HiFiC.Codec.Networks.Generator(preset);
         var toRgb = generator.ToRgbConvolution;
         // Reference in float64 (not oneDNN, whose float32 NCHW backward reads unwritten padding with 3 outputs).
         var h64 = randn(2, 5, 32, 48, float64).requires_grad_(true);

@@ -1,7 +1,7 @@
-using HiFiC.Codec.Model;
+using HiFiC.Codec.Networks;
 using static TorchSharp.torch;
 
-// Folder "Networks", not "Model": a HiFiC.Codec.Tests.Model namespace would hide HiFiC.Codec.Model from the other tests.
+// Folder "Networks", not "Model": a HiFiC.Codec.Tests.Model namespace would hide HiFiC.Codec.Networks from the other tests.
 namespace HiFiC.Codec.Tests.Networks;
 
 public class RateGainsTests
