@@ -1,8 +1,4 @@
 using HiFiC.Cli.Archive;
-using HiFiC.Cli.Bench;
-using HiFiC.Cli.Train;
-using HiFiC.Cli.Eval;
-using HiFiC.Cli.ModelInfo;
 using HiFiC.Cli.Files;
 using HiFiC.Codec.Models;
 using Spectre.Console;

@@ -1,10 +1,5 @@
 using System.CommandLine;
 using HiFiC.Cli.Cluster;
-using HiFiC.Cli.Bench;
-using HiFiC.Cli.Train;
-using HiFiC.Cli.Eval;
-using HiFiC.Cli.ModelInfo;
-using HiFiC.Cli.Files;
 using HiFiC.Cli.Output;
 using HiFiC.Cli.Settings;
 using HiFiC.Cluster.Contracts.Jobs;

@@ -1,9 +1,4 @@
 using System.CommandLine;
-using HiFiC.Cli.Bench;
-using HiFiC.Cli.Train;
-using HiFiC.Cli.Eval;
-using HiFiC.Cli.ModelInfo;
-using HiFiC.Cli.Files;
 using HiFiC.Cli.Output;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Silo.Codec;

@@ -1,10 +1,5 @@
 using System.CommandLine;
 using Spectre.Console;
-using HiFiC.Cli.Bench;
-using HiFiC.Cli.Train;
-using HiFiC.Cli.Eval;
-using HiFiC.Cli.ModelInfo;
-using HiFiC.Cli.Files;
 using HiFiC.Cli.Settings;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Codec.Imaging.Output;

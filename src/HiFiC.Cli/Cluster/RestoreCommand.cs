@@ -1,10 +1,5 @@
 using System.CommandLine;
 using Spectre.Console;
-using HiFiC.Cli.Bench;
-using HiFiC.Cli.Train;
-using HiFiC.Cli.Eval;
-using HiFiC.Cli.ModelInfo;
-using HiFiC.Cli.Files;
 using HiFiC.Cli.Files;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Restore;
