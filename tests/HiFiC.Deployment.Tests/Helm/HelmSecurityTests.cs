@@ -12,8 +12,14 @@ public sealed class HelmSecurityTests
 
     private static RenderedChart Render(params (string Path, object? Value)[] set) => Chart.Render(set.ToDictionary(s => s.Path, s => s.Value));
 
-    private static List<Dictionary<string, object?>> Rules(Manifest policy) =>
+    private static List<Dictionary<string, object?>> AllRules(Manifest policy) =>
         ((List<object?>)policy.At("spec.ingress")!).Cast<Dictionary<string, object?>>().ToList();
+
+    private static long MetricsPort(RenderedChart chart) => Convert.ToInt64(GoValue.At(chart.Values, "silo.ports.metrics"));
+
+    // The rules for the Orleans ports: every rule but the metrics port's own.
+    private static List<Dictionary<string, object?>> Rules(Manifest policy, RenderedChart chart) =>
+        AllRules(policy).Where(r => !Ports(r).SequenceEqual([MetricsPort(chart)])).ToList();
 
     private static List<long> Ports(Dictionary<string, object?> rule) =>
         ((List<object?>)rule["ports"]!).Cast<Dictionary<string, object?>>().Select(p =>
@@ -43,8 +49,10 @@ public sealed class HelmSecurityTests
         Assert.False(Selects((Dictionary<string, object?>)policy.At("spec.podSelector.matchLabels")!, web.Labels));
         Assert.Equal(["Ingress"], ((List<object?>)policy.At("spec.policyTypes")!).Cast<string>());
 
-        var rules = Rules(policy);
+        var rules = Rules(policy, chart);
         Assert.Equal(2, rules.Count);
+        // The metrics port (read-only counters) has a rule of its own that opens nothing else.
+        Assert.Equal(AllRules(policy).Count - 1, rules.Count);
         // Every rule names its peers (a rule without "from" would admit everyone) by pod labels in this namespace.
         foreach (var rule in rules)
             Assert.Equal(["podSelector"], Peer(rule).Keys);
@@ -54,7 +62,7 @@ public sealed class HelmSecurityTests
         Assert.Equal([gatewayPort], Ports(fromWeb)); // a client: never the silo-to-silo port
         // The ports it guards are the ones the silo listens on.
         var containerPorts = ((List<object?>)silo.Container["ports"]!).Cast<Dictionary<string, object?>>().Select(p => Convert.ToInt64(p["containerPort"])).Order();
-        Assert.Equal([siloPort, gatewayPort], containerPorts);
+        Assert.Equal(new[] { MetricsPort(chart), siloPort, gatewayPort }.Order(), containerPorts);
     }
 
     [Fact]
@@ -62,13 +70,26 @@ public sealed class HelmSecurityTests
     {
         var ops = new Dictionary<string, object?> { ["namespaceSelector"] = new Dictionary<string, object?> { ["matchLabels"] = new Dictionary<string, object?> { ["team"] = "ops" } } };
         var chart = Render(("networkPolicy.extraGatewayClients", new List<object?> { ops }));
-        var rules = Rules(chart.Single("NetworkPolicy", "-silo"));
+        var rules = Rules(chart.Single("NetworkPolicy", "-silo"), chart);
 
         var extra = rules.Single(r => Peer(r).ContainsKey("namespaceSelector"));
         Assert.Equal("ops", GoValue.At(Peer(extra), "namespaceSelector.matchLabels.team"));
         Assert.Equal([Convert.ToInt64(GoValue.At(chart.Values, "silo.ports.gateway"))], Ports(extra));
 
         Assert.Empty(Render(("networkPolicy.enabled", false)).OfKind("NetworkPolicy"));
+    }
+
+    [Fact]
+    public void The_metrics_port_is_open_to_the_scrapers_given_and_opens_no_Orleans_port()
+    {
+        var open = Render();
+        var anyPod = AllRules(open.Single("NetworkPolicy", "-silo")).Single(r => Ports(r).SequenceEqual([MetricsPort(open)]));
+        Assert.False(anyPod.ContainsKey("from")); // no scrapers listed: any pod may read the counters
+
+        var monitoring = new Dictionary<string, object?> { ["namespaceSelector"] = new Dictionary<string, object?> { ["matchLabels"] = new Dictionary<string, object?> { ["name"] = "monitoring" } } };
+        var chart = Render(("metrics.scrapers", new List<object?> { monitoring }));
+        var rule = AllRules(chart.Single("NetworkPolicy", "-silo")).Single(r => Ports(r).SequenceEqual([MetricsPort(chart)]));
+        Assert.Equal("monitoring", GoValue.At(Peer(rule), "namespaceSelector.matchLabels.name"));
     }
 
     [Fact]
