@@ -124,13 +124,28 @@ public static class ArchiveEntries
         if (back is null || Mismatch(manifest, back) is not null || manifestBack is null || !manifestBack.AsSpan().SequenceEqual(manifestBytes))
             throw new IOException($"the entry of {sourcePath} changed while it was being committed (a duplicate delivery racing this one); retrying");
 
-        if (old is not null && old.Output != output)
+        if (old is not null && old.Output != output && BelongsTo(old.Output, sourcePath))
         {
             // Only after the switch, and only if the manifest still names our output: the old bitstream is now garbage.
+            // Only this image's own names: a damaged or forged manifest naming another image's bitstream
+            // must not make this commit delete that image's entry.
             var now = await TryReadManifestAsync(archive, sourcePath, ct);
             if (now?.Output == output) await archive.DeleteAsync(BlobPaths.Normalize(old.Output), ct);
         }
         return manifest;
+    }
+
+    /// <summary>Whether <paramref name="output"/> is one of the names this source's entry writes (its bitstream, plain or content-addressed, or its kept original).</summary>
+    private static bool BelongsTo(string output, string sourcePath)
+    {
+        var name = BlobPaths.Normalize(output);
+        var source = BlobPaths.Normalize(sourcePath);
+        if (ArchiveNaming.SourceOfBitstream(name) == source) return true;
+        // The kept original, plain or content-addressed (a.png.orig, a.png.0123456789abcdef.orig).
+        if (name == source + ArchiveNaming.OriginalSuffix) return true;
+        if (name.Length != source.Length + 1 + 16 + ArchiveNaming.OriginalSuffix.Length
+            || !name.StartsWith(source + ".", StringComparison.Ordinal) || !name.EndsWith(ArchiveNaming.OriginalSuffix, StringComparison.Ordinal)) return false;
+        return name.AsSpan(source.Length + 1, 16).ToString().All(char.IsAsciiHexDigitLower);
     }
 
     /// <summary>

@@ -149,6 +149,10 @@ public sealed class ArchiveIntegrityTests(TwoSiloFixture fx) : IClassFixture<Two
 
         var again = await RunAsync(Spec(src, dst), "again");
         Assert.Equal((1L, 1L), (again.Done, again.Skipped));
+        // Re-archiving the first image never deletes the bitstream its forged manifest named: the second image's entry is intact.
+        var second = Manifest(dst, good[1]);
+        Assert.Equal(second.OutputSha256, Sha(File.ReadAllBytes(Path.Combine(dst, second.Output))));
+        Assert.Equal(second.LatentHash, (await fx.Cluster.Client.GetGrain<IRestoreGrain>(0).RestoreAsync(new RestoreRequest(dst, good[1]))).LatentHash);
     }
 
     [Fact]
