@@ -41,6 +41,10 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private readonly InFlightRecovery recovery = new();
     /// <summary>When this activation last renewed the destination lock (a new activation renews at once).</summary>
     private DateTime lockRenewedUtc = DateTime.MinValue;
+    // GetStatusAsync interleaves with the turn that ends a job: until that turn has saved the end and
+    // released the destination lock, the status keeps the job running, so "done, start the next job
+    // on this destination" never meets the old lock. A job loaded already ended released it (or it expires).
+    private bool endPublished;
     /// <summary>A sharded job's last statuses of its shards (refreshed every tick and on status calls; not persisted).</summary>
     private JobStatus[] shardStatus = [];
 
@@ -66,6 +70,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         // A coordinator that died with its silo picks up where its saved state left off. Paused jobs
         // too: their timer renews the destination lock.
         if (S.Phase.IsActive() || S.Phase is JobPhase.Cancelling or JobPhase.Paused) EnsureTimer();
+        endPublished = S.Phase.IsTerminal();
         return Task.CompletedTask;
     }
 
@@ -678,12 +683,19 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
 
     private async Task ReleaseLockAsync()
     {
-        if (IsShard) return;
-        try { await locks.ReleaseAsync(S.Spec!.Destination, JobId, CancellationToken.None); }
+        try
+        {
+            if (IsShard) return;
+            await locks.ReleaseAsync(S.Spec!.Destination, JobId, CancellationToken.None);
+        }
         catch (Exception e)
         {
             // It expires by itself; until then another job is refused with this job's id, which has ended.
             logger.LogWarning("Job {Job}: releasing the destination lock failed: {Error}", JobId, e.Message);
+        }
+        finally
+        {
+            endPublished = S.Phase.IsTerminal();
         }
     }
 
@@ -820,7 +832,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         {
             JobId = JobId,
             Spec = S.Spec,
-            Phase = S.Phase,
+            Phase = S.Phase.IsTerminal() && !endPublished ? (S.Phase == JobPhase.Cancelled ? JobPhase.Cancelling : JobPhase.Running) : S.Phase,
             Queued = S.Queued,
             Running = S.InFlight.Values.Count(v => v),
             Done = S.Done,
