@@ -57,6 +57,9 @@ public sealed class RestoreJobApiTests(WebHostFixture host) : IClassFixture<WebH
         // The same bytes as the single restore with the same parameters.
         Assert.Equal(singleBytes, await File.ReadAllBytesAsync(Path.Combine(folder, "set/img1.png.jpg")));
         Assert.Equal(files.Sum(f => new FileInfo(Path.Combine(folder, f)).Length), status["bytesOut"]!.GetValue<long>());
+        // Nothing is "saved" by a restore: no negative savings or ratio below 1 in the job list.
+        Assert.Null(job["bytesSaved"]);
+        Assert.Null(job["ratio"]);
 
         // One folder, into another destination, by archive location.
         Assert.Equal(HttpStatusCode.Created, (await host.Client.PostAsJsonAsync("/api/jobs/restore", new { id = "rj-folder", archive = "archive-rj", folder = "set", destination = "restored-set" })).StatusCode);

@@ -45,9 +45,10 @@ public sealed record JobView
     public required JobStatus Status { get; init; }
     /// <summary>Finished / listed items, 0-100; null while the source is still being listed and nothing is known.</summary>
     public double? Percent { get; init; }
-    public long BytesSaved { get; init; }
-    /// <summary>Original bytes / archived bytes.</summary>
-    public double Ratio { get; init; }
+    /// <summary>Original bytes − archived bytes; null for a restore job, which writes images bigger than the entries it reads.</summary>
+    public long? BytesSaved { get; init; }
+    /// <summary>Original bytes / archived bytes; null for a restore job.</summary>
+    public double? Ratio { get; init; }
     public double? EtaSeconds { get; init; }
 
     public static JobView Of(JobStatus s) => new()
@@ -60,8 +61,8 @@ public sealed record JobView
         },
         Percent = s.Phase == JobPhase.Done ? 100
             : s.Queued > 0 ? Math.Round(100.0 * s.Finished / s.Queued * (s.ListingComplete ? 1 : 0.99), 1) : s.ListingComplete ? 100 : null,
-        BytesSaved = s.BytesOut > 0 ? s.BytesIn - s.BytesOut : 0,
-        Ratio = s.BytesOut > 0 ? Math.Round((double)s.BytesIn / s.BytesOut, 2) : 0,
+        BytesSaved = s.Spec?.IsRestore() == true ? null : s.BytesOut > 0 ? s.BytesIn - s.BytesOut : 0,
+        Ratio = s.Spec?.IsRestore() == true ? null : s.BytesOut > 0 ? Math.Round((double)s.BytesIn / s.BytesOut, 2) : 0,
         EtaSeconds = s.Eta?.TotalSeconds,
     };
 }

@@ -62,7 +62,7 @@ function renderJobs(jobs) {
       <td>${fmt.n(s.failed)}</td>
       <td>${fmt.f(s.itemsPerSecond)}</td>
       <td>${fmt.eta(j.etaSeconds)}</td>
-      <td>${fmt.bytes(j.bytesSaved)}</td>
+      <td>${j.bytesSaved == null ? '–' : fmt.bytes(j.bytesSaved)}</td>
       <td>${j.ratio ? fmt.f(j.ratio, 1) + '×' : '–'}</td>
       <td>
         ${active ? '<button class="small act" data-act="pause">pause</button>' : ''}
