@@ -150,20 +150,22 @@ internal static class InterleavedRansDecoder
         {
             TableRecord* table = tables + *idx;
 
-            // The bucket gives the symbol owning the bucket's first slot; the scan stops at the
-            // escape symbol at the latest because the CDF's last entry, 2^16, exceeds any slot.
+            // Escapes first: the test needs no CDF load, so a mispredicted one is found out sooner,
+            // and the scan never walks a wide table's tail (up to 63 frequency-1 symbols) to it.
             uint slot = (uint)x0 & SlotMask;
+            if (slot >= table->EscapeSlot)
+            {
+                break;
+            }
+
+            // The bucket gives the symbol owning the bucket's first slot; the scan stops before the
+            // escape symbol because its first slot exceeds this one.
             nint symbol = table->Buckets[slot >> RansDecodeTables.BucketShift];
             int* c = table->Cdf + symbol;
             while ((uint)c[1] <= slot)
             {
                 c++;
                 symbol++;
-            }
-
-            if (symbol == table->EscapeSymbol)
-            {
-                break;
             }
 
             *(int*)((byte*)idx + outputOffset) = table->Offset + (int)symbol;
@@ -193,7 +195,11 @@ internal static class InterleavedRansDecoder
     {
         ulong x = lanes.X0;
         uint slot = (uint)x & SlotMask;
-        int symbol = table->Buckets[slot >> RansDecodeTables.BucketShift];
+
+        // Run stops before escapes only, so the scan (up to 63 steps through a wide table's tail
+        // of frequency-1 symbols) normally starts at the escape symbol; from the bucket otherwise.
+        int escape = (int)table->EscapeSymbol;
+        int symbol = (uint)table->Cdf[escape] <= slot ? escape : table->Buckets[slot >> RansDecodeTables.BucketShift];
         int* c = table->Cdf + symbol;
         while ((uint)c[1] <= slot)
         {

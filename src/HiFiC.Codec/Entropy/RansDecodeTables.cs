@@ -66,6 +66,7 @@ internal sealed unsafe class RansDecodeTables
                 Cdf = data + info[CdfBase],
                 Offset = info[Offset],
                 EscapeSymbol = info[EscapeSymbol],
+                EscapeSlot = (uint)data[info[CdfBase] + info[EscapeSymbol]],
             };
         }
 
@@ -80,6 +81,9 @@ internal sealed unsafe class RansDecodeTables
         public int* Cdf;
         public nint EscapeSymbol;
         public int Offset;
+
+        /// <summary>The escape symbol's first slot: slots from here on decode as the escape.</summary>
+        public uint EscapeSlot;
     }
 
     /// <summary>Kept referenced so the records (and the pointers into Data) live as long as this object.</summary>
