@@ -10,18 +10,19 @@ namespace HiFiC.Codec.Entropy;
 /// overlap in the core.
 /// </summary>
 /// <remarks>
-/// The hot loop (<see cref="Run"/>) has no bounds checks (raw pointers into
-/// <see cref="RansDecodeTables"/>, table indices validated before it) and no branch for
+/// The hot loop (<see cref="Run"/>) has no bounds checks (raw pointers from
+/// <see cref="RansDecodeTables.Records"/>, table indices validated before it) and no branch for
 /// renormalisation. It runs in two modes. Unclamped, it runs in chunks of at most as many symbols
 /// as there are words left, and since a step consumes at most one word, no step in a chunk can
 /// read past the stream: no end check per symbol. Clamped, for the last symbols (which a valid
 /// stream decodes with its words all consumed), each step reads the word at p or the stream's
-/// last word once p has run past it. Escapes are decoded in place by a call with every check
-/// (leaving the loop for them, as before, cost about 15% on the benchmark mix with 1% escapes:
-/// each exit drains the four chains in flight). The safety argument is the single-state
-/// decoder's: each step consumes at most one word and never reads outside the stream, every state
-/// stays below 2^63 whatever the input, so garbage ends in an <see cref="EntropyDecodeException"/>
-/// after values.Length steps at most.
+/// last word once p has run past it. An escape (recognised by its slot before the CDF scan)
+/// stops the loop before the symbol and <see cref="Careful"/> decodes it with every check;
+/// decoding it inside the loop through a call made the JIT spill the states (measured slower).
+/// The safety argument is the single-state decoder's: each step consumes at most one word and
+/// never reads outside the stream, every state stays below 2^63 whatever the input, so garbage
+/// ends in an <see cref="EntropyDecodeException"/> after values.Length steps at most.
+/// Measurements and what did not pay: docs/results/rans.
 /// </remarks>
 internal static class InterleavedRansDecoder
 {

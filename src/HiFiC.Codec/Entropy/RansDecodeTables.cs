@@ -3,12 +3,12 @@ using System.Runtime.InteropServices;
 namespace HiFiC.Codec.Entropy;
 
 /// <summary>
-/// A table set laid out for the interleaved decoder's hot loop as ONE int array, so the loop
-/// keeps a single base pointer in a register: first a record of four ints per table (where its
-/// CDF starts, its offset, its escape symbol, where its buckets start), then every CDF, then
-/// every table's buckets as 16-bit symbols (two per int). One index and flat data instead of
-/// an object per table: fewer dependent loads and fewer live registers per symbol. 64 tables take
-/// 128 KB of buckets, as the per-table arrays did.
+/// A table set laid out for the interleaved decoder's hot loop as ONE int array: first a record
+/// of four ints per table (where its CDF starts, its offset, its escape symbol, where its buckets
+/// start), then every CDF, then every table's buckets as 16-bit symbols (two per int); and a
+/// 32-byte <see cref="TableRecord"/> per table with absolute pointers into it, which the loop
+/// uses. Flat data instead of an object per table: fewer dependent loads and fewer live
+/// registers per symbol. 64 tables take 128 KB of buckets, as the per-table arrays did.
 /// </summary>
 /// <remarks>
 /// Data is pinned (the pinned object heap never moves it), so <see cref="Records"/> can hold
