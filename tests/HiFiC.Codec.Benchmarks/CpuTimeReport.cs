@@ -29,15 +29,17 @@ public static class CpuTimeReport
         return t.Seconds + t.Nanoseconds * 1e-9;
     }
 
-    public static void Run(TextWriter output)
+    /// <param name="workloads">Names to run (<see cref="EntropyWorkload.Load"/>); none means all.</param>
+    public static void Run(TextWriter output, IReadOnlyList<string> workloads)
     {
-        output.WriteLine("| Workload | Layout | Decode MSymbols/s | Encode MSymbols/s | Stream bytes |");
+        output.WriteLine("| Workload | Decoder | Decode MSymbols/s | Encode MSymbols/s | Stream bytes |");
         output.WriteLine("|---|---|---:|---:|---:|");
-        foreach (var name in new[] { "synthetic", "lite-flower", "lite-ctx-flower" })
+        foreach (var name in workloads.Count > 0 ? workloads : ["synthetic", "lite-flower", "lite-ctx-flower"])
         {
             var workload = EntropyWorkload.Load(name, EntropyBenchmarks.SymbolCount);
-            foreach (var layout in new[] { RansStreamLayout.Single, RansStreamLayout.Interleaved })
+            foreach (var variant in Enum.GetValues<DecoderVariant>())
             {
+                var layout = variant.Layout();
                 var streams = workload.Streams.Select(s => RansCoder.Encode(s.Values, s.Indices, s.Tables, layout)).ToArray();
                 var decoded = workload.Streams.Select(s => new int[s.Values.Length]).ToArray();
                 double decode = double.MaxValue, encode = double.MaxValue;
@@ -45,7 +47,7 @@ public static class CpuTimeReport
                 {
                     double start = CpuSeconds();
                     for (int k = 0; k < streams.Length; k++)
-                        RansCoder.Decode(streams[k], workload.Streams[k].Indices, workload.Streams[k].Tables, decoded[k], layout);
+                        variant.Decode(streams[k], workload.Streams[k].Indices, workload.Streams[k].Tables, decoded[k]);
                     decode = Math.Min(decode, CpuSeconds() - start);
                     if (run % 3 != 0) continue;
                     start = CpuSeconds();
@@ -55,10 +57,10 @@ public static class CpuTimeReport
                 for (int k = 0; k < streams.Length; k++)
                 {
                     if (!decoded[k].AsSpan().SequenceEqual(workload.Streams[k].Values))
-                        throw new InvalidOperationException($"{name}/{layout}: stream {k} does not round-trip");
+                        throw new InvalidOperationException($"{name}/{variant}: stream {k} does not round-trip");
                 }
                 double millions = EntropyBenchmarks.SymbolCount / 1e6;
-                output.WriteLine($"| {name} | {layout} | {millions / decode:F1} | {millions / encode:F1} | {streams.Sum(s => (long)s.Length)} |");
+                output.WriteLine($"| {name} | {variant} | {millions / decode:F1} | {millions / encode:F1} | {streams.Sum(s => (long)s.Length)} |");
             }
         }
     }

@@ -5,7 +5,8 @@ namespace HiFiC.Codec.Benchmarks;
 
 /// <summary>
 /// rANS throughput, the single-state coder of format version 1 (Single) against the interleaved
-/// one of version 2 (Interleaved), side by side in one run, on three workloads of 1 M symbols:
+/// one of version 2, decoded by the decoder version 2 shipped with (InterleavedBaseline) and by
+/// today's (Interleaved; <see cref="DecoderVariant"/>), side by side in one run, on three workloads of 1 M symbols:
 /// the synthetic latent-like mix of `hific bench`, and the real streams of the sample photo
 /// B01_flower as coded by hific-lite and by hific-lite-ctx (<see cref="RealLatentWorkload"/>).
 /// Each operation is one symbol, so Mean is time per symbol and the extra column gives millions
@@ -24,8 +25,10 @@ public class EntropyBenchmarks
     [Params("synthetic", "lite-flower", "lite-ctx-flower")]
     public string Workload { get; set; } = "synthetic";
 
-    [Params(RansStreamLayout.Single, RansStreamLayout.Interleaved)]
-    public RansStreamLayout Layout { get; set; }
+    [Params(DecoderVariant.Single, DecoderVariant.InterleavedBaseline, DecoderVariant.Interleaved)]
+    public DecoderVariant Decoder { get; set; }
+
+    private RansStreamLayout Layout => Decoder.Layout();
 
     [GlobalSetup]
     public void Setup()
@@ -37,7 +40,7 @@ public class EntropyBenchmarks
         for (int k = 0; k < _decoded.Length; k++)
         {
             if (!_decoded[k].AsSpan().SequenceEqual(_workload.Streams[k].Values))
-                throw new InvalidOperationException($"{Workload}/{Layout}: stream {k} does not round-trip");
+                throw new InvalidOperationException($"{Workload}/{Decoder}: stream {k} does not round-trip");
         }
     }
 
@@ -53,7 +56,7 @@ public class EntropyBenchmarks
     public int Decode()
     {
         var streams = _workload.Streams;
-        for (int k = 0; k < streams.Count; k++) RansCoder.Decode(_streams[k], streams[k].Indices, streams[k].Tables, _decoded[k], Layout);
+        for (int k = 0; k < streams.Count; k++) Decoder.Decode(_streams[k], streams[k].Indices, streams[k].Tables, _decoded[k]);
         return _decoded[^1][^1];
     }
 }

@@ -3,9 +3,9 @@ using HiFiC.Codec.Benchmarks;
 
 // Run with `dotnet run -c Release -- --filter '*'` (add `--job short` for a quick look), or with
 // `--cpu-time` for the thread-CPU-time table (CpuTimeReport), which a loaded machine disturbs less.
-if (args is ["--cpu-time"])
+if (args is ["--cpu-time", ..])
 {
-    CpuTimeReport.Run(Console.Out);
+    CpuTimeReport.Run(Console.Out, args[1..]);
     return;
 }
 
