@@ -29,8 +29,9 @@ public sealed class HificDecoder
     public int LatentMargin { get; init; } = 4;
 
     /// <summary>
-    /// Default <see cref="MaxSynthesisPixels"/>: 2 MP, margins included (a 1448² pass; the generator's
-    /// peak memory is about 0.4 KB a pixel, so ~0.8 GB at most; docs/codec.md).
+    /// Default <see cref="MaxSynthesisPixels"/>: 2 MP, margins included (a 1448² pass). The generator's
+    /// full-resolution tensors are a few hundred bytes a pixel; the flower's one 0.88 MP pass peaked
+    /// within ~40 MB of its six tile passes (docs/results/decode).
     /// </summary>
     public const long DefaultMaxSynthesisPixels = 2L << 20;
 
