@@ -8,11 +8,17 @@ using static TorchSharp.torch;
 namespace HiFiC.Codec.Coding;
 
 /// <summary>
-/// .hific to pixels. Each output tile is synthesised from its own latent plus LatentMargin
-/// latents of its neighbours (entropy-decoded on demand), so the generator sees across tile
-/// borders and no seams appear. Tiles go row by row and decoded latents are dropped once no
-/// later row needs them: memory is bounded by a few tile rows, whatever the image size. A region
-/// restore decodes only the tiles it meets and their neighbours.
+/// .hific to pixels. The generator runs on synthesis blocks: rectangles of whole tiles (the same
+/// latent grid the encoder coded), each synthesised in one pass from its tiles' latents plus
+/// LatentMargin latents of its neighbours (entropy-decoded on demand), so the generator sees
+/// across block borders and no seams appear. A block is as many tiles as fit
+/// <see cref="MaxSynthesisPixels"/> with their margins (the whole image when it fits): margins are
+/// synthesised twice, once for each side, so fewer and larger blocks do less work (1.48x the
+/// image's area with one block per 512 px tile on a 1134x756 photo, 1x as one block). The blocks
+/// depend only on the image's tile grid and the limit, never on the region asked for, so a region
+/// decodes to the same pixels as the whole image. Blocks go row by row and decoded latents are
+/// dropped once no later block needs them: memory is bounded by the limit and a few tile rows,
+/// whatever the image size. A region restore decodes only the blocks it meets.
 /// </summary>
 public sealed class HificDecoder
 {
@@ -21,6 +27,22 @@ public sealed class HificDecoder
 
     /// <summary>Latent pixels (x16 image pixels) of neighbourhood given to the generator around each tile.</summary>
     public int LatentMargin { get; init; } = 4;
+
+    /// <summary>
+    /// Default <see cref="MaxSynthesisPixels"/>: 2 MP, margins included (a 1448² pass). The generator's
+    /// full-resolution tensors are a few hundred bytes a pixel; the flower's one 0.88 MP pass peaked
+    /// within ~40 MB of its six tile passes, and a 6 MP image decoded in 2 MP blocks
+    /// peaked 178 MB above tile by tile (docs/results/decode).
+    /// </summary>
+    public const long DefaultMaxSynthesisPixels = 2L << 20;
+
+    /// <summary>
+    /// The most output pixels (margins included) one generator pass may synthesise: bounds the decoder's
+    /// memory. A single tile with its margins is synthesised whatever this says (the encoder chose the tile).
+    /// It changes the decoded pixels near tile borders slightly (the generator sees more context), so an
+    /// archive's restores and a direct decode must use the same value to give the same pixels.
+    /// </summary>
+    public long MaxSynthesisPixels { get; init; } = DefaultMaxSynthesisPixels;
 
     public HificDecoder(CodecModel model, LatentCodec? sharedLatentCodec = null)
     {
@@ -66,8 +88,9 @@ public sealed class HificDecoder
         var output = new RgbImage(target.Width, target.Height);
         double rate = header.Rate;
 
-        var outputTiles = layout.TilesMeeting(target).ToList();
-        var needs = outputTiles.ToDictionary(t => t, t => NeededTiles(layout, t));
+        var blocks = SynthesisBlocks.For(layout, LatentMargin, MaxSynthesisPixels);
+        var outputBlocks = blocks.Meeting(layout.TilesMeeting(target));
+        var needs = outputBlocks.ToDictionary(b => b, b => NeededTiles(layout, blocks.LatentCore(b)));
         var cache = new Dictionary<int, Tensor>();
         using var hasher = whole ? new LatentHasher() : null;
         // Tiles are hashed in raster order (as the encoder did) though they decode in need order.
@@ -76,11 +99,11 @@ public sealed class HificDecoder
         try
         {
             using var noGrad = no_grad();
-            for (int i = 0; i < outputTiles.Count; i++)
+            for (int i = 0; i < outputBlocks.Count; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                int t = outputTiles[i];
-                foreach (var k in needs[t].Where(k => !cache.ContainsKey(k)))
+                int b = outputBlocks[i];
+                foreach (var k in needs[b].Where(k => !cache.ContainsKey(k)))
                 {
                     var lc = layout.LatentCore(k);
                     var payload = reader.ReadTile(k);
@@ -93,9 +116,9 @@ public sealed class HificDecoder
                     hasher.Append(s.Z, s.Y);
                     nextHash++;
                 }
-                SynthesizeTile(layout, t, cache, rate, target, output);
-                // Drop latents no remaining output tile needs.
-                var stillNeeded = outputTiles.Skip(i + 1).SelectMany(o => needs[o]).ToHashSet();
+                SynthesizeBlock(layout, blocks.LatentCore(b), cache, rate, target, output);
+                // Drop latents no remaining block needs.
+                var stillNeeded = outputBlocks.Skip(i + 1).SelectMany(o => needs[o]).ToHashSet();
                 foreach (var k in cache.Keys.Where(k => !stillNeeded.Contains(k)).ToList())
                 {
                     cache[k].Dispose();
@@ -113,16 +136,15 @@ public sealed class HificDecoder
         return new DecodedImage(output, target, header, source, alpha, hasher?.Finish()) { Metadata = reader.ReadMetadata() };
     }
 
-    private List<int> NeededTiles(TileLayout layout, int t)
+    private List<int> NeededTiles(TileLayout layout, PixelRect latentCore)
     {
-        var rect = TileLayout.Grow(layout.LatentCore(t), LatentMargin, layout.LatentCanvasWidth, layout.LatentCanvasHeight);
+        var rect = TileLayout.Grow(latentCore, LatentMargin, layout.LatentCanvasWidth, layout.LatentCanvasHeight);
         return layout.TilesMeetingLatent(rect).ToList();
     }
 
-    private void SynthesizeTile(TileLayout layout, int t, Dictionary<int, Tensor> cache, double rate, PixelRect target, RgbImage output)
+    private void SynthesizeBlock(TileLayout layout, PixelRect core, Dictionary<int, Tensor> cache, double rate, PixelRect target, RgbImage output)
     {
         using var scope = NewDisposeScope();
-        var core = layout.LatentCore(t);
         var rect = TileLayout.Grow(core, LatentMargin, layout.LatentCanvasWidth, layout.LatentCanvasHeight);
         var latent = zeros(1, model.Preset.LatentChannels, rect.Height, rect.Width);
         foreach (var k in layout.TilesMeetingLatent(rect))
@@ -135,8 +157,8 @@ public sealed class HificDecoder
         }
         var image = model.Network.Synthesize(latent.to(model.Device), rate);
         NumericFault.ThrowIfNotFinite(image, "generator");
-        // The tile's pixels inside the image and the requested region.
-        var corePx = layout.Core(t);
+        // The block's pixels inside the image and the requested region.
+        var corePx = new PixelRect(core.X * 16, core.Y * 16, core.Width * 16, core.Height * 16);
         var visible = corePx.Intersect(new PixelRect(0, 0, layout.Width, layout.Height)).Intersect(target);
         if (visible.IsEmpty) return;
         var src2 = new PixelRect(visible.X - rect.X * 16, visible.Y - rect.Y * 16, visible.Width, visible.Height);
