@@ -55,7 +55,7 @@ public static class RdReport
             .ToDictionary(p => (p.Image, p.Setting, Model: p.Codec));
         var sb = new StringBuilder("\n## Refinement: the guard, gains and cost\n\n")
             .Append("Per refined curve and rate, against the plain encoder's points on the same images. **Kept step 0**: tiles whose guard wrote ")
-            .Append("the plain latent because no refined iterate had a lower real cost J. Δ are means over images (refined − plain). ")
+            .Append("the plain latent because no refined iterate was at once no bigger, no worse in MSE and MS-SSIM, and lower in real cost J. Δ are means over images (refined − plain). ")
             .Append("**s/MP** is the refined encode's wall time per megapixel; **s/MP/step** is (refined − plain encode time) / MP / steps. ")
             .Append("Times are as measured on this machine during the run (shared, loaded CPUs: compare rows of one run only).\n\n")
             .Append("| Curve | t | Images | Tiles | Kept step 0 | Δ bpp | Δ PSNR (dB) | Δ MS-SSIM | Δ Butteraugli | s/MP | s/MP/step |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

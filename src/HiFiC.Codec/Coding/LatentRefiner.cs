@@ -6,13 +6,27 @@ using static TorchSharp.torch;
 
 namespace HiFiC.Codec.Coding;
 
+/// <summary>One hard-rounded iterate as the decoder will see it: its coded bits and its 8-bit reconstruction's quality.</summary>
+/// <param name="Bits">Bits of the tile's coded streams (z and y), as written.</param>
+/// <param name="Mse">MSE over the tile's real pixels, 8-bit values (0..255), of the reconstruction rounded as the decoder rounds it.</param>
+/// <param name="MsSsim">MS-SSIM of the same 8-bit reconstruction (the benchmark's measure).</param>
+public sealed record RefineMeasure(double Bits, double Mse, double MsSsim)
+{
+    /// <summary>True when this iterate is no worse than <paramref name="plain"/> in bits and in both quality measures.</summary>
+    public bool NoWorseThan(RefineMeasure plain) => Bits <= plain.Bits && Mse <= plain.Mse && MsSsim >= plain.MsSsim;
+}
+
 /// <summary>What refining one tile did: the latent written, and how the guard chose it.</summary>
-/// <param name="Encoded">The coded tile: the best hard-rounded iterate by real cost (step 0 = no refinement).</param>
-/// <param name="KeptStep">The step whose iterate was written; 0 means refinement did not beat the plain encoder.</param>
-/// <param name="Lambda">The local rate-distortion slope used as λ (distortion per bit per pixel).</param>
+/// <param name="Encoded">The coded tile: the best hard-rounded iterate by real cost among those no worse than step 0 (step 0 = no refinement).</param>
+/// <param name="KeptStep">The step whose iterate was written; 0 means no iterate beat the plain encoder without costing bits or quality.</param>
+/// <param name="Lambda">The local rate-distortion slope used as λ in J (distortion per bit per pixel).</param>
 /// <param name="CostBefore">J = λ·bpp + D of the plain encoder's tile, with bpp from the coded streams.</param>
 /// <param name="CostAfter">J of the tile written (≤ <paramref name="CostBefore"/>).</param>
-public sealed record RefineOutcome(EncodedLatent Encoded, int Steps, int KeptStep, double Lambda, double CostBefore, double CostAfter);
+/// <param name="Before">Step 0's bits and quality.</param>
+/// <param name="After">The written iterate's bits and quality: never more bits, higher MSE or lower MS-SSIM than <paramref name="Before"/>.</param>
+/// <param name="RateLambda">The rate weight the optimiser ended with (λ, doubled at each guard check whose iterate cost more bits than step 0).</param>
+public sealed record RefineOutcome(EncodedLatent Encoded, int Steps, int KeptStep, double Lambda, double CostBefore, double CostAfter,
+    RefineMeasure Before, RefineMeasure After, double RateLambda);
 
 /// <summary>
 /// Encoder-side latent refinement with stochastic Gumbel annealing (SGA; Yang, Bamler, Mandt,
@@ -24,8 +38,12 @@ public sealed record RefineOutcome(EncodedLatent Encoded, int Steps, int KeptSte
 /// discretised Gaussian / factorized likelihood the coder uses, floored at its 2⁻¹⁶. λ is the
 /// model's local RD slope at the requested rate, measured on the tile (<see cref="LocalSlope"/>).
 /// A guard hard-rounds the latents every few steps, codes them with the real coder and decodes them
-/// as the decoder will; the best iterate by that real J, step 0 included, is what gets written,
-/// so refinement never makes a tile worse by its own measure. The decoder is unchanged.
+/// as the decoder will (8-bit). Only iterates that are no worse than step 0 in every respect count:
+/// no more coded bits, no higher MSE, no lower MS-SSIM; among them the best by real J is written,
+/// else step 0. So refinement never makes a tile bigger or worse by either measure, not just better by J
+/// (a J-only guard let the lowest rate buy +8% bits for quality, and let 2 of 35 points trade a hair of
+/// MS-SSIM for bits). The optimiser's rate weight follows the guard: doubled whenever an iterate costs
+/// more bits than step 0, so the run is steered back into the region the guard accepts. The decoder is unchanged.
 /// </summary>
 public static class LatentRefiner
 {
@@ -78,8 +96,10 @@ public static class LatentRefiner
         double pixels = (double)inside.Width * inside.Height;
         Tensor Core(Tensor t) => t.narrow(2, latentCore.Y, latentCore.Height).narrow(3, latentCore.X, latentCore.Width);
 
-        // Real cost of a hard-rounded tile: coded bits (the streams' lengths) and the decoder's reconstruction.
-        (EncodedLatent Encoded, double Bpp, double D) Measure(Tensor context, double t, Tensor? zSymbols)
+        // Real cost of a hard-rounded tile: coded bits (the streams' lengths) and the decoder's reconstruction,
+        // rounded to 8 bits as the decoder writes it, scored with the benchmark's own measures.
+        var targetImage = TensorImage.ToImage(target);
+        (EncodedLatent Encoded, double Bpp, double D, RefineMeasure Quality) Measure(Tensor context, double t, Tensor? zSymbols)
         {
             using var scope = NewDisposeScope();
             using var measuring = no_grad();
@@ -87,16 +107,21 @@ public static class LatentRefiner
             var full = context.clone();
             Core(full).copy_(yHat.to(full.device));
             var xHat = network.Synthesize(full, t).narrow(2, inside.Y, inside.Height).narrow(3, inside.X, inside.Width);
+            var decoded = TensorImage.ToImage(xHat);
             double bits = 8.0 * (encoded.ZStream.Length + encoded.YStream.Length);
-            return (encoded, bits / pixels, Distortion(xHat, target).item<float>());
+            double mse = Mse(decoded, targetImage), msssim = MsSsim.Compute(decoded, targetImage);
+            double d = mse * MseWeight + (1 - msssim) * MsSsimWeight;
+            return (encoded, bits / pixels, d, new RefineMeasure(bits, mse, msssim));
         }
 
         using var gain = network.Gains.Gain(rate);
         var y0 = yRaw * gain;
         var start = Measure(y0, rate, null);
-        double lambda = LocalSlope(network, rate, yRaw, start, Measure);
+        double lambda = LocalSlope(network, rate, yRaw, (start.Encoded, start.Bpp, start.D), (c, t, z) => { var m = Measure(c, t, z); return (m.Encoded, m.Bpp, m.D); });
         double bestCost = lambda * start.Bpp + start.D, startCost = bestCost;
+        double rateLambda = lambda;
         var best = start.Encoded;
+        var bestQuality = start.Quality;
         int bestStep = 0;
 
         using var random = new torch.Generator((ulong)seed, x01.device);
@@ -121,8 +146,9 @@ public static class LatentRefiner
                 var full = y0.detach().clone();
                 Core(full).copy_(yTilde);
                 var xHat = network.Synthesize(full, rate).narrow(2, inside.Y, inside.Height).narrow(3, inside.X, inside.Width);
-                // MS-SSIM is left out of the first steps: early steps fix the rate and MSE, and it costs a third of a step.
-                var loss = bits / pixels * lambda + Distortion(xHat, target, withMsSsim: step > schedule.Steps / 4).sum();
+                // MS-SSIM is in every step: the guard refuses any iterate that loses MS-SSIM, and without it the
+                // early steps (MSE only) lost some (measured), which costs a third of a step each.
+                var loss = bits / pixels * rateLambda + Distortion(xHat, target).sum();
                 var grads = autograd.grad([loss], [y, z]);
                 adam.Step([grads[0], grads[1]], schedule.LearningRate(step));
             }
@@ -138,10 +164,23 @@ public static class LatentRefiner
                 }
                 var m = Measure(candidate, rate, zSymbols);
                 double cost = lambda * m.Bpp + m.D;
-                if (cost < bestCost) (bestCost, best, bestStep) = (cost, m.Encoded, step);
+                if (m.Quality.NoWorseThan(start.Quality) && cost < bestCost)
+                    (bestCost, best, bestStep, bestQuality) = (cost, m.Encoded, step, m.Quality);
+                // Steer the rate weight towards what the guard accepts: the relaxed rate is only an estimate
+                // of the coded one, and λ (extrapolated below t = 0, floored past the knee) can be off.
+                if (m.Quality.Bits > start.Quality.Bits) rateLambda *= 2;
             }
         }
-        return new RefineOutcome(best, schedule.Steps, bestStep, lambda, startCost, bestCost);
+        return new RefineOutcome(best, schedule.Steps, bestStep, lambda, startCost, bestCost, start.Quality, bestQuality, rateLambda);
+    }
+
+    /// <summary>Mean squared error of two 8-bit images over all RGB samples, exact (integer squared errors).</summary>
+    public static double Mse(RgbImage a, RgbImage b)
+    {
+        ReadOnlySpan<byte> pa = a.Pixels, pb = b.Pixels;
+        long sse = 0;
+        for (int i = 0; i < pa.Length; i++) { int d = pa[i] - pb[i]; sse += d * d; }
+        return (double)sse / pa.Length;
     }
 
     /// <summary>
@@ -152,8 +191,10 @@ public static class LatentRefiner
     private static double LocalSlope(HificModel network, double rate, Tensor yRaw, (EncodedLatent Encoded, double Bpp, double D) here,
         Func<Tensor, double, Tensor?, (EncodedLatent Encoded, double Bpp, double D)> measure)
     {
-        double max = Math.Max(0, network.Preset.RateLevels - 1);
-        double lo = Math.Max(0, rate - SlopeDelta), hi = Math.Min(max, rate + SlopeDelta);
+        // Over the model's whole range, extrapolated ends included: at the lowest rate (t = −0.5) the
+        // curve is steepest, and the trainer's λ at t = 0 priced its bits too low (+8% bits measured).
+        int levels = network.Preset.RateLevels;
+        double lo = Math.Max(RateGains.MinRate(levels), rate - SlopeDelta), hi = Math.Min(RateGains.MaxRate(levels), rate + SlopeDelta);
         if (hi - lo < 1e-6) return RateWeight(rate, network.Preset.RateLevels);
         (EncodedLatent Encoded, double Bpp, double D) At(double t)
         {

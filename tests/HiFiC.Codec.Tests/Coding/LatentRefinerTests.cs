@@ -1,5 +1,6 @@
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Metrics;
 using HiFiC.Codec.Models;
 using static TorchSharp.torch;
 
@@ -25,7 +26,8 @@ public class LatentRefinerTests
     [InlineData(64, 64, 0.0)]
     [InlineData(100, 70, 1.0)] // padded canvas, four tiles of 64 with margins
     [InlineData(128, 64, 2.0)]
-    public void The_guard_never_writes_a_tile_that_costs_more_than_the_plain_encoders(int w, int h, double rate)
+    [InlineData(100, 70, -0.5)] // the lowest rate, extrapolated
+    public void The_guard_never_writes_a_tile_with_more_bits_or_less_quality_than_the_plain_encoders(int w, int h, double rate)
     {
         var model = TestModels.Tiny;
         var img = TestModels.Photo(w, h, seed: 4);
@@ -38,14 +40,40 @@ public class LatentRefinerTests
             Assert.True(outcome.Lambda > 0 && double.IsFinite(outcome.Lambda), $"λ {outcome.Lambda}");
             Assert.True(outcome.CostAfter <= outcome.CostBefore, $"tile {t}: J {outcome.CostBefore} -> {outcome.CostAfter}");
             Assert.InRange(outcome.KeptStep, 0, 12);
-            // Step 0 is the plain encoder's latent, byte for byte.
+            // Step 0 is the plain encoder's tile, and the guard's own measure of it is the coded size.
+            Assert.Equal(8.0 * (plain.ZStream.Length + plain.YStream.Length), outcome.Before.Bits);
+            Assert.Equal(8.0 * (refined.ZStream.Length + refined.YStream.Length), outcome.After.Bits);
+            Assert.True(outcome.After.Bits <= outcome.Before.Bits, $"tile {t}: bits {outcome.Before.Bits} -> {outcome.After.Bits}");
+            Assert.True(outcome.After.Mse <= outcome.Before.Mse, $"tile {t}: MSE {outcome.Before.Mse} -> {outcome.After.Mse}");
+            Assert.True(outcome.After.MsSsim >= outcome.Before.MsSsim, $"tile {t}: MS-SSIM {outcome.Before.MsSsim} -> {outcome.After.MsSsim}");
             if (outcome.KeptStep == 0)
             {
                 Assert.Equal(plain.ZStream, refined.ZStream);
                 Assert.Equal(plain.YStream, refined.YStream);
                 Assert.Equal(outcome.CostBefore, outcome.CostAfter);
+                Assert.Equal(outcome.Before, outcome.After);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(-0.5)]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    public void A_refined_image_is_never_bigger_nor_worse_than_the_plain_one_as_decoded(double rate)
+    {
+        // One tile: the whole image is what the guard measured, so the file as decoded obeys the guard exactly.
+        var img = TestModels.Photo(64, 48, seed: 5);
+        var options = new CompressOptions { Rate = rate, TileSize = 64 };
+        var plain = Compress(TestModels.Tiny, img, options);
+        var refined = Compress(TestModels.Tiny, img, options with { RefineSteps = 12 });
+        var decoder = new HificDecoder(TestModels.Tiny);
+        var a = decoder.Decompress(new MemoryStream(plain.File)).Image;
+        var b = decoder.Decompress(new MemoryStream(refined.File)).Image;
+        Assert.True(refined.File.Length <= plain.File.Length, $"t={rate}: {plain.File.Length} -> {refined.File.Length} bytes");
+        Assert.True(LatentRefiner.Mse(b, img) <= LatentRefiner.Mse(a, img), $"t={rate}: MSE {LatentRefiner.Mse(a, img)} -> {LatentRefiner.Mse(b, img)}");
+        Assert.True(MsSsim.Compute(b, img) >= MsSsim.Compute(a, img), $"t={rate}: MS-SSIM {MsSsim.Compute(a, img)} -> {MsSsim.Compute(b, img)}");
     }
 
     [Theory]
