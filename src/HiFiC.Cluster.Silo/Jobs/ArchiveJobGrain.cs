@@ -624,11 +624,11 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             if (S.Phase.IsActive()) await RecoverAsync(ct);
             if (CheckCompletion()) await SaveAsync();
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or Storage.Locations.LocationRefusedException)
+        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or LocationRefusedException)
         {
             logger.LogError(e, "Job {Job} cannot list its source", JobId);
             S.Phase = JobPhase.Failed;
-            S.Error = $"cannot list the source: {FailureText.ForUser(e)}";
+            S.Error = $"cannot list the source: {FailureReason.ForUser(e)}";
             S.FinishedUtc = DateTime.UtcNow;
             StopClock();
             await SaveAsync();
