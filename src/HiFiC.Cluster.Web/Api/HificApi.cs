@@ -98,7 +98,7 @@ public static partial class HificApi
         {
             status = await job.StartAsync(spec);
         }
-        catch (Exception e) when (IsModelNotFound(e))
+        catch (ArgumentException e) when (e.Data[JobStartErrors.ModelMissingKey] is true)
         {
             return Invalid("model", request.Model is null ? "the silos have no default model (install one, or name one)" : $"unknown model '{request.Model}'");
         }
@@ -126,16 +126,6 @@ public static partial class HificApi
         await grains.GetGrain<IJobIndexGrain>(0).AddAsync(id);
         return Results.Created($"/api/jobs/{id}", JobView.Of(status));
     }
-
-    /// <summary>
-    /// The codec's ModelNotFoundException from the coordinator: the type itself where this process carries the codec
-    /// (embedded mode), Orleans' stand-in naming it where it does not (client mode: the web host references the contracts only).
-    /// </summary>
-    private static bool IsModelNotFound(Exception e) =>
-        e.GetType().FullName == ModelNotFoundType
-        || e is Orleans.Serialization.UnavailableExceptionFallbackException { ExceptionType: { } type } && type.StartsWith(ModelNotFoundType, StringComparison.Ordinal);
-
-    private const string ModelNotFoundType = "HiFiC.Codec.Models.ModelNotFoundException";
 
     internal static async Task<IResult> ListJobs(IGrainFactory grains, LocationPolicy locations, int? max)
     {
