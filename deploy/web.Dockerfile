@@ -1,9 +1,13 @@
 # syntax=docker/dockerfile:1
 # The web host (HTTP API, dashboard, /metrics). Build from the repository root:
 #   docker build -f deploy/web.Dockerfile -t hific-web .
-# In a cluster it runs as an Orleans client (HiFiC__Web__Mode=Client); alone it co-hosts a silo
-# (the default, Embedded), which is why the shipped models come along. The API key and storage
-# connection strings come from the environment at run time; nothing secret is in the image.
+# An Orleans client of the silos (HiFiC__Web__Mode=Client, as docker-compose.yml and the Helm chart
+# set it): the web project references the contracts only, so the image carries no codec, no LibTorch
+# and no models (tests/HiFiC.Deployment.Tests/Images/WebImageContractTests checks it). A single
+# machine in one container runs the silo image's `hific web` instead (the web host with its own silo):
+#   docker run -p 8080:8080 -e Urls=http://+:8080 -v "$PWD/data:/data" -e HiFiC__Web__Roots__0=/data \
+#     --entrypoint dotnet hific-silo:cpu /app/hific.dll web
+# The API key and storage connection strings come from the environment at run time; nothing secret is in the image.
 ARG DOTNET_VERSION=10.0
 
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
@@ -14,7 +18,6 @@ COPY src/ src/
 RUN --mount=type=cache,id=hific-nuget,target=/root/.nuget/packages \
     dotnet publish src/HiFiC.Cluster.Web/HiFiC.Cluster.Web.csproj -c Release -r linux-x64 --self-contained false \
       -o /app --nologo
-COPY models/ /app/models/
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}
 LABEL org.opencontainers.image.title="hific-web" \

@@ -48,6 +48,7 @@ public static class HificCli
             new TrainCommand(cli),
             new Archive.ArchiveCommand(cli),
             new Cluster.SiloCommand(cli),
+            new Web.WebCommand(),
             new Cluster.JobCommand(cli),
             new Cluster.RestoreCommand(cli),
         };

@@ -7,6 +7,17 @@ namespace HiFiC.Cli.Tests;
 public sealed class ArchiveCommandTests(TestModelFolder models) : CliTestBase(models)
 {
     [Fact]
+    public void An_unknown_model_is_the_model_exit_code_and_nothing_is_written()
+    {
+        // The coordinator refuses it with a System exception (clients without the codec must receive it): still exit 3.
+        TestImages.Png(In("photos", "a.png"), 64, 64, 1);
+        var run = Run("archive", "compress", In("photos"), "--out", In("archive"), "--model", "no-such-model");
+        Assert.True(run.ExitCode == ExitCodes.Model, run.ToString());
+        Assert.Contains("no-such-model", run.Err);
+        Assert.False(File.Exists(In("archive", "a.png.hific")));
+    }
+
+    [Fact]
     public void Compress_archives_a_folder_prints_a_summary_and_restore_gives_back_what_a_direct_decode_gives()
     {
         TestImages.Png(In("photos", "a.png"), 64, 64, 1);

@@ -45,12 +45,11 @@ public sealed class EmbeddedRestartTests(ITestOutputHelper output) : IDisposable
             ["HiFiC__Worker__ProgressInterval"] = "00:00:00.1",
             ["HiFiC__Jobs__Tick"] = "00:00:00.05",
         };
-        var dll = HificProcess.BuiltAssembly("HiFiC.Cluster.Web", "HiFiC.Cluster.Web");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Add("X-Api-Key", WebHostFixture.Key);
         var jobId = "restart-" + Guid.NewGuid().ToString("N")[..8];
 
-        var first = HificProcess.StartAssembly(dll, env, "--urls", $"http://127.0.0.1:{port}");
+        var first = HificProcess.Start(env, "web", "--urls", $"http://127.0.0.1:{port}");
         HificProcess? second = null;
         try
         {
@@ -63,7 +62,7 @@ public sealed class EmbeddedRestartTests(ITestOutputHelper output) : IDisposable
             output.WriteLine($"web host SIGKILLed with {atKill} of {count} archived");
             Assert.True(atKill < count, "the job ended before the kill");
 
-            second = HificProcess.StartAssembly(dll, env, "--urls", $"http://127.0.0.1:{port}");
+            second = HificProcess.Start(env, "web", "--urls", $"http://127.0.0.1:{port}");
             var job = await PollAsync(http, $"/api/jobs/{jobId}", j => j["status"]!["phase"]!.GetValue<string>() is "Done" or "Failed" or "Cancelled", second);
             output.WriteLine(job["status"]!.ToJsonString());
             Assert.Equal(("Done", (long)count, 0L), (job["status"]!["phase"]!.GetValue<string>(), job["status"]!["done"]!.GetValue<long>(), job["status"]!["failed"]!.GetValue<long>()));

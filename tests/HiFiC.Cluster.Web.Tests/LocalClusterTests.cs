@@ -94,6 +94,12 @@ public sealed class LocalClusterTests(AzuriteFixture azurite, ITestOutputHelper 
             Assert.Equal(HttpStatusCode.OK, drained.StatusCode);
             Assert.False(JsonNode.Parse(await drained.Content.ReadAsStringAsync())!["accepting"]!.GetValue<bool>());
 
+            // The web process carries no codec: the coordinator refuses an unknown model with a System exception it can receive (a 400 naming the model).
+            var unknownModel = await http.PostAsJsonAsync("/api/jobs", new { id = "nomodel-" + clusterId, source = "photos", destination = "archive-x", model = "no-such-model" });
+            var unknownBody = await unknownModel.Content.ReadAsStringAsync();
+            Assert.True(unknownModel.StatusCode == HttpStatusCode.BadRequest, unknownBody);
+            Assert.Equal("unknown model 'no-such-model'", JsonNode.Parse(unknownBody)!["errors"]!["model"]![0]!.GetValue<string>());
+
             var created = await http.PostAsJsonAsync("/api/jobs", new { id = "local-" + clusterId, source = "photos", destination = "archive", tileSize = 64 });
             Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
             var job = await PollAsync(http, $"/api/jobs/local-{clusterId}", j => j["status"]!["phase"]!.GetValue<string>() is "Done" or "Failed" or "Cancelled", web);

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Silo.Hosting;
 using HiFiC.Cluster.Silo.Monitoring;
 using HiFiC.Cluster.Web.Hosting;
 using HiFiC.Codec.Networks;
@@ -74,7 +75,8 @@ public sealed class WebHostFixture : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             .. extra,
         ];
-        var builder = HificWeb.CreateBuilder(args, new WebApplicationOptions { Args = args, ContentRootPath = root });
+        // Composed as `hific web` composes it: the contracts-only web host with the silo's one-process silo.
+        var builder = HificWeb.CreateBuilder(args, new WebApplicationOptions { Args = args, ContentRootPath = root }, HificSingleSilo.Configure);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         if (!client) builder.Services.AddSingleton<ICodecModelSource>(new FixedModelSource(model ?? tiny.Value));

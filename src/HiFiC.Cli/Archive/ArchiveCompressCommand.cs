@@ -84,6 +84,11 @@ public sealed class ArchiveCompressCommand : Command
             // Another run (another process) is writing this archive.
             throw new CliException(ExitCodes.InputsFailed, e.Message);
         }
+        catch (ArgumentException e) when (e.Data[JobStartErrors.ModelMissingKey] is true)
+        {
+            // The coordinator's refusal of a model the registry lacks: the same exit code as the single-file commands give.
+            throw new CliException(ExitCodes.Model, e.Message);
+        }
 
         var s = summary.Status;
         SummaryTable.Write(cli.Out, "archive compress",

@@ -90,7 +90,7 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
 
     private SiloProcess StartSilo(Dictionary<string, string> env)
     {
-        var s = SiloProcess.Start(env, FreePort(), threads: 1);
+        var s = SiloProcess.Start(env, HiFiC.Cluster.Silo.Hosting.LoopbackPorts.Next(), threads: 1);
         silos.Add(s);
         return s;
     }
@@ -336,11 +336,4 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
         ["HiFiC__Silo__OrleansDashboard"] = "false",
         ["HIFIC_MODELS"] = models,
     };
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

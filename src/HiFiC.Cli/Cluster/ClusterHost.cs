@@ -36,7 +36,7 @@ internal static class ClusterHost
         if (!cli.Verbose) builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         // A cluster that is starting (or a gateway that just died) is not an error yet: retry for a while.
         var patience = configuration.GetValue("HiFiC:Client:ConnectTimeout", TimeSpan.FromSeconds(20));
-        builder.UseOrleansClient(c => c.UseHificCluster(configuration).UseConnectionRetryFilter(new GatewayRetryFilter(patience, TimeSpan.FromMilliseconds(500))));
+        builder.UseOrleansClient(c => c.UseHificCluster(configuration, patience, TimeSpan.FromMilliseconds(500)));
         var host = builder.Build();
         try
         {
@@ -45,7 +45,7 @@ internal static class ClusterHost
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose();
-            var o = HificClusterHosting.ReadClusterOptions(configuration);
+            var o = HificClient.ReadClusterOptions(configuration);
             throw new CliException(ExitCodes.InputsFailed,
                 $"cannot reach cluster {o.ServiceId}/{o.ClusterId} ({o.Clustering} clustering): {e.Message}");
         }

@@ -32,7 +32,7 @@ public sealed class SiloCommand : Command
     private async Task<int> ExecuteAsync(CliContext cli, ParseResult r, CancellationToken ct)
     {
         var configuration = ClusterConfig.Build(r, config);
-        var cluster = HificClusterHosting.ReadClusterOptions(configuration);
+        var cluster = HificClient.ReadClusterOptions(configuration);
         var models = configuration.GetSection(SiloModelOptions.Section).Get<SiloModelOptions>() ?? new SiloModelOptions();
         var registry = models.Folder is { } folder ? new ModelRegistry([Path.GetFullPath(folder)]) : cli.Models;
         var preloaded = registry.Load(models.Preload);

@@ -12,6 +12,8 @@ public sealed record JobSpec
     public const int DefaultTileSize = 512;
     public const int DefaultMaxAttempts = 3;
     public const long DefaultSplitAbovePixels = 16L << 20;
+    /// <summary>The rate name a job gets with neither rate nor target: the codec's CodecModel.DefaultRateName (a test pins they agree).</summary>
+    public const string DefaultRateName = "mi";
 
     /// <summary>Where the originals are: a folder or a container/prefix URI.</summary>
     [Id(0)] public required string Source { get; init; }

@@ -32,16 +32,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         logging?.Invoke(builder.Logging);
         if (models is not null) builder.Services.AddSingleton(models);
         builder.Services.Configure<ModelPoolOptions>(o => { o.Instances = modelInstances; o.ThreadsPerInstance = threadsPerInstance; });
-        // A private queue per embedded cluster: two `hific archive` runs in one process must not share work.
-        builder.Services.AddSingleton(new Queue.InProcessQueueHub());
-        builder.UseOrleans(silo =>
-        {
-            // Fixed ports would collide with another run (or a test) on the same machine.
-            silo.UseLocalhostClustering(LoopbackPorts.Next(), LoopbackPorts.Next(), serviceId: "hific-embedded", clusterId: "hific-embedded-" + Guid.NewGuid().ToString("N"));
-            silo.AddHificArchive();
-            silo.AddMemoryGrainStorage(ArchiveStorage.JobStore);
-            silo.UseInMemoryReminderService();
-        });
+        builder.UseOrleans(silo => HificSingleSilo.Configure(silo, null, new SingleSiloSettings()));
         var host = builder.Build();
         await host.StartAsync(ct);
         return new EmbeddedCluster(host);

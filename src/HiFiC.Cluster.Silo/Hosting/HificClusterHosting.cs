@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using HiFiC.Cluster.Silo.Azure;
+using HiFiC.Cluster.Contracts.Hosting;
 using HiFiC.Cluster.Silo.Hosting.Tls;
 using HiFiC.Cluster.Silo.Jobs;
 using Microsoft.Extensions.Configuration;
@@ -10,26 +11,18 @@ using Orleans.Configuration;
 namespace HiFiC.Cluster.Silo.Hosting;
 
 /// <summary>
-/// A silo or client of a running cluster, wired from configuration (<see cref="HificClusterOptions"/>
-/// under "HiFiC:Cluster", the archive's own options under "HiFiC:*"). `hific silo` and `hific job`
-/// use these; the embedded mode (<see cref="Embedded.EmbeddedCluster"/>) does not.
+/// A silo of a running cluster, wired from configuration (<see cref="HificClusterOptions"/>
+/// under "HiFiC:Cluster", the archive's own options under "HiFiC:*"): `hific silo` uses it. Its
+/// clients (`hific job`, the web host in client mode) are wired by the contracts' <see cref="HificClient"/>;
+/// one-process silos (`hific archive`, `hific web`) by <see cref="HificSingleSilo"/>.
 /// Membership timings bind from "HiFiC:Cluster:Membership" (Orleans' ClusterMembershipOptions).
 /// </summary>
 public static class HificClusterHosting
 {
-    public static HificClusterOptions ReadClusterOptions(IConfiguration configuration)
-    {
-        var o = new HificClusterOptions();
-        configuration.GetSection(HificClusterOptions.Section).Bind(o);
-        o.ConnectionString ??= configuration.GetSection(AzureStorageOptions.Section).Get<AzureStorageOptions>()?.ConnectionString;
-        HificClusterOptionsRules.Check(o);
-        return o;
-    }
-
     /// <summary>Clustering, endpoints, job storage, reminders and the archive services of one silo.</summary>
     public static ISiloBuilder UseHificCluster(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var o = ReadClusterOptions(configuration);
+        var o = HificClient.ReadClusterOptions(configuration);
         int siloPort = o.SiloPort > 0 ? o.SiloPort : LoopbackPorts.Next();
         int gatewayPort = o.GatewayPort > 0 ? o.GatewayPort : LoopbackPorts.Next();
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(HificClusterOptions.Section + ":Membership"));
@@ -42,7 +35,7 @@ public static class HificClusterHosting
                 silo.UseLocalhostClustering(siloPort, gatewayPort, primary, o.ServiceId, o.ClusterId);
                 break;
             case "azuretable":
-                var tables = RequireConnection(o, "AzureTable clustering");
+                var tables = HificClient.RequireConnection(o, "AzureTable clustering");
                 silo.Configure<ClusterOptions>(c => { c.ServiceId = o.ServiceId; c.ClusterId = o.ClusterId; });
                 if (o.Kubernetes)
                 {
@@ -71,7 +64,7 @@ public static class HificClusterHosting
         {
             case "memory": silo.AddMemoryGrainStorage(ArchiveStorage.JobStore); break;
             case "azuretable":
-                var tables = RequireConnection(o, "AzureTable job storage");
+                var tables = HificClient.RequireConnection(o, "AzureTable job storage");
                 silo.AddAzureTableGrainStorage(ArchiveStorage.JobStore, t => t.ConfigureTableServiceClient(tables));
                 break;
             case "folder":
@@ -84,7 +77,7 @@ public static class HificClusterHosting
         {
             case "memory": silo.UseInMemoryReminderService(); break;
             case "azuretable":
-                var tables = RequireConnection(o, "AzureTable reminders");
+                var tables = HificClient.RequireConnection(o, "AzureTable reminders");
                 silo.UseAzureTableReminderService(t => t.ConfigureTableServiceClient(tables));
                 break;
             default:
@@ -95,32 +88,6 @@ public static class HificClusterHosting
         Monitoring.SiloMetricsExtensions.AddHificSiloMetrics(silo.Services, configuration);
         return silo;
     }
-
-    /// <summary>A client of the cluster the same configuration describes.</summary>
-    public static IClientBuilder UseHificCluster(this IClientBuilder client, IConfiguration configuration)
-    {
-        var o = ReadClusterOptions(configuration);
-        switch (o.Clustering.ToLowerInvariant())
-        {
-            case "localhost":
-                int[] ports = o.GatewayPorts.Length > 0 ? o.GatewayPorts : [o.GatewayPort];
-                client.UseLocalhostClustering(ports, o.ServiceId, o.ClusterId);
-                break;
-            case "azuretable":
-                var tables = RequireConnection(o, "AzureTable clustering");
-                client.Configure<ClusterOptions>(c => { c.ServiceId = o.ServiceId; c.ClusterId = o.ClusterId; });
-                client.UseAzureStorageClustering(t => t.ConfigureTableServiceClient(tables));
-                break;
-            default:
-                throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Clustering '{o.Clustering}' (Localhost, AzureTable).");
-        }
-        client.UseHificTls(configuration);
-        return client;
-    }
-
-    private static string RequireConnection(HificClusterOptions o, string what) =>
-        o.ConnectionString ?? throw new InvalidOperationException(
-            $"{what} needs {HificClusterOptions.Section}:ConnectionString or {AzureStorageOptions.Section}:ConnectionString.");
 
     /// <summary>An IP as is; a host name (a compose service, a pod's DNS name) resolved to its first IPv4 address.</summary>
     internal static IPAddress ResolveAddress(string address) =>

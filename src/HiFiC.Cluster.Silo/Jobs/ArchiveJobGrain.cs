@@ -1,5 +1,6 @@
 using HiFiC.Codec.Coding;
 using HiFiC.Codec.Imaging;
+using HiFiC.Codec.Models;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Work;
@@ -87,7 +88,16 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         // May call the storage service: off the grain's scheduler thread.
         await Task.Run(() => blobs.CheckJobLocations(spec.Source, spec.Destination));
         // A restore job decodes each entry with the model its file names: no model to resolve here.
-        var model = spec.IsRestore() ? null : await codec.ResolveModelAsync(spec.Model, CancellationToken.None);
+        ModelInfo? model;
+        try { model = spec.IsRestore() ? null : await codec.ResolveModelAsync(spec.Model, CancellationToken.None); }
+        catch (ModelNotFoundException e)
+        {
+            // A System exception with marks: a client without the codec (the web host in client mode) cannot receive the codec's type.
+            var refused = new ArgumentException(e.Message);
+            refused.Data[ModelInfo.FieldKey] = "model";
+            refused.Data[JobStartErrors.ModelMissingKey] = true;
+            throw refused;
+        }
         // Names are placed per model (hific-lite's mi is t = 0.86), so only the silo that knows the model resolves them.
         double rate = model is null ? spec.Rate : spec.RateName is { } name ? model.RateNamed(name) : spec.Rate;
         model?.CheckRate(rate);
@@ -624,11 +634,11 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             if (S.Phase.IsActive()) await RecoverAsync(ct);
             if (CheckCompletion()) await SaveAsync();
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or Storage.Locations.LocationRefusedException)
+        catch (Exception e) when (e is DirectoryNotFoundException or UnauthorizedAccessException or NotSupportedException or LocationRefusedException)
         {
             logger.LogError(e, "Job {Job} cannot list its source", JobId);
             S.Phase = JobPhase.Failed;
-            S.Error = $"cannot list the source: {FailureText.ForUser(e)}";
+            S.Error = $"cannot list the source: {FailureReason.ForUser(e)}";
             S.FinishedUtc = DateTime.UtcNow;
             StopClock();
             await SaveAsync();

@@ -1,4 +1,4 @@
-using HiFiC.Cluster.Silo.Hosting.Validation;
+using HiFiC.Cluster.Contracts.Validation;
 using Microsoft.Extensions.Options;
 
 namespace HiFiC.Cluster.Silo.Queue;

@@ -73,7 +73,7 @@ public sealed class ItemProcessor(
             await StopRenewalAsync();
             counters.ItemFailed();
             logger.LogWarning("Item {Path} of job {Job} failed: {Reason}", item.SourcePath, item.JobId, e.Message);
-            reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Failed, Reason: Jobs.FailureText.ForUser(e), Attempts: lease.DeliveryCount), held.Current);
+            reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Failed, Reason: Jobs.FailureReason.ForUser(e), Attempts: lease.DeliveryCount), held.Current);
         }
         catch (Exception e)
         {
@@ -81,7 +81,7 @@ public sealed class ItemProcessor(
             if (lease.DeliveryCount >= item.MaxAttempts)
             {
                 // The job's status shows a user message; the exception itself goes to the log only.
-                var reason = $"gave up after {lease.DeliveryCount} attempt(s): {Jobs.FailureText.ForUser(e)}";
+                var reason = $"gave up after {lease.DeliveryCount} attempt(s): {Jobs.FailureReason.ForUser(e)}";
                 counters.ItemFailed();
                 logger.LogWarning(e, "Item {Path} of job {Job} is poison: {Reason}", item.SourcePath, item.JobId, reason);
                 reporter.Post(item.JobId, new ItemOutcome(item.Key, OutcomeKind.Failed, Reason: reason, Attempts: lease.DeliveryCount), held.Current);

@@ -1,6 +1,5 @@
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Monitoring;
-using HiFiC.Cluster.Silo.Jobs;
 using HiFiC.Cluster.Web.Scaling;
 
 namespace HiFiC.Cluster.Web.Api;
@@ -84,7 +83,3 @@ public sealed record ConcurrencyRequest
     /// <summary>Items the silo compresses at once (model instances), 1-64.</summary>
     public int? Concurrency { get; init; }
 }
-
-public sealed record ArchivedImage(string Path, long ManifestBytes);
-
-public sealed record ArchivedImagePage(IReadOnlyList<ArchivedImage> Images, string? Cursor);

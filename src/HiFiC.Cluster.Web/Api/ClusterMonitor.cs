@@ -18,6 +18,8 @@ public sealed record ThroughputPoint(DateTime Utc, double ItemsPerSecond, double
 public sealed class ClusterMonitor : BackgroundService
 {
     public const string MeterName = "HiFiC.Cluster.Web";
+    /// <summary>The silos' own meter (the silo's HificMetrics.MeterName): in embedded mode its instruments live in this process.</summary>
+    public const string SiloMeterName = "HiFiC.Cluster";
     private const int HistoryLength = 600;
     private static readonly Meter Meter = new(MeterName, "1.0");
 

@@ -1,18 +1,11 @@
-using HiFiC.Codec.Coding;
 using System.Text.RegularExpressions;
 using HiFiC.Cluster.Contracts.Archive;
 using HiFiC.Cluster.Contracts.Control;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Monitoring;
 using HiFiC.Cluster.Contracts.Restore;
-using HiFiC.Cluster.Silo.Codec;
-using HiFiC.Cluster.Silo.Jobs;
-using HiFiC.Cluster.Silo.Storage;
-using HiFiC.Cluster.Silo.Storage.Locations;
-using HiFiC.Codec.Imaging;
+using HiFiC.Cluster.Contracts.Locations;
 using HiFiC.Cluster.Web.Hosting;
-using HiFiC.Codec.Networks;
-using HiFiC.Codec.Models;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
@@ -75,7 +68,7 @@ public static partial class HificApi
         if (request.TargetMsSsim is not null && (request.Rate is not null || request.RateName is not null))
             Err("targetMsSsim", "chooses the rate per image: give targetMsSsim or rate/rateName, not both");
         // Without either, the card's default name: the same default as `hific compress` (none with a quality target: it chooses per image).
-        var rateName = request.RateName ?? (request.Rate is null && request.TargetMsSsim is null ? CodecModel.DefaultRateName : null);
+        var rateName = request.RateName ?? (request.Rate is null && request.TargetMsSsim is null ? JobSpec.DefaultRateName : null);
         KeepOriginalWhen? keepWhen = null;
         if (request.KeepOriginalWhen is { } keepText)
         {
@@ -105,16 +98,16 @@ public static partial class HificApi
         {
             status = await job.StartAsync(spec);
         }
-        catch (ModelNotFoundException)
+        catch (ArgumentException e) when (e.Data[JobStartErrors.ModelMissingKey] is true)
         {
             return Invalid("model", request.Model is null ? "the silos have no default model (install one, or name one)" : $"unknown model '{request.Model}'");
         }
-        catch (InvalidOperationException e) when (e.Data[ModelInfo.FieldKey] is "destination")
+        catch (InvalidOperationException e) when (e.Data[JobSpecValidator.FieldKey] is "destination")
         {
             // Another job writes there: a conflict with the cluster's state, not a malformed request.
             return Bad("Destination busy", e.Message, 409);
         }
-        catch (ArgumentException e) when (e.Data[ModelInfo.FieldKey] is string field && field != "source")
+        catch (ArgumentException e) when (e.Data[JobSpecValidator.FieldKey] is string field && field != "source")
         {
             // The coordinator's own checks that need the model (its rate range and names), or the shared rules again.
             return Invalid(field, e.Message);
@@ -233,15 +226,12 @@ public static partial class HificApi
         return (location, null);
     }
 
-    internal static async Task<IResult> ListImages(string id, string? cursor, int? max, IGrainFactory grains, LocationPolicy locations, IBlobStoreFactory blobs, CancellationToken ct)
+    internal static async Task<IResult> ListImages(string id, string? cursor, int? max, IGrainFactory grains, LocationPolicy locations, CancellationToken ct)
     {
         var (archive, error) = await ArchiveOf(id, null, grains, locations);
         if (error is not null) return error;
         if (cursor is not null && !LocationPolicy.TryImagePath(cursor, out _, out _)) return Invalid("cursor", "not a cursor");
-        var page = await blobs.OpenSource(archive!).ListAsync(cursor, Math.Clamp(max ?? 200, 1, 1000), ct);
-        var images = page.Items.Where(b => ArchiveNaming.IsManifest(b.Path))
-            .Select(b => new ArchivedImage(ArchiveNaming.SourceOfManifest(b.Path), b.Size)).ToList();
-        return Results.Ok(new ArchivedImagePage(images, page.Cursor));
+        return Results.Ok(await grains.GetGrain<IArchiveReaderGrain>(0).ListImagesAsync(archive!, cursor, Math.Clamp(max ?? 200, 1, 1000), ct));
     }
 
     /// <param name="format">png, jpeg or webp; without it, the Accept header decides (PNG when it names none of them).</param>
@@ -251,11 +241,11 @@ public static partial class HificApi
     /// <param name="v">The restore's ETag value (without quotes), making the URL content-addressed: served as immutable while it is current.</param>
     internal static async Task<IResult> RestoreImage(string path, string? job, string? archive, string? region, string? format, string? quality,
         string? width, string? height, string? v, HttpContext http, IGrainFactory grains,
-        LocationPolicy locations, IBlobStoreFactory blobs, IOptions<WebOptions> options, CancellationToken ct)
+        LocationPolicy locations, IOptions<WebOptions> options, CancellationToken ct)
     {
         if (!LocationPolicy.TryImagePath(path, out var imagePath, out var pathError)) return Invalid("path", "path " + pathError);
-        var (output, outputError) = RestoreQuery.Output(format, quality, width, height, http.Request.Headers.Accept.ToString());
-        if (outputError is not null) return outputError;
+        var output = await grains.GetGrain<IRestoreOutputGrain>(0).ChooseAsync(format, quality, width, height, http.Request.Headers.Accept.ToString());
+        if (output.Field is { } field) return Invalid(field, output.Error ?? "is not valid");
         if (v is not null && !RestoreQuery.IsVersion(v)) return Invalid("v", "must be the 32 hex digits of the image's ETag");
         ImageRegion? r = null;
         if (!string.IsNullOrEmpty(region))
@@ -270,10 +260,10 @@ public static partial class HificApi
         var (location, error) = await ArchiveOf(job, archive, grains, locations);
         if (error is not null) return error;
 
-        byte[]? manifestBytes;
-        try { manifestBytes = await blobs.OpenSource(location!).TryReadAllAsync(ArchiveNaming.Manifest(imagePath), ct); }
+        bool archived;
+        try { archived = await grains.GetGrain<IArchiveReaderGrain>(0).HasManifestAsync(location!, imagePath, ct); }
         catch (UnauthorizedAccessException) { return Bad("Forbidden", $"'{imagePath}' leads out of the archive.", 403); }
-        if (manifestBytes is null) return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
+        if (!archived) return Bad("Not found", $"'{imagePath}' is not archived there.", 404);
         RestoreQuery.Streamed image;
         try
         {
@@ -308,27 +298,18 @@ public static partial class HificApi
         return await RestoreQuery.RespondAsync(http, image, imagePath, v, varyOnAccept: format is null);
     }
 
-    internal static async Task<IResult> GetOriginal(string path, string? job, IGrainFactory grains, LocationPolicy locations, IBlobStoreFactory blobs, CancellationToken ct)
+    internal static async Task<IResult> GetOriginal(string path, string? job, IGrainFactory grains, LocationPolicy locations, CancellationToken ct)
     {
         if (!LocationPolicy.TryImagePath(path, out var imagePath, out var pathError)) return Invalid("path", "path " + pathError);
         var (location, error) = await ArchiveOf(job, null, grains, locations, source: true);
         if (error is not null) return error;
         var (archive, _) = await ArchiveOf(job, null, grains, locations);
-        // Only what the job archived: a manifest in its destination names the path. Hidden files,
-        // sidecars and anything else under the source are not the job's to serve.
-        var notArchived = Bad("Not found", $"'{imagePath}' is not an original the job archived.", 404);
-        if (imagePath.Split('/').Any(s => s.StartsWith('.')) || !ImageIO.HasImageExtension(imagePath)) return notArchived;
-        var manifestBytes = await blobs.OpenSource(archive!).TryReadAllAsync(ArchiveNaming.Manifest(imagePath), ct);
-        if (manifestBytes is null) return notArchived;
-        try
-        {
-            if (ArchiveManifest.FromJson(manifestBytes).SourcePath != imagePath) return notArchived;
-        }
-        catch (System.Text.Json.JsonException) { return notArchived; }
-        byte[]? bytes;
-        try { bytes = await blobs.OpenSource(location!).TryReadAllAsync(imagePath, ct); }
+        // Only what the job archived (the silo checks: a manifest in its destination names the path).
+        OriginalRead read;
+        try { read = await grains.GetGrain<IArchiveReaderGrain>(0).ReadOriginalAsync(archive!, location!, imagePath, ct); }
         catch (UnauthorizedAccessException) { return Bad("Forbidden", $"'{imagePath}' leads out of the job's source.", 403); }
-        if (bytes is null) return Bad("Not found", $"'{imagePath}' is not in the job's source.", 404);
+        if (read.Result == OriginalReadResult.NotArchived) return Bad("Not found", $"'{imagePath}' is not an original the job archived.", 404);
+        if (read.Bytes is not { } bytes) return Bad("Not found", $"'{imagePath}' is not in the job's source.", 404);
         // Archived originals have image extensions; only raster types are served inline (an .svg
         // could run script in the dashboard's origin); anything else downloads.
         if (new FileExtensionContentTypeProvider().TryGetContentType(imagePath, out var type) && type.StartsWith("image/", StringComparison.Ordinal) && type != "image/svg+xml")

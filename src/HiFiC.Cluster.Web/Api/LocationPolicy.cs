@@ -1,5 +1,5 @@
 using HiFiC.Cluster.Contracts.Jobs;
-using HiFiC.Cluster.Silo.Storage.Locations;
+using HiFiC.Cluster.Contracts.Locations;
 using HiFiC.Cluster.Web.Hosting;
 using Microsoft.Extensions.Options;
 

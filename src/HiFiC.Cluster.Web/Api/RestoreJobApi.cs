@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using HiFiC.Cluster.Contracts.Jobs;
-using HiFiC.Cluster.Silo.Codec;
-using HiFiC.Cluster.Silo.Storage.Locations;
+using HiFiC.Cluster.Contracts.Locations;
 
 namespace HiFiC.Cluster.Web.Api;
 
@@ -72,7 +71,7 @@ public static partial class RestoreJobApi
         {
             started = await job.StartAsync(spec);
         }
-        catch (InvalidOperationException e) when (e.Data[ModelInfo.FieldKey] is "destination")
+        catch (InvalidOperationException e) when (e.Data[JobSpecValidator.FieldKey] is "destination")
         {
             return Results.Problem(statusCode: 409, title: "Destination busy", detail: e.Message);
         }

@@ -1,15 +1,13 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using HiFiC.Cluster.Contracts.Restore;
-using HiFiC.Codec.Imaging.Output;
 using Microsoft.Net.Http.Headers;
 
 namespace HiFiC.Cluster.Web.Api;
 
 /// <summary>
-/// The output half of GET /api/images/{path}: format (?format= or Accept), quality and size bounds
-/// checked here before any grain is called, and the answer's caching headers (ETag, Cache-Control,
-/// Content-Disposition, 304).
+/// The output half of GET /api/images/{path}: the answer's caching headers (ETag, Cache-Control,
+/// Content-Disposition, 304) and its streaming. Format, quality and size bounds are the codec's rules,
+/// asked of the silos (<see cref="IRestoreOutputGrain"/>) before anything is read.
 /// </summary>
 internal static partial class RestoreQuery
 {
@@ -19,43 +17,6 @@ internal static partial class RestoreQuery
     [GeneratedRegex("^[0-9a-f]{32}$")] private static partial Regex Version();
 
     public static bool IsVersion(string v) => Version().IsMatch(v);
-
-    /// <summary>The output the query asks for (Format null when nothing in the query or Accept names one), or a 400 naming the field.</summary>
-    public static ((string? Format, int? Quality, int? Width, int? Height) Output, IResult? Error) Output(string? format, string? quality, string? width, string? height, string? accept)
-    {
-        static IResult Bad(string field, string message) =>
-            Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Invalid request");
-        OutputFormat chosen;
-        string? name = null;
-        if (format is not null)
-        {
-            if (!OutputFormats.TryParse(format, out chosen)) return (default, Bad("format", "must be png, jpeg or webp"));
-            name = OutputFormats.Name(chosen);
-        }
-        else
-        {
-            chosen = OutputFormats.FromAccept(accept);
-            // PNG by Accept (or no Accept) leaves originals kept as they were as their own bytes.
-            if (chosen != OutputFormat.Png) name = OutputFormats.Name(chosen);
-        }
-        if (!TryInt(quality, out var q)) return (default, Bad("quality", "must be a whole number between 1 and 100"));
-        if (!TryInt(width, out var w)) return (default, Bad("width", $"must be a whole number between 1 and {ImageOutputOptions.MaxSide}"));
-        if (!TryInt(height, out var h)) return (default, Bad("height", $"must be a whole number between 1 and {ImageOutputOptions.MaxSide}"));
-        // A quality with a format chosen by Accept as PNG is ignored (the client may not know what it gets); with ?format=png it is an error.
-        if (format is null && chosen == OutputFormat.Png) q = null;
-        var options = new ImageOutputOptions(chosen, q, w, h);
-        if (options.Problems().FirstOrDefault() is { Field: not null } p) return (default, Bad(p.Field, p.Message));
-        return ((name, q, w, h), null);
-    }
-
-    private static bool TryInt(string? text, out int? value)
-    {
-        value = null;
-        if (text is null) return true;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v)) return false;
-        value = v;
-        return true;
-    }
 
     /// <summary>The request field a silo's <see cref="RestoreLimitException"/> message is about (its messages start with it).</summary>
     public static string FieldOf(string message)

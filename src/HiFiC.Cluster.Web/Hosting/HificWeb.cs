@@ -1,8 +1,4 @@
-using System.Net;
-using HiFiC.Cluster.Silo.Hosting;
-using HiFiC.Cluster.Silo.Jobs;
-using HiFiC.Cluster.Silo.Monitoring;
-using HiFiC.Cluster.Silo.Storage.Locations;
+using HiFiC.Cluster.Contracts.Hosting;
 using HiFiC.Cluster.Web.Api;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.FileProviders;
@@ -12,8 +8,10 @@ using Orleans.Dashboard;
 namespace HiFiC.Cluster.Web.Hosting;
 
 /// <summary>
-/// Builds the web host: HTTP API, dashboard, /metrics, and either an embedded silo (default) or
-/// an Orleans client. Split in two so tests (and other hosts) can add services between the steps,
+/// Builds the web host: HTTP API, dashboard, /metrics, and either an embedded silo (default; handed
+/// over by the host that composes this project with the silo's: `hific web`) or an Orleans client.
+/// The web host depends on the contracts only: what it reads of storage comes through grains.
+/// Split in two so tests (and other hosts) can add services between the steps,
 /// e.g. their own ICodecModelSource before the silo's defaults (which are TryAdd).
 /// </summary>
 public static class HificWeb
@@ -21,7 +19,10 @@ public static class HificWeb
     /// <summary>Largest request body under /api (a job request is well under 1 KiB).</summary>
     public const long MaxApiBodyBytes = 64 * 1024;
 
-    public static WebApplicationBuilder CreateBuilder(string[] args, WebApplicationOptions? options = null)
+    /// <param name="embeddedSilo">Configures the silo of embedded mode (the silo project's HificSingleSilo.Configure, handed over by
+    /// the host that references both: `hific web`, the tests); null = client mode only.</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, WebApplicationOptions? options = null,
+        Action<ISiloBuilder, IConfiguration, SingleSiloSettings>? embeddedSilo = null)
     {
         var builder = WebApplication.CreateBuilder(options ?? new WebApplicationOptions { Args = args });
         // The shipped defaults next to the assembly, below everything else (content-root files, environment, arguments),
@@ -44,65 +45,45 @@ public static class HificWeb
         {
             builder.UseOrleansClient(client =>
             {
-                if (web.Gateways.Count > 0)
-                {
-                    // Static gateways: any silo whose gateway is reachable, whatever its clustering.
-                    client.UseStaticClustering(web.Gateways.Select(ParseEndPoint).ToArray());
-                    client.Configure<Orleans.Configuration.ClusterOptions>(o => { o.ClusterId = web.ClusterId; o.ServiceId = web.ServiceId; });
-                    // The same HiFiC:Cluster:Tls section as the silos (UseHificCluster applies it in the other branch).
-                    HiFiC.Cluster.Silo.Hosting.Tls.HificTls.UseHificTls(client, builder.Configuration);
-                }
-                else
-                {
-                    // The cluster the `hific silo` processes describe (HiFiC:Cluster: Localhost or AzureTable clustering).
-                    client.UseHificCluster(builder.Configuration);
-                }
+                // Static gateways (any silo whose gateway is reachable, whatever its clustering), or the cluster
+                // the `hific silo` processes describe (HiFiC:Cluster); TLS from HiFiC:Cluster:Tls either way.
+                // Started beside the silos (a terminal each, compose, a pod), the web host may come up first: it waits for a gateway.
+                if (web.Gateways.Count > 0) client.UseStaticGateways(builder.Configuration, web.Gateways, web.ServiceId, web.ClusterId, web.ConnectTimeout, TimeSpan.FromSeconds(1));
+                else client.UseHificCluster(builder.Configuration, web.ConnectTimeout, TimeSpan.FromSeconds(1));
                 // The Orleans Dashboard's grains run on the silos (`hific silo` adds them); this side only serves its pages.
                 if (web.OrleansDashboard != false) client.AddDashboard();
-                // Started beside the silos (a terminal each, compose, a pod), the web host may come up first: wait for a gateway.
-                client.UseConnectionRetryFilter(new GatewayRetryFilter(web.ConnectTimeout, TimeSpan.FromSeconds(1)));
             });
         }
         else
         {
-            // A private in-process queue: two hosts in one process (tests) must not share work.
-            builder.Services.AddSingleton(new HiFiC.Cluster.Silo.Queue.InProcessQueueHub());
+            // The silo in this process is not this project's (it references the contracts only): the host that
+            // composes both (`hific web`) hands it over. Without one, embedded mode cannot start.
+            if (embeddedSilo is null)
+                throw new InvalidOperationException($"{WebOptions.Section}:Mode=Embedded runs a silo in this process, which this host does not carry: " +
+                    $"run `hific web` (the web endpoints with their own silo), or set {WebOptions.Section}:Mode=Client to join silos started with `hific silo`.");
+            var settings = new SingleSiloSettings(web.SiloPort, web.GatewayPort, web.ServiceId, web.ClusterId,
+                string.IsNullOrWhiteSpace(web.StateFolder) ? null : Path.GetFullPath(web.StateFolder, builder.Environment.ContentRootPath),
+                // Storage in this process (the silo's jobs, restores, originals) is confined to the web's roots unless HiFiC:Storage:Roots names its own.
+                LocationPolicy.RootsOf(web).Select(r => r.Contains("://", StringComparison.Ordinal) ? r : Path.GetFullPath(r, builder.Environment.ContentRootPath)).ToList());
             builder.UseOrleans(silo =>
             {
-                silo.UseLocalhostClustering(web.SiloPort > 0 ? web.SiloPort : LoopbackPorts.Next(), web.GatewayPort > 0 ? web.GatewayPort : LoopbackPorts.Next(),
-                    serviceId: web.ServiceId, clusterId: web.ClusterId);
-                silo.AddHificArchive(builder.Configuration);
-                if (string.IsNullOrWhiteSpace(web.StateFolder)) silo.AddMemoryGrainStorage(ArchiveStorage.JobStore);
-                else silo.AddFolderJobStorage(Path.GetFullPath(web.StateFolder, builder.Environment.ContentRootPath));
-                silo.UseInMemoryReminderService();
+                embeddedSilo(silo, builder.Configuration, settings);
                 if (web.OrleansDashboard != false) silo.AddDashboard();
             });
         }
 
-        // Restores and originals read storage from this process in both modes.
-        builder.Services.Configure<HiFiC.Cluster.Silo.Azure.AzureStorageOptions>(builder.Configuration.GetSection(HiFiC.Cluster.Silo.Azure.AzureStorageOptions.Section));
-        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<HiFiC.Cluster.Silo.Storage.IBlobStoreFactory, HiFiC.Cluster.Silo.Storage.BlobStoreFactory>(builder.Services);
         builder.Services.AddProblemDetails();
         // Container and Kubernetes probes (deploy/, helm/): the host serves requests, so its Orleans side has started.
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddSingleton<LocationPolicy>();
-        // Storage in this process (the embedded silo's jobs, restores, originals) is confined to the
-        // web's roots unless HiFiC:Storage:Roots names its own.
-        builder.Services.Configure<StorageRootsOptions>(builder.Configuration.GetSection(StorageRootsOptions.Section));
-        builder.Services.AddOptions<StorageRootsOptions>().PostConfigure<Microsoft.Extensions.Options.IOptions<WebOptions>, IHostEnvironment>((o, w, env) =>
-        {
-            if (o.Roots.Count > 0) return;
-            o.Roots.AddRange(LocationPolicy.RootsOf(w.Value).Select(r =>
-                r.Contains("://", StringComparison.Ordinal) ? r : Path.GetFullPath(r, env.ContentRootPath)));
-        });
         builder.Services.AddSingleton<ClusterMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMonitor>());
         // The standard instrumentation beside the archive's own: HTTP server requests (http_server_request_duration_seconds)
         // and the .NET runtime (GC, thread pool, exceptions: process_runtime_dotnet_*).
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter(HificMetrics.MeterName, ClusterMonitor.MeterName)
+            .AddMeter(ClusterMonitor.SiloMeterName, ClusterMonitor.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
@@ -153,15 +134,5 @@ public static class HificWeb
         // Always keyed, PublicReadOnly or not: it shows grain state and streams method traces (arguments included).
         if (web.OrleansDashboard != false) app.MapOrleansDashboard("/orleans").AddEndpointFilter(new ApiKeyFilter(AccessLevel.Protected));
         return app;
-    }
-
-
-    private static IPEndPoint ParseEndPoint(string hostPort)
-    {
-        var i = hostPort.LastIndexOf(':');
-        if (i <= 0 || !int.TryParse(hostPort[(i + 1)..], out var port)) throw new InvalidOperationException($"Gateway '{hostPort}' is not host:port.");
-        var host = hostPort[..i];
-        var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
-        return new IPEndPoint(address, port);
     }
 }

@@ -1,5 +1,6 @@
 using Azure;
 using HiFiC.Cluster.Silo.Codec;
+using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Silo.Jobs;
 using HiFiC.Cluster.Silo.Storage.Locations;
 
@@ -24,7 +25,7 @@ public sealed class FailureTextTests
     [MemberData(nameof(Exceptions))]
     public void Reasons_from_exceptions_never_carry_their_text(Exception e)
     {
-        var reason = FailureText.ForUser(e);
+        var reason = FailureReason.ForUser(e);
         Assert.False(string.IsNullOrWhiteSpace(reason));
         Assert.DoesNotContain("c2VjcmV0a2V5c2VjcmV0a2V5", reason);
         Assert.DoesNotContain("prodaccount", reason);
@@ -35,8 +36,8 @@ public sealed class FailureTextTests
     [Fact]
     public void Codec_and_location_reasons_are_kept_as_user_messages()
     {
-        Assert.Equal("not an image or unsupported format", FailureText.ForUser(new CodecInputException("not an image or unsupported format")));
-        Assert.Equal("source is outside the allowed locations", FailureText.ForUser(new LocationRefusedException("source", "is outside the allowed locations")));
+        Assert.Equal("not an image or unsupported format", FailureReason.ForUser(new CodecInputException("not an image or unsupported format")));
+        Assert.Equal("source is outside the allowed locations", FailureReason.ForUser(new LocationRefusedException("source", "is outside the allowed locations")));
     }
 
     [Fact]

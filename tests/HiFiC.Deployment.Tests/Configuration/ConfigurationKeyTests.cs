@@ -91,7 +91,7 @@ public sealed partial class ConfigurationKeyTests(ITestOutputHelper output)
     public void The_catalog_knows_every_options_section_and_every_key_the_sources_read_directly()
     {
         // Every "HiFiC:..." options class in the deployed assemblies is bound by the silo or the web host.
-        var assemblies = new[] { typeof(HiFiC.Cluster.Silo.Hosting.HificClusterOptions).Assembly, typeof(HiFiC.Cluster.Web.Hosting.WebOptions).Assembly, typeof(HiFiC.Cli.Cluster.SiloModelOptions).Assembly };
+        var assemblies = new[] { typeof(HiFiC.Cluster.Contracts.Hosting.HificClusterOptions).Assembly, typeof(HiFiC.Cluster.Silo.Hosting.HificClusterHosting).Assembly, typeof(HiFiC.Cluster.Web.Hosting.WebOptions).Assembly, typeof(HiFiC.Cli.Cluster.SiloModelOptions).Assembly };
         var sections = assemblies.SelectMany(a => a.GetTypes())
             .Where(t => t.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } f && ((string)f.GetRawConstantValue()!).StartsWith("HiFiC:", StringComparison.Ordinal))
             .ToList();

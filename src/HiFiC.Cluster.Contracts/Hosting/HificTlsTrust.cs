@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace HiFiC.Cluster.Silo.Hosting.Tls;
+namespace HiFiC.Cluster.Contracts.Hosting;
 
 /// <summary>
 /// Decides whether a remote silo or client is one of ours: its certificate chains to the configured
@@ -39,6 +39,6 @@ public sealed class HificTlsTrust
         return chain.Build(certificate);
     }
 
-    internal static string Normalize(string? thumbprint) =>
+    public static string Normalize(string? thumbprint) =>
         new string((thumbprint ?? "").Where(Uri.IsHexDigit).ToArray()).ToUpperInvariant();
 }

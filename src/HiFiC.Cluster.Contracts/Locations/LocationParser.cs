@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using HiFiC.Cluster.Silo.Storage.AzureBlob;
 
-namespace HiFiC.Cluster.Silo.Storage.Locations;
+namespace HiFiC.Cluster.Contracts.Locations;
 
 /// <summary>
 /// The one parser of locations (job sources, destinations, archives) and of relative paths named

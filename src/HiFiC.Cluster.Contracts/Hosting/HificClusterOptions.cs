@@ -1,4 +1,4 @@
-namespace HiFiC.Cluster.Silo.Hosting;
+namespace HiFiC.Cluster.Contracts.Hosting;
 
 /// <summary>
 /// Bound from "HiFiC:Cluster": how silos find each other and where Orleans keeps job state and
@@ -62,5 +62,5 @@ public sealed class HificClusterOptions
     public string EffectiveStorage => Storage ?? (IsAzureTable(Clustering) ? "AzureTable" : "Memory");
     public string EffectiveReminders => Reminders ?? (IsAzureTable(Clustering) ? "AzureTable" : "Memory");
 
-    internal static bool IsAzureTable(string provider) => string.Equals(provider, "AzureTable", StringComparison.OrdinalIgnoreCase);
+    public static bool IsAzureTable(string provider) => string.Equals(provider, "AzureTable", StringComparison.OrdinalIgnoreCase);
 }

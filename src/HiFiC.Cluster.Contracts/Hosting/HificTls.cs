@@ -1,29 +1,20 @@
 using System.Security.Cryptography.X509Certificates;
-using HiFiC.Cluster.Silo.Hosting.Validation;
+using HiFiC.Cluster.Contracts.Validation;
 using Microsoft.Extensions.Configuration;
 using Orleans.Connections.Security;
 
-namespace HiFiC.Cluster.Silo.Hosting.Tls;
+namespace HiFiC.Cluster.Contracts.Hosting;
 
 /// <summary>
-/// Turns "HiFiC:Cluster:Tls" into Orleans' TLS settings for a silo (its silo and gateway ports, and
-/// its outbound connections to other silos) or a client (its gateway connections). Called from the
-/// one place silos and clients are configured (<see cref="HificClusterHosting"/>); a broken setting
-/// fails there, at start, with a message naming the key.
+/// Turns "HiFiC:Cluster:Tls" into Orleans' TLS settings for a client (its gateway connections) here,
+/// and for a silo (the silo's HificSiloTls, from the same <see cref="Load"/> and <see cref="Configure"/>).
+/// Called from the one place clients are configured (<see cref="HificClient"/>) and the one place
+/// silos are; a broken setting fails there, at start, with a message naming the key.
 /// </summary>
 public static class HificTls
 {
     public static HificTlsOptions Read(IConfiguration configuration) =>
         configuration.GetSection(HificTlsOptions.Section).Get<HificTlsOptions>() ?? new HificTlsOptions();
-
-    /// <summary>TLS on every silo and gateway connection of this silo, when enabled.</summary>
-    public static ISiloBuilder UseHificTls(this ISiloBuilder silo, IConfiguration configuration)
-    {
-        var o = Read(configuration);
-        if (!o.Enabled) return silo;
-        var (certificate, trust) = Load(o);
-        return silo.UseTls(certificate, tls => Configure(tls, o, trust));
-    }
 
     /// <summary>TLS on this client's gateway connections, when enabled.</summary>
     public static IClientBuilder UseHificTls(this IClientBuilder client, IConfiguration configuration)
@@ -34,7 +25,7 @@ public static class HificTls
         return client.UseTls(certificate, tls => Configure(tls, o, trust));
     }
 
-    private static void Configure(TlsOptions tls, HificTlsOptions o, HificTlsTrust trust)
+    public static void Configure(TlsOptions tls, HificTlsOptions o, HificTlsTrust trust)
     {
         // Mutual: a silo asks every peer, client or silo, for a certificate it trusts.
         tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
@@ -44,7 +35,7 @@ public static class HificTls
         else tls.RemoteCertificateValidation = trust.Validate;
     }
 
-    internal static (X509Certificate2 Certificate, HificTlsTrust Trust) Load(HificTlsOptions o)
+    public static (X509Certificate2 Certificate, HificTlsTrust Trust) Load(HificTlsOptions o)
     {
         var rules = new OptionRules(HificTlsOptions.Section)
             .Require(o.CertificatePath is not null || o.StoreThumbprint is not null,

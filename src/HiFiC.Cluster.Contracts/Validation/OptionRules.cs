@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace HiFiC.Cluster.Silo.Hosting.Validation;
+namespace HiFiC.Cluster.Contracts.Validation;
 
 /// <summary>
 /// Collects the broken settings of one options section, each message naming its configuration key

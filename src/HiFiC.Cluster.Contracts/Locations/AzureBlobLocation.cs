@@ -1,6 +1,4 @@
-using HiFiC.Cluster.Silo.Storage.Locations;
-
-namespace HiFiC.Cluster.Silo.Storage.AzureBlob;
+namespace HiFiC.Cluster.Contracts.Locations;
 
 /// <summary>"azblob://container/optional/prefix": a location in the configured storage account.</summary>
 public sealed record AzureBlobLocation(string Container, string Prefix)

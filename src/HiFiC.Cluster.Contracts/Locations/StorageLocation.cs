@@ -1,6 +1,4 @@
-using HiFiC.Cluster.Silo.Storage.AzureBlob;
-
-namespace HiFiC.Cluster.Silo.Storage.Locations;
+namespace HiFiC.Cluster.Contracts.Locations;
 
 /// <summary>
 /// A location in its one canonical form: a folder (an absolute path once resolved, a relative

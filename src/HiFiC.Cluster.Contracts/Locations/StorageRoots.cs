@@ -1,6 +1,4 @@
-using HiFiC.Cluster.Silo.Storage.AzureBlob;
-
-namespace HiFiC.Cluster.Silo.Storage.Locations;
+namespace HiFiC.Cluster.Contracts.Locations;
 
 /// <summary>
 /// The canonical location check: parse (<see cref="LocationParser"/>: decode once, refuse

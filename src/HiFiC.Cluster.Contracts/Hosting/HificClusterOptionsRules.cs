@@ -1,9 +1,9 @@
-using HiFiC.Cluster.Silo.Hosting.Validation;
+using HiFiC.Cluster.Contracts.Validation;
 
-namespace HiFiC.Cluster.Silo.Hosting;
+namespace HiFiC.Cluster.Contracts.Hosting;
 
 /// <summary>The checks on "HiFiC:Cluster", made when a silo or client is configured (before Orleans starts).</summary>
-internal static class HificClusterOptionsRules
+public static class HificClusterOptionsRules
 {
     public static void Check(HificClusterOptions o) => new OptionRules(HificClusterOptions.Section)
         .OneOf(nameof(o.Clustering), o.Clustering, "Localhost", "AzureTable")

@@ -1,4 +1,4 @@
-namespace HiFiC.Cluster.Silo.Storage.Locations;
+namespace HiFiC.Cluster.Contracts.Locations;
 
 /// <summary>
 /// Where a path really leads: every symbolic link on it resolved (also a dangling last one, so a

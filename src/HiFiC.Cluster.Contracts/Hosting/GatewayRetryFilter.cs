@@ -1,6 +1,6 @@
 using Orleans;
 
-namespace HiFiC.Cluster.Silo.Hosting;
+namespace HiFiC.Cluster.Contracts.Hosting;
 
 /// <summary>
 /// Retries a client's first connection to the cluster for <paramref name="patience"/>, every

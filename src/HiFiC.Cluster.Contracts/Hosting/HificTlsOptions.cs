@@ -1,4 +1,4 @@
-namespace HiFiC.Cluster.Silo.Hosting.Tls;
+namespace HiFiC.Cluster.Contracts.Hosting;
 
 /// <summary>
 /// Bound from "HiFiC:Cluster:Tls": TLS on silo-to-silo and client-to-gateway connections. Every

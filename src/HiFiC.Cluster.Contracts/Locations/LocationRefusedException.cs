@@ -1,4 +1,4 @@
-namespace HiFiC.Cluster.Silo.Storage.Locations;
+namespace HiFiC.Cluster.Contracts.Locations;
 
 /// <summary>
 /// A location that is not in canonical form or lies outside the roots. The message starts with
