@@ -104,8 +104,12 @@ public static class FuzzTargets
         var hyper = model.Tables.Hyper!;
         if (header.LatentChannels != hyper.LatentChannels || header.HyperChannels != hyper.HyperLatentChannels)
             throw new HificFormatException($"File declares {header.LatentChannels}/{header.HyperChannels} latent/hyper channels; model '{model.Id}' has {hyper.LatentChannels}/{hyper.HyperLatentChannels}.");
-        if (header.Rate < 0 || header.Rate > model.RateLevels - 1 || float.IsNaN(header.Rate))
-            throw new HificFormatException($"File's rate {header.Rate} is outside model '{model.Id}''s range 0..{model.RateLevels - 1}.");
+        // RateGains.InRange's bounds (extrapolated ends included, as HificDecoder accepts them), through its
+        // constant only: the harness loads no TorchSharp module type.
+        double min = model.RateLevels > 1 ? -HiFiC.Codec.Networks.RateGains.Extrapolation : 0;
+        double max = model.RateLevels > 1 ? model.RateLevels - 1 + HiFiC.Codec.Networks.RateGains.Extrapolation : 0;
+        if (!(header.Rate >= min && header.Rate <= max))
+            throw new HificFormatException($"File's rate {header.Rate} is outside model '{model.Id}''s range {min}..{max}.");
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ public sealed record EntropyWorkload(string Name, IReadOnlyList<EntropyStream> S
     {
         "synthetic" => Synthetic(symbolCount),
         "lite-flower" => RealLatentWorkload.Load(name, "lite-227db2c6-flower.hific", "hific-lite", symbolCount),
-        "lite-ctx-flower" => RealLatentWorkload.Load(name, "lite-ctx-45f41a05-flower.hific", "hific-lite-ctx", symbolCount),
+        // The golden file the shipped hific-lite-ctx wrote (found by its digest, so a new export with its golden file keeps this working).
+        "lite-ctx-flower" => RealLatentWorkload.Load(name, RealLatentWorkload.GoldenFileOf("hific-lite-ctx", "B01_flower"), "hific-lite-ctx", symbolCount),
         _ => throw new ArgumentException($"unknown workload '{name}'", nameof(name)),
     };
 
@@ -29,12 +30,33 @@ public sealed record EntropyWorkload(string Name, IReadOnlyList<EntropyStream> S
 /// <summary>
 /// The streams a model really codes for the sample photo B01_flower: the golden file the model
 /// wrote (tests/golden) is decoded to its symbols and table indices, and every stream of every
-/// tile, z, y (hific-lite) or y's slices (hific-lite-ctx), is taken in file order, cycling over
+/// tile, z, y (hific-lite) or y's slices (hific-lite-ctx; one stream of them all for a single-stream
+/// model, as its files hold), is taken in file order, cycling over
 /// the tiles until the count is reached (the last stream is cut there); a count of 0 gives every
 /// stream of the file once.
 /// </summary>
 public static class RealLatentWorkload
 {
+    /// <summary>
+    /// The golden file (tests/golden/golden.json) that the shipped model <paramref name="model"/> wrote of
+    /// the photo: its tables decode no other model's file (the lite-ctx workload crashed on a retired
+    /// version's file once the model was re-exported).
+    /// </summary>
+    public static string GoldenFileOf(string model, string photo)
+    {
+        string root = FindRoot();
+        using var card = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "models", model, "model.json")));
+        string digest = card.RootElement.GetProperty("digest").GetString()!;
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "tests", "golden", "golden.json")));
+        foreach (var entry in manifest.RootElement.EnumerateArray())
+        {
+            string file = entry.GetProperty("file").GetString()!;
+            if (entry.GetProperty("digest").GetString() == digest && file.Contains(photo.Split('_')[^1], StringComparison.Ordinal))
+                return file;
+        }
+        throw new FileNotFoundException($"no golden file of {photo} written by {model} {digest[..8]} (record one: HIFIC_GOLDEN_RECORD=1, GoldenFileTests)");
+    }
+
     public static EntropyWorkload Load(string name, string goldenFile, string model, int symbolCount)
     {
         string root = FindRoot();
@@ -59,6 +81,7 @@ public static class RealLatentWorkload
                 var (means, scaleAcc) = hyper.DecodeAccumulators(z, zc, zh, zw, 1);
                 var latent = ContextSliceCoder.Decode(context, tables.Y, payload.Y, means, scaleAcc, lc.Height, lc.Width, 1, layout);
                 int plane = lc.Height * lc.Width;
+                var slices = new List<EntropyStream>();
                 for (int s = 0; s < context.Config.Slices; s++)
                 {
                     var members = context.Config.SliceMembers(s);
@@ -69,8 +92,11 @@ public static class RealLatentWorkload
                         Array.Copy(latent.Symbols, members[j] * plane, values, j * plane, plane);
                         Array.Copy(latent.Indices, members[j] * plane, indices, j * plane, plane);
                     }
-                    perTile.Add(new EntropyStream(values, indices, tables.Y));
+                    slices.Add(new EntropyStream(values, indices, tables.Y));
                 }
+                if (context.Config.SingleStream)
+                    perTile.Add(new EntropyStream(slices.SelectMany(s => s.Values).ToArray(), slices.SelectMany(s => s.Indices).ToArray(), tables.Y));
+                else perTile.AddRange(slices);
             }
             else
             {

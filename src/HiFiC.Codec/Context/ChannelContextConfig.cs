@@ -9,8 +9,12 @@ namespace HiFiC.Codec.Context;
 /// two phases (He et al. 2021): the anchors ((row + column) even) with the slice's first network,
 /// then the rest with a second one that also sees the slice's decoded anchors (its 3x3 conv reads
 /// each non-anchor's four anchor neighbours). Network n serves slice n / Phases, phase n % Phases.
+/// <paramref name="SingleStream"/> is the y payload's layout (<see cref="ContextSliceCoder"/>): false, one
+/// rANS stream per network with varint lengths (the first models); true, every slice and phase in ONE
+/// stream, decoded phase by phase. It is stored in the model's context block, so the model's digest in
+/// a file's header decides how that file's y is laid out (no format version of its own).
 /// </summary>
-public sealed record ChannelContextConfig(int LatentChannels, int Slices, int Width, int[] Order, bool Checkerboard = false)
+public sealed record ChannelContextConfig(int LatentChannels, int Slices, int Width, int[] Order, bool Checkerboard = false, bool SingleStream = false)
 {
     /// <summary>Context inputs are rounded to 1/InputScale: the integer path feeds round(v * InputScale).</summary>
     public const int InputScale = 8;
@@ -25,7 +29,7 @@ public sealed record ChannelContextConfig(int LatentChannels, int Slices, int Wi
 
     public int Phases => Checkerboard ? 2 : 1;
 
-    /// <summary>Networks (and y streams): one per slice and phase.</summary>
+    /// <summary>Networks (and, unless <see cref="SingleStream"/>, y streams): one per slice and phase.</summary>
     public int Networks => Slices * Phases;
 
     /// <summary>Inputs of network n: its slice's, then (second phase) the slice's anchors' y-hat, zero elsewhere.</summary>

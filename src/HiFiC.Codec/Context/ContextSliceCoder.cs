@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using HiFiC.Codec.Entropy;
 using HiFiC.Codec.Format;
 
@@ -14,6 +15,11 @@ public sealed record ContextLatent(int[] Symbols, double[] Means, int[] Indices,
 /// the rANS coder (interleaved from format version 2 on, like every other stream; with a checkerboard: two streams, the anchors' then the rest's, each in the
 /// slice's channel order then raster order); y's payload is the streams in order, each but the
 /// last preceded by its length as a LEB128 varint (the last runs to the payload's end).
+/// A <see cref="ChannelContextConfig.SingleStream"/> model codes the same symbols in the same order
+/// into ONE stream (the payload, no lengths): the encoder knows every phase's tables before it
+/// codes (rANS codes last symbol first), and the decoder reads the stream phase by phase
+/// (<see cref="ResumableRansDecoder"/>), so a tile pays one set of final states instead of one per
+/// slice and phase.
 /// </summary>
 public static class ContextSliceCoder
 {
@@ -41,6 +47,9 @@ public static class ContextSliceCoder
         using var payload = new MemoryStream();
         Span<byte> varint = stackalloc byte[HificVarint.MaxBytes];
         var elements = Enumerable.Range(0, config.Phases).Select(ph => PhaseElements(config, ph, h, w)).ToArray();
+        // Single stream: every phase's symbols and indices, in decode order, coded once at the end.
+        var allSymbols = config.SingleStream ? new List<int>(n) : null;
+        var allIndices = config.SingleStream ? new List<int>(n) : null;
         for (int s = 0; s < config.Slices; s++)
         {
             var members = config.SliceMembers(s);
@@ -59,11 +68,18 @@ public static class ContextSliceCoder
                     symbols[e] = symbol; means[e] = mean; indices[e] = p.Indices[i];
                     yHat[e] = symbol + mean;
                 }
+                if (allSymbols is not null)
+                {
+                    allSymbols.AddRange(streamSymbols); allIndices!.AddRange(streamIndices);
+                    continue;
+                }
                 var stream = RansCoder.Encode(streamSymbols, streamIndices, yTables, layout);
                 if (s * config.Phases + phase < config.Networks - 1) payload.Write(varint[..HificVarint.Write(varint, (uint)stream.Length)]);
                 payload.Write(stream);
             }
         }
+        if (allSymbols is not null)
+            return new ContextLatent(symbols, means, indices, RansCoder.Encode(CollectionsMarshal.AsSpan(allSymbols), CollectionsMarshal.AsSpan(allIndices), yTables, layout));
         return new ContextLatent(symbols, means, indices, payload.ToArray());
     }
 
@@ -79,6 +95,9 @@ public static class ContextSliceCoder
         var indices = new int[n];
         var yHat = new double[n];
         var elements = Enumerable.Range(0, config.Phases).Select(ph => PhaseElements(config, ph, h, w)).ToArray();
+        var single = config.SingleStream
+            ? new ResumableRansDecoder(payload, yTables, config.Slices * elements.Sum(e => e.Length), layout)
+            : null;
         int at = 0;
         for (int s = 0; s < config.Slices; s++)
         {
@@ -86,7 +105,8 @@ public static class ContextSliceCoder
             for (int phase = 0; phase < config.Phases; phase++)
             {
                 int stream = s * config.Phases + phase, length;
-                if (stream < config.Networks - 1)
+                if (single is not null) length = 0;
+                else if (stream < config.Networks - 1)
                 {
                     int used = HificVarint.TryRead(payload.AsSpan(at), out uint value);
                     if (used <= 0 || value > payload.Length - at - used)
@@ -100,7 +120,8 @@ public static class ContextSliceCoder
                 var streamIndices = new int[coded.Length];
                 for (int k = 0; k < coded.Length; k++) streamIndices[k] = p.Indices[coded[k]];
                 var streamSymbols = new int[coded.Length];
-                RansCoder.Decode(payload.AsSpan(at, length), streamIndices, yTables, streamSymbols, layout);
+                if (single is not null) single.Next(streamIndices, streamSymbols);
+                else RansCoder.Decode(payload.AsSpan(at, length), streamIndices, yTables, streamSymbols, layout);
                 at += length;
                 for (int k = 0; k < coded.Length; k++)
                 {
@@ -110,6 +131,7 @@ public static class ContextSliceCoder
                 }
             }
         }
+        single?.Finish();
         return new ContextLatent(symbols, means, indices, payload);
     }
 }

@@ -20,6 +20,9 @@ public sealed class IntegerChannelContext
     /// <summary>Version 1: one phase per slice; version 2 adds the checkerboard flag (written only when it is set, so version-1 models keep their bytes and digest).</summary>
     private const int Version = 1;
     private const int CheckerboardVersion = 2;
+    /// <summary>Version 3: a flags word (bit 0 checkerboard, bit 1 single y stream); written only for single-stream models.</summary>
+    private const int FlagsVersion = 3;
+    private const int CheckerboardFlag = 1, SingleStreamFlag = 2;
 
     public ChannelContextConfig Config { get; }
     public IReadOnlyList<IntegerHyperSynthesis> Networks { get; }
@@ -128,9 +131,10 @@ public sealed class IntegerChannelContext
     {
         using var ms = new MemoryStream();
         using var w = new BinaryWriter(ms);
-        w.Write(Magic); w.Write(Config.Checkerboard ? CheckerboardVersion : Version);
+        w.Write(Magic); w.Write(Config.SingleStream ? FlagsVersion : Config.Checkerboard ? CheckerboardVersion : Version);
         w.Write(Config.LatentChannels); w.Write(Config.Slices); w.Write(Config.Width);
-        if (Config.Checkerboard) w.Write(1);
+        if (Config.SingleStream) w.Write((Config.Checkerboard ? CheckerboardFlag : 0) | SingleStreamFlag);
+        else if (Config.Checkerboard) w.Write(1);
         IntegerHyperSynthesis.WriteInts(w, Config.Order);
         foreach (var n in Networks) n.Write(w);
         foreach (var u in OutputUnits) WriteDoubles(w, u);
@@ -147,18 +151,26 @@ public sealed class IntegerChannelContext
             using var r = new BinaryReader(new MemoryStream(data));
             if (r.ReadUInt32() != Magic) throw new InvalidDataException("not a channel context model (bad magic)");
             int version = r.ReadInt32();
-            if (version != Version && version != CheckerboardVersion)
-                throw new InvalidDataException($"channel context version {version}; this build reads {Version} and {CheckerboardVersion}");
+            if (version is not (Version or CheckerboardVersion or FlagsVersion))
+                throw new InvalidDataException($"channel context version {version}; this build reads {Version} to {FlagsVersion}");
             int channels = r.ReadInt32(), slices = r.ReadInt32(), width = r.ReadInt32();
             if (slices is < 1 or > 256) throw new InvalidDataException($"bad slice count {slices}");
-            bool checkerboard = false;
+            bool checkerboard = false, singleStream = false;
             if (version == CheckerboardVersion)
             {
                 int flag = r.ReadInt32();
                 if (flag != 1) throw new InvalidDataException($"bad checkerboard flag {flag}");
                 checkerboard = true;
             }
-            var config = new ChannelContextConfig(channels, slices, width, IntegerHyperSynthesis.ReadInts(r, 65536), checkerboard);
+            else if (version == FlagsVersion)
+            {
+                int flags = r.ReadInt32();
+                // Version 3 exists for the single stream; any other bit is from a newer build.
+                if ((flags & ~(CheckerboardFlag | SingleStreamFlag)) != 0 || (flags & SingleStreamFlag) == 0) throw new InvalidDataException($"bad context flags {flags}");
+                checkerboard = (flags & CheckerboardFlag) != 0;
+                singleStream = true;
+            }
+            var config = new ChannelContextConfig(channels, slices, width, IntegerHyperSynthesis.ReadInts(r, 65536), checkerboard, singleStream);
             config.Validate();
             var networks = new List<IntegerHyperSynthesis>();
             for (int s = 0; s < config.Networks; s++) networks.Add(IntegerHyperSynthesis.Read(r));

@@ -26,12 +26,13 @@ public static class ContextExporter
     public const long MaxRunFileBytes = 40L * 1000 * 1000;
 
     /// <param name="calibrationImages">Joint runs: images the rebuilt integer hyper-synthesis is calibrated on (null: synthetic).</param>
+    /// <param name="singleStream">The model codes each tile's y as one rANS stream (<see cref="ChannelContextConfig.SingleStream"/>); false: one per slice and phase, as the first models did.</param>
     public static CodecModel Export(CodecModel frozen, string runDir, LatentCache calibration, string outDir, string id, string description,
-        IReadOnlyList<RgbImage>? calibrationImages = null)
+        IReadOnlyList<RgbImage>? calibrationImages = null, bool singleStream = true)
     {
         var frozenDir = frozen.Directory ?? throw new ArgumentException("The frozen model must be a model folder.");
         var state = ContextTrainer.ReadState(runDir);
-        var config = state.Config;
+        var config = state.Config with { SingleStream = singleStream };
         using var model = new ChannelContextModel(config);
         model.load(Path.Combine(runDir, ContextTrainer.WeightsFile));
         model.eval();

@@ -16,24 +16,28 @@ namespace HiFiC.Codec.Tests.Context;
 /// </summary>
 public class ChannelContextTests
 {
-    private static readonly Dictionary<bool, Lazy<(CodecModel Model, ChannelContextModel Float, List<(Tensor Y, Tensor Mean, Tensor Raw)> Calibration)>> contexts = new()
+    private static readonly Dictionary<(bool, bool), Lazy<(CodecModel Model, ChannelContextModel Float, List<(Tensor Y, Tensor Mean, Tensor Raw)> Calibration)>> contexts = new()
     {
-        [false] = new(() => Build(false)),
-        [true] = new(() => Build(true)),
+        [(false, false)] = new(() => Build(false, false)),
+        [(true, false)] = new(() => Build(true, false)),
+        [(true, true)] = new(() => Build(true, true)),
     };
 
     /// <summary>Each slice in two checkerboard phases (<see cref="CheckerboardContextTests"/> runs every test so).</summary>
     protected virtual bool Checkerboard => false;
 
-    private (CodecModel Model, ChannelContextModel Float, List<(Tensor Y, Tensor Mean, Tensor Raw)> Calibration) context => contexts[Checkerboard].Value;
+    /// <summary>y in one rANS stream per tile (<see cref="SingleStreamContextTests"/> runs every test so).</summary>
+    protected virtual bool SingleStream => false;
+
+    private (CodecModel Model, ChannelContextModel Float, List<(Tensor Y, Tensor Mean, Tensor Raw)> Calibration) context => contexts[(Checkerboard, SingleStream)].Value;
 
     /// <summary>A tiny model with a 2-slice context whose last layers are random (an untrained one would be the hyperprior exactly).</summary>
-    private static (CodecModel, ChannelContextModel, List<(Tensor, Tensor, Tensor)>) Build(bool checkerboard)
+    private static (CodecModel, ChannelContextModel, List<(Tensor, Tensor, Tensor)>) Build(bool checkerboard, bool singleStream)
     {
         var tiny = TestModels.Tiny;
         var channels = tiny.Preset.LatentChannels;
         random.manual_seed(5);
-        var model = new ChannelContextModel(new ChannelContextConfig(channels, 2, 8, Enumerable.Range(0, channels).Reverse().ToArray(), checkerboard));
+        var model = new ChannelContextModel(new ChannelContextConfig(channels, 2, 8, Enumerable.Range(0, channels).Reverse().ToArray(), checkerboard, singleStream));
         using (no_grad())
             for (int s = 0; s < model.Config.Networks; s++)
             {
@@ -49,7 +53,7 @@ public class ChannelContextTests
             calibration.Add((y, tiny.Network.Hyperprior.MeanSynthesis.forward(z), tiny.Network.Hyperprior.ScaleSynthesis.forward(z)));
         }
         var integer = IntegerChannelContextBuilder.Build(model, tiny.Tables, calibration);
-        return (tiny.WithContext(integer, checkerboard ? "tiny-ctx-cb" : "tiny-ctx"), model, calibration);
+        return (tiny.WithContext(integer, singleStream ? "tiny-ctx-one" : checkerboard ? "tiny-ctx-cb" : "tiny-ctx"), model, calibration);
     }
 
     private CodecModel Model => context.Model;
@@ -57,12 +61,12 @@ public class ChannelContextTests
 
     protected IntegerChannelContext ContextModel => Integer;
     protected CdfTableSet TablesY => Model.Tables.Y;
-    protected (float[] Y, double[] Means, int[] Acc, int H, int W) LatentFor(int seed) => Latent(seed);
+    protected (float[] Y, double[] Means, int[] Acc, int H, int W) LatentFor(int seed, int h = 8, int w = 12) => Latent(seed, h, w);
 
-    private (float[] Y, double[] Means, int[] Acc, int H, int W) Latent(int seed)
+    private (float[] Y, double[] Means, int[] Acc, int H, int W) Latent(int seed, int h = 8, int w = 12)
     {
         var rng = new Random(seed);
-        int c = Integer.Config.LatentChannels, h = 8, w = 12;
+        int c = Integer.Config.LatentChannels;
         var z = Enumerable.Range(0, Model.Preset.HyperLatentChannels * (h / 4) * (w / 4)).Select(_ => rng.Next(-3, 4)).ToArray();
         var (means, acc) = Model.Tables.Hyper!.DecodeAccumulators(z, Model.Preset.HyperLatentChannels, h / 4, w / 4, 1);
         var y = means.Select(m => (float)(m + rng.NextDouble() * 6 - 3)).ToArray();
@@ -79,6 +83,7 @@ public class ChannelContextTests
         Assert.Null(EntropyTables.FromBytes(TestModels.Tiny.Tables.ToBytes()).Context);
         Assert.NotEqual(TestModels.Tiny.Digest, Model.Digest);
         Assert.Equal(Checkerboard, copy.Context!.Config.Checkerboard);
+        Assert.Equal(SingleStream, copy.Context.Config.SingleStream);
         Assert.Equal(Checkerboard ? 4 : 2, copy.Context.Networks.Count);
     }
 
@@ -103,12 +108,16 @@ public class ChannelContextTests
         finally { IntegerConvLayer.ScalarOnly = false; }
     }
 
-    [Fact]
-    public void Decoding_gives_back_the_symbols_and_means_the_encoder_used()
+    /// <summary>8x12 latents: every stream under the interleaving threshold; 32x32: over it, in both layouts.</summary>
+    [Theory]
+    [InlineData(8, 12, RansStreamLayout.Interleaved)]
+    [InlineData(32, 32, RansStreamLayout.Interleaved)]
+    [InlineData(32, 32, RansStreamLayout.Single)]
+    public void Decoding_gives_back_the_symbols_and_means_the_encoder_used(int h, int w, RansStreamLayout layout)
     {
-        var (y, means, acc, h, w) = Latent(2);
-        var encoded = ContextSliceCoder.Encode(Integer, Model.Tables.Y, y, means, acc, h, w, maxThreads: 2);
-        var decoded = ContextSliceCoder.Decode(Integer, Model.Tables.Y, encoded.Payload, means, acc, h, w, maxThreads: 1);
+        var (y, means, acc, _, _) = Latent(2, h, w);
+        var encoded = ContextSliceCoder.Encode(Integer, Model.Tables.Y, y, means, acc, h, w, maxThreads: 2, layout);
+        var decoded = ContextSliceCoder.Decode(Integer, Model.Tables.Y, encoded.Payload, means, acc, h, w, maxThreads: 1, layout);
         Assert.Equal(encoded.Symbols, decoded.Symbols);
         Assert.Equal(encoded.Means, decoded.Means);
         Assert.Equal(encoded.Indices, decoded.Indices);
@@ -217,5 +226,37 @@ public class CheckerboardContextTests : ChannelContextTests
         var b = ContextSliceCoder.Encode(ContextModel, TablesY, changed, means, acc, h, w, 1);
         Assert.Contains(members.SelectMany(c => Enumerable.Range(0, plane).Where(q => ChannelContextConfig.InPhase(1, q / w, q % w)).Select(q => c * plane + q)),
             e => reference.Means[e] != b.Means[e] || reference.Indices[e] != b.Indices[e]);
+    }
+}
+
+/// <summary>Every <see cref="CheckerboardContextTests"/> test with all slices and phases in one rANS stream per tile.</summary>
+public class SingleStreamContextTests : CheckerboardContextTests
+{
+    protected override bool SingleStream => true;
+
+    [Fact]
+    public void The_payload_is_one_stream_of_every_phase_in_decode_order_and_smaller_than_one_per_phase()
+    {
+        var (y, means, acc, h, w) = LatentFor(6, 32, 32);
+        var one = ContextSliceCoder.Encode(ContextModel, TablesY, y, means, acc, h, w, 1);
+        // The same symbols and tables coded one stream per slice and phase (the first models' layout).
+        var perPhase = new IntegerChannelContext(ContextModel.Config with { SingleStream = false }, ContextModel.Networks, ContextModel.OutputUnits,
+            ContextModel.HyperScaleUnits, ContextModel.RawThresholds);
+        var many = ContextSliceCoder.Encode(perPhase, TablesY, y, means, acc, h, w, 1);
+        Assert.Equal(many.Symbols, one.Symbols);
+        Assert.Equal(many.Indices, one.Indices);
+        Assert.True(one.Payload.Length < many.Payload.Length, $"{one.Payload.Length} bytes in one stream, {many.Payload.Length} in {perPhase.Config.Networks}");
+        // Decode order: slice by slice, anchors then the rest, channel then raster order: one RansCoder stream of it.
+        var config = ContextModel.Config;
+        int plane = h * w;
+        var order = new List<int>();
+        for (int s = 0; s < config.Slices; s++)
+            for (int phase = 0; phase < config.Phases; phase++)
+                foreach (var c in config.SliceMembers(s))
+                    for (int q = 0; q < plane; q++)
+                        if (ChannelContextConfig.InPhase(phase, q / w, q % w)) order.Add(c * plane + q);
+        Assert.Equal(RansCoder.Encode(order.Select(e => one.Symbols[e]).ToArray(), order.Select(e => one.Indices[e]).ToArray(), TablesY), one.Payload);
+        // Decoding a per-phase payload as one stream (or the other way round) fails cleanly.
+        Assert.ThrowsAny<IOException>(() => ContextSliceCoder.Decode(ContextModel, TablesY, many.Payload, means, acc, h, w, 1));
     }
 }

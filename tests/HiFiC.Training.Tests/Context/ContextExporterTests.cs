@@ -57,6 +57,8 @@ public sealed class ContextExporterTests : IDisposable
         var outDir = Path.Combine(root, "tiny-ctx");
         using var exported = ContextExporter.Export(frozen, run, cache, outDir, "tiny-ctx", "test");
         Assert.True(exported.Tables.Context!.Config.Checkerboard);
+        // New exports code y in one stream per tile (the layout is the model's: it is in the digest).
+        Assert.True(exported.Tables.Context.Config.SingleStream);
         Assert.NotEqual(frozen.Digest, exported.Digest);
         var shipped = Path.Combine(outDir, ContextExporter.RunFolder);
         foreach (var f in new[] { ContextTrainer.StateFile, ContextTrainer.WeightsFile, ContextTrainer.HyperFile, "train.csv", "valid.csv" })
