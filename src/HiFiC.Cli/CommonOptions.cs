@@ -11,7 +11,7 @@ public static class CommonOptions
 
     public static Option<string?> Model() => new("--model", "-m")
     {
-        Description = "Model id, digest prefix (8+ hex digits) or model folder. Default: hific-lite, searched in $HIFIC_MODELS, models/ beside the program, models/ in the current folder and its parents.",
+        Description = "Model id, digest prefix (8+ hex digits) or model folder. Default: hific-lite-ctx (hific-lite with the context entropy model), searched in $HIFIC_MODELS, models/ beside the program, models/ in the current folder and its parents.",
     };
 
     public static Option<string?> Rate() => new("--rate", "-r")

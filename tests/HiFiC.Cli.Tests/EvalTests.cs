@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HiFiC.Codec.Models;
 
 namespace HiFiC.Cli.Tests;
 
@@ -18,7 +19,7 @@ public sealed class EvalTests(TestModelFolder models) : CliTestBase(models)
         Assert.Contains("mean of 2", run.Out);
         using var doc = JsonDocument.Parse(File.ReadAllText(In("report.json")));
         var root = doc.RootElement;
-        Assert.Equal("hific-lite", root.GetProperty("model").GetProperty("id").GetString());
+        Assert.Equal(ModelRegistry.DefaultModelId, root.GetProperty("model").GetProperty("id").GetString());
         Assert.Equal(0, root.GetProperty("rate").GetDouble());
         var images = root.GetProperty("images").EnumerateArray().ToList();
         Assert.Equal(["a.png", "b.png"], images.Select(i => i.GetProperty("file").GetString()));

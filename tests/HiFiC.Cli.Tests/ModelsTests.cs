@@ -1,3 +1,5 @@
+using HiFiC.Codec.Models;
+
 namespace HiFiC.Cli.Tests;
 
 public sealed class ModelsTests(TestModelFolder models) : CliTestBase(models)
@@ -7,7 +9,7 @@ public sealed class ModelsTests(TestModelFolder models) : CliTestBase(models)
     {
         var run = Run("models", "list");
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("hific-lite", run.Out);
+        Assert.Contains(ModelRegistry.DefaultModelId, run.Out);
         Assert.Contains("tiny", run.Out);
         Assert.Contains(Models.Model.Digest[..12], run.Out);
         Assert.Contains("lo 0.140", run.Out);
@@ -16,7 +18,7 @@ public sealed class ModelsTests(TestModelFolder models) : CliTestBase(models)
     [Fact]
     public void Info_shows_the_card_files_and_parameters_per_part()
     {
-        var run = Run("models", "info", "hific-lite");
+        var run = Run("models", "info", ModelRegistry.DefaultModelId);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains(Models.Model.Digest, run.Out);
         Assert.Contains("weights.bin", run.Out);

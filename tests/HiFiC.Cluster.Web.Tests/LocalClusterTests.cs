@@ -34,7 +34,7 @@ public sealed class LocalClusterTests(AzuriteFixture azurite, ITestOutputHelper 
     public async Task Azurite_two_hific_silos_and_the_web_host_as_client_run_a_job_drain_and_restore_through_the_api()
     {
         var models = Path.Combine(root, "models");
-        var model = CodecModel.Export(HificModel.CreateSeeded(HificPreset.Tiny, 1), Path.Combine(models, "hific-lite"), "hific-lite",
+        var model = CodecModel.Export(HificModel.CreateSeeded(HificPreset.Tiny, 1), Path.Combine(models, ModelRegistry.DefaultModelId), ModelRegistry.DefaultModelId,
             CodecModel.DefaultRates(3), null, "test");
         var data = Path.Combine(root, "data");
         WebHostFixture.WriteImages(Path.Combine(data, "photos"), 10, 64);

@@ -3,7 +3,7 @@ using HiFiC.Codec.Models;
 
 namespace HiFiC.TestSupport;
 
-/// <summary>A models folder holding a tiny seeded model exported as "hific-lite" (the default id), made once for all tests.</summary>
+/// <summary>A models folder holding a tiny seeded model exported under the default id (ModelRegistry.DefaultModelId), made once for all tests.</summary>
 public sealed class TestModelFolder : IDisposable
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "hific-cli-models-" + Guid.NewGuid().ToString("N")[..8]);
@@ -11,7 +11,7 @@ public sealed class TestModelFolder : IDisposable
 
     public TestModelFolder()
     {
-        Model = CodecModel.Export(HificModel.CreateSeeded(HificPreset.Tiny, 1), Path.Combine(Root, "hific-lite"), "hific-lite",
+        Model = CodecModel.Export(HificModel.CreateSeeded(HificPreset.Tiny, 1), Path.Combine(Root, ModelRegistry.DefaultModelId), ModelRegistry.DefaultModelId,
             CodecModel.DefaultRates(3), null, "test");
     }
 

@@ -51,7 +51,7 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
         Directory.CreateDirectory(o.ReportFolder);
         var models = Path.Combine(Path.GetTempPath(), $"hific-bench-scale-{o.ClusterId}");
         // Seeded weights: the codec's work per pixel is the trained model's; its output is not meant to look good.
-        CodecModel.Export(HificModel.CreateSeeded(o.Preset, 1), Path.Combine(models, "hific-lite"), "hific-lite", CodecModel.DefaultRates(o.Preset.RateLevels), null, "bench scale (seeded weights)");
+        CodecModel.Export(HificModel.CreateSeeded(o.Preset, 1), Path.Combine(models, ModelRegistry.DefaultModelId), ModelRegistry.DefaultModelId, CodecModel.DefaultRates(o.Preset.RateLevels), null, "bench scale (seeded weights)");
         var env = SiloEnvironment(models);
         try
         {

@@ -8,6 +8,6 @@ public sealed class SiloModelOptions
     /// <summary>A models folder (default: the usual search: $HIFIC_MODELS, models/ beside the program, ...).</summary>
     public string? Folder { get; set; }
 
-    /// <summary>Model loaded at start so a missing model fails the silo at once (default: the default model, hific-lite). Jobs may name others.</summary>
+    /// <summary>Model loaded at start so a missing model fails the silo at once (default: the default model, hific-lite-ctx). Jobs may name others.</summary>
     public string? Preload { get; set; }
 }

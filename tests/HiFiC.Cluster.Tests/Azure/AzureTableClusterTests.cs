@@ -123,7 +123,7 @@ public sealed class AzureTableClusterTests(AzuriteFixture azurite, ITestOutputHe
     {
         var clusterId = "p" + Guid.NewGuid().ToString("N")[..10];
         var models = temp.Sub("models");
-        var model = CodecModel.Export(HificModel.CreateSeeded(HificPreset.Tiny, 1), Path.Combine(models, "hific-lite"), "hific-lite",
+        var model = CodecModel.Export(HificModel.CreateSeeded(HificPreset.Tiny, 1), Path.Combine(models, ModelRegistry.DefaultModelId), ModelRegistry.DefaultModelId,
             CodecModel.DefaultRates(3), null, "test");
         var src = temp.Sub("src");
         var dst = temp.Sub("dst");

@@ -144,7 +144,7 @@ public sealed class ProcessFaultTests(ITestOutputHelper output) : IDisposable
         await storage.StartAsync();
         var clusterId = "f" + Guid.NewGuid().ToString("N")[..10];
         var models = temp.Sub("models");
-        CodecModel.Export(HificModel.CreateSeeded(HificPreset.Tiny, 1), Path.Combine(models, "hific-lite"), "hific-lite", CodecModel.DefaultRates(3), null, "test");
+        CodecModel.Export(HificModel.CreateSeeded(HificPreset.Tiny, 1), Path.Combine(models, ModelRegistry.DefaultModelId), ModelRegistry.DefaultModelId, CodecModel.DefaultRates(3), null, "test");
         var env = Env(storage.ConnectionString, clusterId, models: models);
 
         var local = temp.Sub("images");
