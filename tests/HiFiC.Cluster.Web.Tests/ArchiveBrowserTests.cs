@@ -303,6 +303,16 @@ public sealed class ArchiveBrowserTests(ArchiveBrowserFixture fixture, ITestOutp
             $"new order {resort.Ms:F1} ms then a page {resortPage.Ms:F1} ms; new search {search.Ms:F1} ms then a page {searchPage.Ms:F1} ms");
     }
 
-    private static Task WaitLoadedAsync(IPage page, string suffix) =>
-        page.WaitForFunctionAsync($"s => (document.querySelector('#browser').dataset.loaded || '').endsWith(s)", suffix, new() { Timeout = 60_000, PollingInterval = 100 });
+    /// <summary>
+    /// Waits until the entries with this suffix (job|sort|page|query|complete) are shown, or the panel shows an
+    /// error (which fails the test with its text at once). Bounded at 5 minutes: the catalog indexes the job's
+    /// manifests through the silo while other test assemblies share the two cores.
+    /// </summary>
+    private static async Task WaitLoadedAsync(IPage page, string suffix)
+    {
+        await page.WaitForFunctionAsync("s => (document.querySelector('#browser').dataset.loaded || '').endsWith(s) || document.querySelector('#b-msg').classList.contains('bad')",
+            suffix, new() { Timeout = 300_000, PollingInterval = 100 });
+        var error = await page.EvaluateAsync<string?>("() => document.querySelector('#b-msg').classList.contains('bad') ? document.querySelector('#b-msg').textContent : null");
+        Assert.True(error is null, $"the archive browser failed to load entries ({suffix}): {error}");
+    }
 }
