@@ -310,8 +310,16 @@ public sealed class ArchiveBrowserTests(ArchiveBrowserFixture fixture, ITestOutp
     /// </summary>
     private static async Task WaitLoadedAsync(IPage page, string suffix)
     {
-        await page.WaitForFunctionAsync("s => (document.querySelector('#browser').dataset.loaded || '').endsWith(s) || document.querySelector('#b-msg').classList.contains('bad')",
-            suffix, new() { Timeout = 300_000, PollingInterval = 100 });
+        try
+        {
+            await page.WaitForFunctionAsync("s => (document.querySelector('#browser').dataset.loaded || '').endsWith(s) || document.querySelector('#b-msg').classList.contains('bad')",
+                suffix, new() { Timeout = 300_000, PollingInterval = 100 });
+        }
+        catch (TimeoutException)
+        {
+            var state = await page.EvaluateAsync<string>("() => `job '${document.querySelector('#browser-job').textContent}', loaded '${document.querySelector('#browser').dataset.loaded || ''}', message '${document.querySelector('#b-msg').textContent}'`");
+            Assert.Fail($"the archive browser never showed '{suffix}' in 5 minutes: {state}");
+        }
         var error = await page.EvaluateAsync<string?>("() => document.querySelector('#b-msg').classList.contains('bad') ? document.querySelector('#b-msg').textContent : null");
         Assert.True(error is null, $"the archive browser failed to load entries ({suffix}): {error}");
     }

@@ -49,6 +49,27 @@ function rateHistogram(s) {
   return `<div class="muted" title="MS-SSIM target ${s.spec.targetMsSsim}: chosen rates">${bars} ${range}${s.targetMissed ? `, ${fmt.n(s.targetMissed)} missed` : ''}</div>`;
 }
 
+// Redraws a table body, replacing only the cells that changed. The page refreshes every second: a
+// button replaced between mousedown and mouseup gets no click at all, so a wholesale redraw lost clicks
+// (seen by the browser tests under load). Rows are matched by their key (data-job, data-silo).
+function patchBody(tbody, html) {
+  if (tbody._html === html) return;
+  tbody._html = html;
+  const fresh = document.createElement('tbody');
+  fresh.innerHTML = html;
+  const key = r => r.dataset.job ?? r.dataset.silo ?? '';
+  const rows = [...fresh.rows], old = [...tbody.rows];
+  if (rows.length !== old.length || rows.some((r, i) => key(r) !== key(old[i]) || r.cells.length !== old[i].cells.length)) {
+    tbody.replaceChildren(...rows);
+    return;
+  }
+  rows.forEach((r, i) => {
+    const o = old[i];
+    if (o.className !== r.className) o.className = r.className;
+    [...r.cells].forEach((c, j) => { if (o.cells[j].outerHTML !== c.outerHTML) o.cells[j].replaceWith(c); });
+  });
+}
+
 function renderJobs(jobs) {
   lastJobs = jobs;
   const rows = jobs.map(j => {
@@ -72,7 +93,7 @@ function renderJobs(jobs) {
         <button class="small view">view</button>
       </td></tr>`;
   });
-  $('#jobs tbody').innerHTML = rows.join('') || '<tr><td colspan="10" class="muted">no jobs yet</td></tr>';
+  patchBody($('#jobs tbody'), rows.join('') || '<tr><td colspan="10" class="muted">no jobs yet</td></tr>');
   const sel = jobs.find(j => j.status.jobId === selectedJob) || jobs[0];
   renderFailures(sel);
 }
@@ -99,7 +120,7 @@ function renderCluster(c) {
       + (sc.etaSeconds != null && sc.acceptingSilos ? ` · ${fmt.eta(sc.etaSeconds)} at ${sc.acceptingSilos} now` : '');
   $('#m-rec-why').title = sc.reason;
   // Drain/undrain and concurrency (− / +) per silo; buttons, not inputs, because the table is redrawn every second.
-  $('#silos tbody').innerHTML = c.silos.map(s => `<tr data-silo="${esc(s.silo)}" class="${s.accepting ? '' : 'drained'}">
+  patchBody($('#silos tbody'), c.silos.map(s => `<tr data-silo="${esc(s.silo)}" class="${s.accepting ? '' : 'drained'}">
     <td>${esc(s.silo)}</td><td>${esc(s.host)}</td><td>${esc(s.device)}</td>
     <td class="state">${s.accepting ? '<span class="st ok">accepting</span>' : `<span class="st warn">${s.busy ? 'draining' : 'drained'}</span>`}</td>
     <td class="conc"><button class="small conc" data-delta="-1" title="one model instance less"${s.modelInstances <= 1 ? ' disabled' : ''}>−</button><b class="n">${s.modelInstances}</b><button class="small conc" data-delta="1" title="one model instance more">+</button> <span class="muted">× ${s.threadsPerInstance}t</span></td>
@@ -107,7 +128,7 @@ function renderCluster(c) {
     <td title="mean wait for a model instance ${fmt.f(s.meanQueueWaitMs ?? 0, 0)} ms">${Math.round(100 * (s.networkBusyShare ?? 0))}%</td>
     <td>${fmt.f(s.itemsPerSecond)}</td><td>${fmt.f(s.megapixelsPerSecond, 3)}</td><td>${fmt.f(s.meanModelMs, 0)}</td><td>${fmt.n(s.itemsDone)}</td>
     <td><button class="small silo-act" data-act="${s.accepting ? 'drain' : 'undrain'}" title="${s.accepting ? 'stop taking new items; items in progress finish' : 'take items again'}">${s.accepting ? 'drain' : 'undrain'}</button></td></tr>`).join('')
-    || '<tr><td colspan="12" class="muted">no silo has reported yet</td></tr>';
+    || '<tr><td colspan="12" class="muted">no silo has reported yet</td></tr>');
   chart.draw(c.history.map(p => ({ t: Date.parse(p.utc), ips: p.itemsPerSecond, mps: p.megapixelsPerSecond })),
     [{ key: 'ips', color: '#4fb3ff', width: 3.5 }, { key: 'mps', color: '#ffb34f', width: 1.5, dash: [5, 4] }]);
 }
