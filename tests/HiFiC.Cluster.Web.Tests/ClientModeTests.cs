@@ -1,3 +1,4 @@
+using HiFiC.Cluster.Silo.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -21,7 +22,7 @@ public sealed class ClientModeTests : IAsyncLifetime
     {
         Directory.CreateDirectory(root);
         WebHostFixture.WriteImages(Path.Combine(root, "src"), 4, 64);
-        int siloPort = FreePort.Next(), gatewayPort = FreePort.Next();
+        int siloPort = LoopbackPorts.Next(), gatewayPort = LoopbackPorts.Next();
         var cluster = "web-client-" + Guid.NewGuid().ToString("N")[..6];
         silo = await WebHostFixture.StartHostAsync(root,
             [$"--HiFiC:Web:SiloPort={siloPort}", $"--HiFiC:Web:GatewayPort={gatewayPort}", $"--HiFiC:Web:ClusterId={cluster}"]);

@@ -1,3 +1,4 @@
+using HiFiC.Cluster.Silo.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -30,7 +31,7 @@ public sealed class EmbeddedRestartTests(ITestOutputHelper output) : IDisposable
         var data = Path.Combine(root, "data");
         WebHostFixture.WriteImages(Path.Combine(data, "photos"), count, 256);
         var archive = Path.Combine(data, "archive");
-        int port = FreePort.Next();
+        int port = LoopbackPorts.Next();
         var env = new Dictionary<string, string>
         {
             ["HiFiC__Web__ApiKey"] = WebHostFixture.Key,

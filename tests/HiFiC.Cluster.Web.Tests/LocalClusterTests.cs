@@ -1,3 +1,4 @@
+using HiFiC.Cluster.Silo.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -60,7 +61,7 @@ public sealed class LocalClusterTests(AzuriteFixture azurite, ITestOutputHelper 
             ["HiFiC__Worker__ProgressInterval"] = "00:00:00.1",
             ["HiFiC__Jobs__Tick"] = "00:00:00.05",
         };
-        int port = FreePort.Next();
+        int port = LoopbackPorts.Next();
         var webEnv = new Dictionary<string, string>(env)
         {
             ["HiFiC__Web__Mode"] = "Client",

@@ -1,3 +1,4 @@
+using HiFiC.Cluster.Silo.Hosting;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -20,7 +21,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var exe = FindAzurite();
-        int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
+        int blob = LoopbackPorts.Next(), queue = LoopbackPorts.Next(), table = LoopbackPorts.Next();
         var psi = new ProcessStartInfo(exe)
         {
             RedirectStandardOutput = true,

@@ -67,7 +67,7 @@ public sealed class GracefulScaleInTests(AzuriteFixture azurite, ITestOutputHelp
         var dst = temp.Sub("dst");
         const int images = 8;
         for (int i = 0; i < images; i++) TestImages.WritePng(Path.Combine(src, $"img{i:D2}.png"), 512, 512, seed: i);
-        int stoppingPort = FreePort.Next();
+        int stoppingPort = LoopbackPorts.Next();
         var env = settings.ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value);
 
         using var staying = HificProcess.Start(env, "silo", "--threads", "1", "HiFiC:Cluster:SiloPort=0");

@@ -1,3 +1,4 @@
+using HiFiC.Cluster.Silo.Hosting;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -15,7 +16,7 @@ public sealed class PersistentAzurite : IAsyncDisposable
     private const string Account = "devstoreaccount1";
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly string location;
-    private readonly int blob = FreePort.Next(), queue = FreePort.Next(), table = FreePort.Next();
+    private readonly int blob = LoopbackPorts.Next(), queue = LoopbackPorts.Next(), table = LoopbackPorts.Next();
     private Process? process;
 
     public PersistentAzurite(string location)

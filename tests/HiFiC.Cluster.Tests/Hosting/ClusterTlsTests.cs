@@ -25,7 +25,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     private readonly TempFolder temp = new();
     private readonly TestCertificates ca = TestCertificates.NewCa("hific-test-ca");
     private readonly TestCertificates rogue = TestCertificates.NewCa("someone-else");
-    private readonly int siloPort1 = FreePort.Next(), gatewayPort1 = FreePort.Next(), siloPort2 = FreePort.Next(), gatewayPort2 = FreePort.Next();
+    private readonly int siloPort1 = LoopbackPorts.Next(), gatewayPort1 = LoopbackPorts.Next(), siloPort2 = LoopbackPorts.Next(), gatewayPort2 = LoopbackPorts.Next();
     private readonly List<IHost> hosts = [];
     private string caPem = "";
 
@@ -125,7 +125,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var e = Assert.ThrowsAny<Exception>(() =>
         {
-            builder.UseOrleans(silo => silo.UseHificCluster(Config(FreePort.Next(), FreePort.Next(), 0, settings.ToArray())));
+            builder.UseOrleans(silo => silo.UseHificCluster(Config(LoopbackPorts.Next(), LoopbackPorts.Next(), 0, settings.ToArray())));
             using var host = builder.Build();
         });
 

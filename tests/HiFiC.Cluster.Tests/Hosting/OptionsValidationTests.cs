@@ -64,8 +64,8 @@ public sealed class OptionsValidationTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["HiFiC:Cluster:SiloPort"] = FreePort.Next().ToString(),
-                ["HiFiC:Cluster:GatewayPort"] = FreePort.Next().ToString(),
+                ["HiFiC:Cluster:SiloPort"] = LoopbackPorts.Next().ToString(),
+                ["HiFiC:Cluster:GatewayPort"] = LoopbackPorts.Next().ToString(),
                 ["HiFiC:Worker:Enabled"] = "false",
             })
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))

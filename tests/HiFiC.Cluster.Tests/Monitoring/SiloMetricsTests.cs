@@ -1,3 +1,4 @@
+using HiFiC.Cluster.Silo.Hosting;
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Monitoring;
 using HiFiC.Cluster.Silo.Codec;
@@ -23,7 +24,7 @@ public sealed class SiloMetricsTests : IDisposable
     [Fact]
     public async Task A_silo_serves_its_pipeline_metrics_over_http_after_processing_items()
     {
-        int port = FreePort.Next();
+        int port = LoopbackPorts.Next();
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["HiFiC:Metrics:Port"] = port.ToString() }).Build();
         var factory = new TestClusterFactory
