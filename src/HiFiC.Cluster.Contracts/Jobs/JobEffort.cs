@@ -15,7 +15,7 @@ public static class JobEffort
     public static int Steps(string name) => name switch
     {
         Fast => 0,
-        Balanced => 20,
+        Balanced => 40,
         Max => 60,
         _ => throw new ArgumentException($"effort must be one of {string.Join(", ", Names)} (got '{name}')"),
     };
