@@ -169,6 +169,21 @@ public sealed class ArchiveBrowserTests(ArchiveBrowserFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task An_archive_that_is_gone_is_a_503_not_indexing_forever()
+    {
+        WebHostFixture.WriteImages(Path.Combine(Host.Root, "gone-src"), 2, 64);
+        (await Host.Client.PostAsync("/api/jobs", System.Net.Http.Json.JsonContent.Create(new { id = "gone", source = "gone-src", destination = "gone-archive", tileSize = 64 }))).EnsureSuccessStatusCode();
+        await Poll.UntilAsync(async () => JsonNode.Parse(await Host.Client.GetStringAsync("/api/jobs/gone"))!["status"]!["phase"]!.GetValue<string>(),
+            p => p == "Done", TimeSpan.FromMinutes(2), "job gone done", TimeSpan.FromMilliseconds(200));
+        // Its listing fails at once: the build ends before its first await.
+        Directory.Delete(Path.Combine(Host.Root, "gone-archive"), recursive: true);
+
+        var r = await Host.Client.GetAsync("/api/jobs/gone/entries");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
+        Assert.Contains("could not be listed", await r.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Entries_follow_a_running_job_to_its_end()
     {
         WebHostFixture.WriteImages(Path.Combine(Host.Root, "follow-src"), 6, 64);

@@ -51,7 +51,13 @@ public sealed class ArchiveCatalogGrain(IBlobStoreFactory blobs, ILogger<Archive
         var print = $"{status.Spec.Destination}|{status.Phase}|{status.Done}|{status.KeptOriginal}|{status.Finished}";
         var age = indexedUtc is { } t ? DateTime.UtcNow - t : TimeSpan.MaxValue;
         if (building is null && (index is null || (print != indexedPrint && age >= MinRefresh) || age >= MaxAge))
-            building = BuildAsync(status.Spec.Destination, print);
+        {
+            // A build that ends before its first await (a listing that fails at once, a refresh whose listing was
+            // already done) has run its finally (building = null) before this assignment: keep only a running one,
+            // or the catalog would answer "indexing" forever and never build again.
+            var build = BuildAsync(status.Spec.Destination, print);
+            if (!build.IsCompleted) building = build;
+        }
         if (building is { IsCompleted: false })
             await Task.WhenAny(building, Task.Delay(QueryWait));
 
