@@ -5,7 +5,7 @@ namespace HiFiC.Cluster.Contracts.Archive;
 
 /// <summary>
 /// The JSON written next to each .hific. It holds no timestamps or host names, so a redelivered
-/// item rewrites it byte for byte.
+/// item (of the same job) rewrites it byte for byte.
 /// </summary>
 public sealed record ArchiveManifest
 {
@@ -49,6 +49,12 @@ public sealed record ArchiveManifest
     /// <summary>"original" when <see cref="Output"/> holds the original's bytes as they were (see <see cref="KeptReason"/>); null for a .hific.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StoredAs { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? KeptReason { get; init; }
+    /// <summary>
+    /// The job that wrote the entry (null in older manifests). A delivery that finds the entry current
+    /// and written by its own job finds what an earlier delivery of the same item wrote before its
+    /// outcome was lost: the image is done by this job, not skipped, however the queue counted deliveries.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? JobId { get; init; }
 
     public const string StoredAsOriginal = "original";
 

@@ -118,7 +118,7 @@ public sealed class ItemProcessor(
     /// Does one item: a whole image (compressed, or split when above the job's threshold), one
     /// tile of a split image, or the assembly of a split image. Returns the outcome to report.
     /// </summary>
-    /// <param name="delivery">Which attempt this is (1 = first): a redelivered item that finds its entry current was archived by its own earlier delivery.</param>
+    /// <param name="delivery">Which attempt this is (1 = first): with a manifest that names no job, a redelivered item that finds its entry current was archived by its own earlier delivery.</param>
     public async Task<ItemOutcome> ArchiveAsync(WorkItem item, CancellationToken ct, int delivery = 1)
     {
         // Restore jobs share the queue, leases, retries and progress; only the work differs.
@@ -138,12 +138,14 @@ public sealed class ItemProcessor(
             var (current, why) = await ArchiveEntries.CheckCurrentAsync(destination, item.SourcePath, original, EntrySettings.Of(item), ct);
             if (current is not null)
             {
-                // A first delivery that finds the entry current skips it. A redelivery that does was
-                // (with one writer per destination) written by its own earlier delivery, which died
-                // before reporting: that image is done by this job, not skipped.
-                return delivery <= 1 && !item.Resent
-                    ? new ItemOutcome(item.Key, OutcomeKind.Current, BytesIn: original.Length)
-                    : new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, current.OutputSize, (long)current.Width * current.Height, KeptOriginal: current.IsOriginal);
+                // An entry this job wrote was written by an earlier delivery of this item whose outcome
+                // never arrived (its silo died, or it was handed back uncounted after committing): the
+                // image is done by this job, not skipped. Older manifests name no job: then a redelivery
+                // (one writer per destination) stands for the same thing.
+                bool ownWrite = current.JobId is { } writer ? writer == item.JobId : delivery > 1 || item.Resent;
+                return ownWrite
+                    ? new ItemOutcome(item.Key, OutcomeKind.Done, original.Length, current.OutputSize, (long)current.Width * current.Height, KeptOriginal: current.IsOriginal)
+                    : new ItemOutcome(item.Key, OutcomeKind.Current, BytesIn: original.Length);
             }
             logger.LogDebug("{Path} is archived again: {Reason}", item.SourcePath, why);
         }
@@ -224,6 +226,7 @@ public sealed class ItemProcessor(
             WorstTileMsSsim = kept is null ? result.WorstTileMsSsim : null,
             StoredAs = kept is null ? null : ArchiveManifest.StoredAsOriginal,
             KeptReason = kept,
+            JobId = item.JobId,
         }, ct);
         if (item.Part == WorkPart.Assemble)
             for (int t = 0; t < item.TileCount; t++)
