@@ -7,13 +7,16 @@ piecewise linear, averaged over the overlapping quality range, as scripts/contex
 of both against WebP and AVIF from a second points file (docs/results/rd-points.csv) on the same
 images.
 
-usage: context-files-report.py POINTS.csv [CLASSIC_POINTS.csv]
+usage: context-files-report.py POINTS.csv[,MORE_POINTS.csv...] [CLASSIC_POINTS.csv]
+The two curves compared are the codecs hific-lite (base) and hific-lite-ctx (test) unless the
+environment names others (BASE=..., CTX=...; e.g. a renamed copy of an older version); several points
+files are merged (e.g. a base model's points from an earlier run whose codec output is unchanged).
 """
-import csv, math, sys
+import csv, math, os, sys
 from collections import defaultdict
 
-BASE, CTX = "hific-lite", "hific-lite-ctx"
-rows = list(csv.DictReader(open(sys.argv[1])))
+BASE, CTX = os.environ.get("BASE", "hific-lite"), os.environ.get("CTX", "hific-lite-ctx")
+rows = [r for f in sys.argv[1].split(",") for r in csv.DictReader(open(f))]
 pts = defaultdict(dict)  # codec -> (image, setting) -> row
 for r in rows:
     pts[r["codec"]][(r["image"], float(r["setting"]))] = r
@@ -39,6 +42,35 @@ def bd(a, b, k):
     d = mean(interp(b, lo + (hi - lo) * i / n) - interp(a, lo + (hi - lo) * i / n) for i in range(n + 1))
     return 100 * (math.exp(d) - 1)
 
+def bd_cubic(a, b, k):
+    """As `hific bench rd` (BdRate.Compute, polynomial): ln rate fitted by a cubic in quality (MS-SSIM
+    in dB), integrated over the overlap; quality index k of the points (1 PSNR, 2 MS-SSIM)."""
+    q = (lambda p: p[1]) if k == 1 else (lambda p: -10 * math.log10(1 - p[2]))
+    def prep(c): return sorted((q(p), math.log(p[0])) for p in c)
+    def integral(c, lo, hi):
+        deg = min(3, len(c) - 1); n = deg + 1
+        centre, scale = (c[0][0] + c[-1][0]) / 2, (c[-1][0] - c[0][0]) / 2
+        m = [[0.0] * (n + 1) for _ in range(n)]
+        for x, y in c:
+            x = (x - centre) / scale
+            for r in range(n):
+                for col in range(n): m[r][col] += x ** (r + col)
+                m[r][n] += x ** r * y
+        for col in range(n):
+            piv = max(range(col, n), key=lambda r: abs(m[r][col])); m[col], m[piv] = m[piv], m[col]
+            for r in range(col + 1, n):
+                f = m[r][col] / m[col][col]
+                for kk in range(col, n + 1): m[r][kk] -= f * m[col][kk]
+        coef = [0.0] * n
+        for r in range(n - 1, -1, -1):
+            coef[r] = (m[r][n] - sum(m[r][kk] * coef[kk] for kk in range(r + 1, n))) / m[r][r]
+        anti = lambda t: sum(coef[kk] * t ** (kk + 1) / (kk + 1) for kk in range(n))
+        return scale * (anti((hi - centre) / scale) - anti((lo - centre) / scale))
+    a, b = prep(a), prep(b)
+    lo, hi = max(a[0][0], b[0][0]), min(a[-1][0], b[-1][0])
+    if hi <= lo: return float("nan")
+    return 100 * (math.exp((integral(b, lo, hi) - integral(a, lo, hi)) / (hi - lo)) - 1)
+
 def curve(codec, settings, imgs):
     out = []
     for s in settings:
@@ -49,7 +81,9 @@ def curve(codec, settings, imgs):
 
 print(f"Images: {len(images)} (every rate of both models); rates t = {', '.join(f'{t:g}' for t in rates)}")
 print()
-print("| t | bpp hific-lite | bpp ctx | saving | PSNR base | PSNR ctx | MS-SSIM base | MS-SSIM ctx | encode s base / ctx | decode s base / ctx | decode ratio |")
+print(f"Base: {BASE}; ctx: {CTX}")
+print()
+print("| t | bpp base | bpp ctx | saving | PSNR base | PSNR ctx | MS-SSIM base | MS-SSIM ctx | encode s base / ctx | decode s base / ctx | decode ratio |")
 print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 tot = defaultdict(float)
 for t in rates:
@@ -63,13 +97,15 @@ for t in rates:
           f"| {mean(float(r['msssim']) for r in a):.5f} | {mean(float(r['msssim']) for r in b):.5f} | {ea:.1f} / {eb:.1f} | {da:.1f} / {db:.1f} | {db / da:.3f} |")
 px = sum(int(pts[BASE][(i, rates[0])]["width"]) * int(pts[BASE][(i, rates[0])]["height"]) for i in images) * len(rates) / 1e6
 print()
-print(f"Saving = 1 - (sum of ctx file bytes) / (sum of hific-lite file bytes) over the images. All rates: {px:.1f} MP coded per model; "
+print(f"Saving = 1 - (sum of ctx file bytes) / (sum of base file bytes) over the images. All rates: {px:.1f} MP coded per model; "
       f"encode {px / tot['ea']:.3f} vs {px / tot['eb']:.3f} MP/s (ctx/base time {tot['eb'] / tot['ea']:.3f}), "
       f"decode {px / tot['da']:.3f} vs {px / tot['db']:.3f} MP/s (ctx/base time {tot['db'] / tot['da']:.3f}).")
 ca, cb = curve(BASE, rates, images), curve(CTX, rates, images)
 print()
-print(f"BD-rate hific-lite-ctx vs hific-lite (mean curves, {len(images)} images, {len(rates)} rates): "
+print(f"BD-rate {CTX} vs {BASE} (mean curves, {len(images)} images, {len(rates)} rates): "
       f"MS-SSIM {bd(ca, cb, 2):+.2f}%, PSNR {bd(ca, cb, 1):+.2f}%")
+print(f"BD-rate {CTX} vs {BASE} as `hific bench rd` computes it (cubic fit, MS-SSIM in dB, mean curves): "
+      f"MS-SSIM {bd_cubic(ca, cb, 2):+.2f}%, PSNR {bd_cubic(ca, cb, 1):+.2f}%")
 per = []
 for i in images:
     a = curve(BASE, rates, [i]); b = curve(CTX, rates, [i])
@@ -83,7 +119,7 @@ if len(sys.argv) > 2:
         if r["codec"] in ("webp", "avif"):
             pts[r["codec"]][(r["image"], float(r["setting"]))] = r
     print()
-    print("| anchor | images | hific-lite MS-SSIM | ctx MS-SSIM | hific-lite PSNR | ctx PSNR |")
+    print("| anchor | images | base MS-SSIM | ctx MS-SSIM | base PSNR | ctx PSNR |")
     print("|---|---:|---:|---:|---:|---:|")
     for anchor in ("webp", "avif"):
         settings = sorted({s for (_, s) in pts[anchor]})

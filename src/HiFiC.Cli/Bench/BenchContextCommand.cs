@@ -82,14 +82,15 @@ public sealed class BenchContextCommand : Command, IForwardOnlyCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>Held-out records (the trainer's last tenth of crops): real z + y bytes of both codecs per cached rate index.</summary>
+    /// <summary>Held-out records (the trainer's last tenth of crops): real z + y bytes of both codecs per cached rate index, and z's share
+    /// (a retrained hyperprior moves bits between z and y).</summary>
     private static int CachedLatents(CliContext cli, LatentCodec codecA, LatentCodec codecB, string path, string csvPath)
     {
         var latents = HiFiC.Training.Context.LatentCache.Load(path);
         int crops = latents.Count / latents.RatesPerCrop;
         int from = (crops - Math.Max(1, crops / 10)) * latents.RatesPerCrop;
-        var sums = new long[latents.RatesPerCrop, 2];
-        var rows = new StringBuilder("record,rate_index,bytes_base,bytes_ctx\n");
+        var sums = new long[latents.RatesPerCrop, 4];
+        var rows = new StringBuilder("record,rate_index,bytes_base,bytes_ctx,z_bytes_base,z_bytes_ctx\n");
         using var noGrad = no_grad();
         for (int i = from; i < latents.Count; i++)
         {
@@ -97,15 +98,16 @@ public sealed class BenchContextCommand : Command, IForwardOnlyCommand
             var y = latents.Records.narrow(0, i, 1).select(1, 0).contiguous();
             var (ea, eb) = (codecA.Encode(y), codecB.Encode(y));
             long a = ea.ZStream.Length + ea.YStream.Length, b = eb.ZStream.Length + eb.YStream.Length;
-            sums[i % latents.RatesPerCrop, 0] += a; sums[i % latents.RatesPerCrop, 1] += b;
-            rows.Append(FormattableString.Invariant($"{i},{i % latents.RatesPerCrop},{a},{b}\n"));
+            int k = i % latents.RatesPerCrop;
+            sums[k, 0] += a; sums[k, 1] += b; sums[k, 2] += ea.ZStream.Length; sums[k, 3] += eb.ZStream.Length;
+            rows.Append(FormattableString.Invariant($"{i},{k},{a},{b},{ea.ZStream.Length},{eb.ZStream.Length}\n"));
         }
         File.WriteAllText(csvPath, rows.ToString());
         long ta = 0, tb = 0;
         for (int k = 0; k < latents.RatesPerCrop; k++)
         {
             ta += sums[k, 0]; tb += sums[k, 1];
-            cli.Out.WriteLine(FormattableString.Invariant($"rate index {k}: base {sums[k, 0]} bytes, ctx {sums[k, 1]} bytes, saving {100.0 * (1 - (double)sums[k, 1] / sums[k, 0]):0.00}%"));
+            cli.Out.WriteLine(FormattableString.Invariant($"rate index {k}: base {sums[k, 0]} bytes, ctx {sums[k, 1]} bytes, saving {100.0 * (1 - (double)sums[k, 1] / sums[k, 0]):0.00}%; z {sums[k, 2]} / {sums[k, 3]} bytes, y {sums[k, 0] - sums[k, 2]} / {sums[k, 1] - sums[k, 3]} bytes"));
         }
         cli.Out.WriteLine(FormattableString.Invariant($"all held-out records: base {ta} bytes, ctx {tb} bytes, saving {100.0 * (1 - (double)tb / ta):0.00}%"));
         return ExitCodes.Ok;
