@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
@@ -38,7 +39,7 @@ public static class HificClient
             case "azuretable":
                 var tables = RequireConnection(o, "AzureTable clustering");
                 client.Configure<ClusterOptions>(c => { c.ServiceId = o.ServiceId; c.ClusterId = o.ClusterId; });
-                client.UseAzureStorageClustering(t => t.ConfigureTableServiceClient(tables));
+                client.UseAzureStorageClustering(t => t.TableServiceClient = new TableServiceClient(tables));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Clustering '{o.Clustering}' (Localhost, AzureTable).");

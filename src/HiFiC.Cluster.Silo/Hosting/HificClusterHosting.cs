@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Net;
 using System.Net.Sockets;
 using HiFiC.Cluster.Silo.Azure;
@@ -55,7 +56,7 @@ public static class HificClusterHosting
                 {
                     silo.ConfigureEndpoints(o.AdvertisedAddress is { } a ? ResolveAddress(a) : IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: o.AdvertisedAddress is not null);
                 }
-                silo.UseAzureStorageClustering(t => t.ConfigureTableServiceClient(tables));
+                silo.UseAzureStorageClustering(t => t.TableServiceClient = new TableServiceClient(tables));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Clustering '{o.Clustering}' (Localhost, AzureTable).");
@@ -65,7 +66,7 @@ public static class HificClusterHosting
             case "memory": silo.AddMemoryGrainStorage(ArchiveStorage.JobStore); break;
             case "azuretable":
                 var tables = HificClient.RequireConnection(o, "AzureTable job storage");
-                silo.AddAzureTableGrainStorage(ArchiveStorage.JobStore, t => t.ConfigureTableServiceClient(tables));
+                silo.AddAzureTableGrainStorage(ArchiveStorage.JobStore, t => t.TableServiceClient = new TableServiceClient(tables));
                 break;
             case "folder":
                 silo.AddFolderJobStorage(o.StateFolder ?? throw new InvalidOperationException($"Folder job storage needs {HificClusterOptions.Section}:StateFolder."));
@@ -78,7 +79,7 @@ public static class HificClusterHosting
             case "memory": silo.UseInMemoryReminderService(); break;
             case "azuretable":
                 var tables = HificClient.RequireConnection(o, "AzureTable reminders");
-                silo.UseAzureTableReminderService(t => t.ConfigureTableServiceClient(tables));
+                silo.UseAzureTableReminderService(t => t.TableServiceClient = new TableServiceClient(tables));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown {HificClusterOptions.Section}:Reminders '{o.Reminders}' (Memory, AzureTable).");
