@@ -106,7 +106,7 @@ public sealed class AzureTableClusterTests(AzuriteFixture azurite, ITestOutputHe
         var tables = new TableServiceClient(azurite.ConnectionString);
         var members = tables.GetTableClient("OrleansSiloInstances").Query<TableEntity>(e => e.PartitionKey == clusterId).ToList();
         Assert.True(members.Count >= 2, $"{members.Count} membership rows");
-        Assert.NotEmpty(tables.GetTableClient("OrleansGrainState").Query<TableEntity>().Where(e => (e.PartitionKey + e.RowKey).Contains(jobId, StringComparison.Ordinal)));
+        Assert.Contains(tables.GetTableClient("OrleansGrainState").Query<TableEntity>(), e => (e.PartitionKey + e.RowKey).Contains(jobId, StringComparison.Ordinal));
 
         // ...so a new cluster of the same service finds the finished job.
         var again = new ConfigurationBuilder().AddInMemoryCollection(Settings(clusterId + "b")!).Build();

@@ -144,7 +144,7 @@ public sealed class ArchiveJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
         Assert.Equal(bytesOut, status.BytesOut);
         Assert.Equal(bytesOut * 8.0 / (21 * 64 * 64 + 256 * 192), status.MeanBpp, 9);
         Assert.Equal((long)21 * 64 * 64 + 256 * 192, status.Pixels);
-        Assert.Equal(0, Directory.EnumerateFiles(src, "*.hific*", SearchOption.AllDirectories).Count());
+        Assert.Empty(Directory.EnumerateFiles(src, "*.hific*", SearchOption.AllDirectories));
 
         // Restore through the stateless-worker grain equals a direct decode, whole and by region: the
         // same pixels at the same intra-op thread count as the silos' model threads (DirectDecoder).

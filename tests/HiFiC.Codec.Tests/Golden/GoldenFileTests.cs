@@ -37,7 +37,7 @@ public class GoldenFileTests
     public void Every_golden_file_has_a_manifest_entry_and_there_are_some()
     {
         if (Environment.GetEnvironmentVariable("HIFIC_GOLDEN_RECORD") == "1") Record();
-        var files = Directory.EnumerateFiles(RepoPaths.Golden, "*.hific").Select(Path.GetFileName).Order().ToList();
+        var files = Directory.EnumerateFiles(RepoPaths.Golden, "*.hific").Select(f => Path.GetFileName(f)).Order().ToList();
         Assert.True(files.Count >= 3, $"only {files.Count} golden files");
         Assert.Equal(files, ReadManifest().Select(e => e.File).Order().ToList());
     }
