@@ -23,7 +23,7 @@ namespace HiFiC.Cli.Bench;
 /// <summary>What `hific bench scale` runs: see <see cref="ScaleBenchmark"/>.</summary>
 public sealed record ScaleBenchmarkOptions(
     string ConnectionString, int Images, int Silos, int Coordinators, HificPreset Preset, string ReportFolder,
-    bool KillCoordinator, int PageSize, int MaxInFlight, int Consumers, string ClusterId);
+    bool KillCoordinator, int PageSize, int MaxInFlight, int Consumers, int ReceiveBatch, string ClusterId);
 
 /// <summary>
 /// Issue 22's scale benchmark. N generated images (32–64 px per side, photo-like synthetic content,
@@ -238,7 +238,7 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
         var inv = CultureInfo.InvariantCulture;
         string load = File.Exists("/proc/loadavg") ? $", load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}" : "";
         return string.Create(inv, $"{o.Images:N0} generated images (32–64 px, synthetic, bench-gen-*.png) in one flat Azure Storage container folder, Azure Storage queue, ") +
-            string.Create(inv, $"{o.Silos} `hific silo` processes (1 model thread, {o.Consumers} consumers each), {o.Coordinators} coordinator grain(s), seeded {o.Preset.Name} model, ") +
+            string.Create(inv, $"{o.Silos} `hific silo` processes (1 model thread, {o.Consumers} consumers each receiving {o.ReceiveBatch} message(s) at a time), {o.Coordinators} coordinator grain(s), seeded {o.Preset.Name} model, ") +
             string.Create(inv, $"page {o.PageSize}, MaxInFlight {o.MaxInFlight} per coordinator. Machine: {System.Environment.ProcessorCount} cores{load}.");
     }
 
@@ -326,6 +326,7 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
         ["HiFiC__ModelPool__Instances"] = "1",
         ["HiFiC__ModelPool__ThreadsPerInstance"] = "1",
         ["HiFiC__Worker__Consumers"] = o.Consumers.ToString(CultureInfo.InvariantCulture),
+        ["HiFiC__Worker__ReceiveBatch"] = o.ReceiveBatch.ToString(CultureInfo.InvariantCulture),
         ["HiFiC__Worker__PollInterval"] = "00:00:00.2",
         ["HiFiC__Worker__ProgressInterval"] = "00:00:00.5",
         ["HiFiC__Worker__PhaseRefresh"] = "00:00:01",
