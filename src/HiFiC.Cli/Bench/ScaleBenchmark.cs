@@ -145,7 +145,9 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
             rows.Add(sample);
             await File.AppendAllTextAsync(csv, sample.Csv() + "\n", ct);
             if (rows.Count % 10 == 1) cli.Info($"{sample.Seconds:F0} s: {sample.Done}/{o.Images} done, {sample.Queued} queued, queue depth {sample.QueueDepth}, state {sample.StateBytes} B");
-            if (status.FinishedUtc is not null) break;
+            // Terminal, not just FinishedUtc: until the job's end is published its status still says Running
+            // (with FinishedUtc set), and a run that stopped sampling then was reported as failed with clean counts.
+            if (status.Phase.IsTerminal()) break;
             if (o.KillCoordinator && killedAt is null && sample.Done >= o.Images / 2 && coordinator is { HasExited: false } victim)
             {
                 victim.Kill();
@@ -167,6 +169,8 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
         await File.WriteAllTextAsync(Path.Combine(o.ReportFolder, $"scale-{o.Images}.svg"), Svg(), ct);
         cli.Out.WriteLine(report);
         bool ok = lost == 0 && duplicates == 0 && bad == 0 && status.Phase == JobPhase.Done;
+        // Say which check failed: a non-zero exit with clean counts is otherwise unexplained.
+        if (!ok) cli.Info($"bench scale: not a clean run: job phase {status.Phase}{(status.Error is { } err ? $" ({err})" : "")}, {lost} lost, {duplicates} duplicated, {bad} bad manifests");
         return ok ? ExitCodes.Ok : ExitCodes.Internal;
     }
 
