@@ -23,7 +23,7 @@ namespace HiFiC.Cli.Bench;
 /// <summary>What `hific bench scale` runs: see <see cref="ScaleBenchmark"/>.</summary>
 public sealed record ScaleBenchmarkOptions(
     string ConnectionString, int Images, int Silos, int Coordinators, HificPreset Preset, string ReportFolder,
-    bool KillCoordinator, int PageSize, int MaxInFlight, int Consumers, string ClusterId);
+    bool KillCoordinator, int PageSize, int MaxInFlight, int Consumers, int ReceiveBatch, string ClusterId);
 
 /// <summary>
 /// Issue 22's scale benchmark. N generated images (32–64 px per side, photo-like synthetic content,
@@ -145,7 +145,9 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
             rows.Add(sample);
             await File.AppendAllTextAsync(csv, sample.Csv() + "\n", ct);
             if (rows.Count % 10 == 1) cli.Info($"{sample.Seconds:F0} s: {sample.Done}/{o.Images} done, {sample.Queued} queued, queue depth {sample.QueueDepth}, state {sample.StateBytes} B");
-            if (status.FinishedUtc is not null) break;
+            // Terminal, not just FinishedUtc: until the job's end is published its status still says Running
+            // (with FinishedUtc set), and a run that stopped sampling then was reported as failed with clean counts.
+            if (status.Phase.IsTerminal()) break;
             if (o.KillCoordinator && killedAt is null && sample.Done >= o.Images / 2 && coordinator is { HasExited: false } victim)
             {
                 victim.Kill();
@@ -167,6 +169,8 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
         await File.WriteAllTextAsync(Path.Combine(o.ReportFolder, $"scale-{o.Images}.svg"), Svg(), ct);
         cli.Out.WriteLine(report);
         bool ok = lost == 0 && duplicates == 0 && bad == 0 && status.Phase == JobPhase.Done;
+        // Say which check failed: a non-zero exit with clean counts is otherwise unexplained.
+        if (!ok) cli.Info($"bench scale: not a clean run: job phase {status.Phase}{(status.Error is { } err ? $" ({err})" : "")}, {lost} lost, {duplicates} duplicated, {bad} bad manifests");
         return ok ? ExitCodes.Ok : ExitCodes.Internal;
     }
 
@@ -238,7 +242,7 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
         var inv = CultureInfo.InvariantCulture;
         string load = File.Exists("/proc/loadavg") ? $", load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}" : "";
         return string.Create(inv, $"{o.Images:N0} generated images (32–64 px, synthetic, bench-gen-*.png) in one flat Azure Storage container folder, Azure Storage queue, ") +
-            string.Create(inv, $"{o.Silos} `hific silo` processes (1 model thread, {o.Consumers} consumers each), {o.Coordinators} coordinator grain(s), seeded {o.Preset.Name} model, ") +
+            string.Create(inv, $"{o.Silos} `hific silo` processes (1 model thread, {o.Consumers} consumers each receiving {o.ReceiveBatch} message(s) at a time), {o.Coordinators} coordinator grain(s), seeded {o.Preset.Name} model, ") +
             string.Create(inv, $"page {o.PageSize}, MaxInFlight {o.MaxInFlight} per coordinator. Machine: {System.Environment.ProcessorCount} cores{load}.");
     }
 
@@ -326,6 +330,7 @@ public sealed class ScaleBenchmark(CliContext cli, ScaleBenchmarkOptions o)
         ["HiFiC__ModelPool__Instances"] = "1",
         ["HiFiC__ModelPool__ThreadsPerInstance"] = "1",
         ["HiFiC__Worker__Consumers"] = o.Consumers.ToString(CultureInfo.InvariantCulture),
+        ["HiFiC__Worker__ReceiveBatch"] = o.ReceiveBatch.ToString(CultureInfo.InvariantCulture),
         ["HiFiC__Worker__PollInterval"] = "00:00:00.2",
         ["HiFiC__Worker__ProgressInterval"] = "00:00:00.5",
         ["HiFiC__Worker__PhaseRefresh"] = "00:00:01",

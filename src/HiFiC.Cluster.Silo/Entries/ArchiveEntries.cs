@@ -119,8 +119,11 @@ public static class ArchiveEntries
         var manifestBytes = manifest.ToJsonBytes();
         await archive.WriteAsync(ArchiveNaming.Manifest(sourcePath), manifestBytes, ct);
 
-        var back = await archive.TryReadAllAsync(output, ct);
-        var manifestBack = await archive.TryReadAllAsync(ArchiveNaming.Manifest(sourcePath), ct);
+        // Both reads start after both writes: read together, they cost one round trip's wait, not two.
+        var backRead = archive.TryReadAllAsync(output, ct);
+        var manifestRead = archive.TryReadAllAsync(ArchiveNaming.Manifest(sourcePath), ct);
+        await Task.WhenAll(backRead, manifestRead);
+        var (back, manifestBack) = (backRead.Result, manifestRead.Result);
         if (back is null || Mismatch(manifest, back) is not null || manifestBack is null || !manifestBack.AsSpan().SequenceEqual(manifestBytes))
             throw new IOException($"the entry of {sourcePath} changed while it was being committed (a duplicate delivery racing this one); retrying");
 

@@ -115,6 +115,7 @@ public sealed class ArchiveWorker(
     {
         var visibility = queueOptions.Value.VisibilityTimeout;
         var poll = workerOptions.Value.PollInterval;
+        var batch = workerOptions.Value.ReceiveBatch;
         while (!ct.IsCancellationRequested && !consumer.Retired)
         {
             try
@@ -125,42 +126,15 @@ public sealed class ArchiveWorker(
                     await Task.WhenAny(intake.WaitOpenAsync(ct), Task.Delay(poll, ct));
                     continue;
                 }
-                var leases = await queue.ReceiveAsync(1, visibility, ct);
+                var leases = await queue.ReceiveAsync(batch, visibility, ct);
                 if (leases.Count == 0)
                 {
                     await queue.WaitForItemsAsync(poll, ct);
                     continue;
                 }
-                foreach (var lease in leases)
-                {
-                    if (!intake.Accepting)
-                    {
-                        // Drained (or stopping) while receiving: the item has not started, so it goes straight
-                        // back, no attempt spent; not cancellable, or a stopping silo would leave it leased.
-                        await queue.ReleaseAsync(lease, TimeSpan.Zero, countsAsAttempt: false, CancellationToken.None);
-                        continue;
-                    }
-                    if (DeliveryPolicy.PoisonReason(lease) is { } poison)
-                    {
-                        // Checked before any work: the earlier deliveries never reported (their process died).
-                        logger.LogWarning("Item {Path} of job {Job} is poison: {Reason}", lease.Item.SourcePath, lease.Item.JobId, poison);
-                        reporter.Post(lease.Item.JobId, new ItemOutcome(lease.Item.Key, OutcomeKind.Failed, Reason: poison, Attempts: lease.DeliveryCount - 1), lease);
-                        continue;
-                    }
-                    logger.LogInformation("Item {Path} of job {Job}: delivery {Delivery} of at most {Max}", lease.Item.Key, lease.Item.JobId, lease.DeliveryCount, lease.Item.MaxAttempts);
-                    try { await processor.ProcessAsync(lease, ct); }
-                    catch (Exception e) when (!ct.IsCancellationRequested)
-                    {
-                        // A coordinator unreachable while its silo dies is not the item's fault: no
-                        // attempt spent, or a silo's death would poison items. Anything else (storage,
-                        // the queue) counts, so a failure outside the codec cannot loop forever.
-                        bool counts = !DeliveryPolicy.IsCoordinatorUnreachable(e);
-                        logger.LogWarning("Consumer {Index}: {Path} put back ({Counts}): {Error}", consumer.Index, lease.Item.SourcePath,
-                            counts ? "an attempt" : "not an attempt", e.Message);
-                        if (counts) Monitoring.HificMetrics.ItemRetried();
-                        await queue.ReleaseAsync(lease, counts ? workerOptions.Value.RetryDelay * lease.DeliveryCount : poll, countsAsAttempt: counts, ct);
-                    }
-                }
+                // The items of one receive are worked on together: their storage round trips overlap,
+                // and the model pool still runs one network per instance.
+                await Task.WhenAll(leases.Select(lease => HandleAsync(consumer, lease, ct)));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
             catch (Exception e)
@@ -172,7 +146,40 @@ public sealed class ArchiveWorker(
         }
     }
 
-    /// <summary>One consumer loop; a retired one ends after the item it holds.</summary>
+    /// <summary>One received item, from the intake and poison checks to the processor; a failure puts it back.</summary>
+    private async Task HandleAsync(Consumer consumer, WorkLease lease, CancellationToken ct)
+    {
+        var poll = workerOptions.Value.PollInterval;
+        if (!intake.Accepting)
+        {
+            // Drained (or stopping) while receiving: the item has not started, so it goes straight
+            // back, no attempt spent; not cancellable, or a stopping silo would leave it leased.
+            await queue.ReleaseAsync(lease, TimeSpan.Zero, countsAsAttempt: false, CancellationToken.None);
+            return;
+        }
+        if (DeliveryPolicy.PoisonReason(lease) is { } poison)
+        {
+            // Checked before any work: the earlier deliveries never reported (their process died).
+            logger.LogWarning("Item {Path} of job {Job} is poison: {Reason}", lease.Item.SourcePath, lease.Item.JobId, poison);
+            reporter.Post(lease.Item.JobId, new ItemOutcome(lease.Item.Key, OutcomeKind.Failed, Reason: poison, Attempts: lease.DeliveryCount - 1), lease);
+            return;
+        }
+        logger.LogInformation("Item {Path} of job {Job}: delivery {Delivery} of at most {Max}", lease.Item.Key, lease.Item.JobId, lease.DeliveryCount, lease.Item.MaxAttempts);
+        try { await processor.ProcessAsync(lease, ct); }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // A coordinator unreachable while its silo dies is not the item's fault: no
+            // attempt spent, or a silo's death would poison items. Anything else (storage,
+            // the queue) counts, so a failure outside the codec cannot loop forever.
+            bool counts = !DeliveryPolicy.IsCoordinatorUnreachable(e);
+            logger.LogWarning("Consumer {Index}: {Path} put back ({Counts}): {Error}", consumer.Index, lease.Item.SourcePath,
+                counts ? "an attempt" : "not an attempt", e.Message);
+            if (counts) Monitoring.HificMetrics.ItemRetried();
+            await queue.ReleaseAsync(lease, counts ? workerOptions.Value.RetryDelay * lease.DeliveryCount : poll, countsAsAttempt: counts, ct);
+        }
+    }
+
+    /// <summary>One consumer loop; a retired one ends after the items it holds.</summary>
     private sealed class Consumer(int index)
     {
         public int Index { get; } = index;

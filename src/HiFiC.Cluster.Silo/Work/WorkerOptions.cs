@@ -19,6 +19,15 @@ public sealed class WorkerOptions
     /// </summary>
     public int PipelineDepth { get; set; } = 1;
 
+    /// <summary>
+    /// Messages one consumer loop receives per queue call and works on at once (1–32, Azure Storage's
+    /// most per receive). 1 = one item at a time. With small images an item's time is mostly storage
+    /// round trips (read, manifest check, two writes, two read-backs), not the network: a batch overlaps
+    /// them and costs one receive instead of one per item. The silo then holds up to Consumers × this
+    /// many leases and decoded images; each item still renews its own lease and is settled on its own.
+    /// </summary>
+    public int ReceiveBatch { get; set; } = 1;
+
     /// <summary>Longest wait for new items before polling again.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -8,6 +8,7 @@ public sealed class WorkerOptionsValidator : IValidateOptions<WorkerOptions>
     public ValidateOptionsResult Validate(string? name, WorkerOptions o) => new OptionRules(WorkerOptions.Section)
         .AtLeast(nameof(o.Consumers), o.Consumers, 0)
         .AtLeast(nameof(o.PipelineDepth), o.PipelineDepth, 0)
+        .Between(nameof(o.ReceiveBatch), o.ReceiveBatch, 1, 32)
         .Positive(nameof(o.PollInterval), o.PollInterval)
         .Positive(nameof(o.ProgressInterval), o.ProgressInterval)
         .AtLeast(nameof(o.ProgressBatchSize), o.ProgressBatchSize, 1)

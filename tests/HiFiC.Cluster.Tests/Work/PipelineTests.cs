@@ -57,6 +57,46 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_consumer_receiving_several_messages_at_once_archives_every_item_once()
+    {
+        var factory = new TestClusterFactory
+        {
+            StateFolder = temp.Sub("state"),
+            // One loop taking four messages per receive: the batch's items are worked on together.
+            Configure = s => s.Configure<WorkerOptions>(o => { o.Consumers = 1; o.ReceiveBatch = 4; }),
+        };
+        var cluster = await factory.StartAsync(1);
+        try
+        {
+            Assert.Equal(1, cluster.Silos[0].ServiceProvider.GetRequiredService<ArchiveWorker>().Consumers);
+            var src = temp.Sub("src");
+            TestImages.WriteFolder(src, 9, withBadFiles: false);
+            var job = cluster.Client.GetGrain<IArchiveJobGrain>($"batch-{Guid.NewGuid():N}");
+            await job.StartAsync(new JobSpec { Source = src, Destination = temp.Sub("dst"), Rate = 1, TileSize = 64, MaxAttempts = 3 });
+            var status = await job.WaitForEndAsync(Timeout);
+            Assert.True(status is { Phase: JobPhase.Done, Done: 9, Failed: 0, DuplicateReports: 0 }, JobWaits.Describe(status));
+            Assert.Equal(9, Directory.GetFiles(temp.Sub("dst"), "*.hific", SearchOption.AllDirectories).Length);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void ReceiveBatch_outside_one_to_thirty_two_is_refused_naming_the_key()
+    {
+        var validator = new WorkerOptionsValidator();
+        Assert.True(validator.Validate(null, new WorkerOptions { ReceiveBatch = 32 }).Succeeded);
+        foreach (var bad in new[] { 0, 33 })
+        {
+            var result = validator.Validate(null, new WorkerOptions { ReceiveBatch = bad });
+            Assert.True(result.Failed);
+            Assert.Contains("HiFiC:Worker:ReceiveBatch", result.FailureMessage);
+        }
+    }
+
+    [Fact]
     public async Task The_pool_counts_a_running_job_as_busy_and_the_time_a_job_waits_behind_it()
     {
         using var pool = new ModelPool(Options.Create(new ModelPoolOptions { Instances = 1, ThreadsPerInstance = TestClusterFactory.ThreadsPerInstance }),
