@@ -14,6 +14,10 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Build.targets Directory.Packages.props ./
 COPY build/ build/
 COPY src/ src/
+# gcc builds libHiFiCScalarQuarantine.so (build/ScalarQuarantine.c, docs/codec.md), which defers
+# TorchSharp's Scalar frees; optional: without gcc the image works as before, the silo logs it off.
+RUN (apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*) \
+    || echo "no gcc: the Scalar quarantine library is not built"
 # The NuGet cache lives in a BuildKit cache mount: LibTorch is ~0.5 GB (CPU) or several GB (CUDA).
 RUN --mount=type=cache,id=hific-nuget,target=/root/.nuget/packages \
     dotnet publish src/HiFiC.Cli/HiFiC.Cli.csproj -c Release -r linux-x64 --self-contained false \

@@ -31,6 +31,7 @@ public sealed class Trainer
     public long Run(CancellationToken ct)
     {
         TorchRuntime.Configure(o.Threads);
+        log.LogInformation("TorchSharp Scalar quarantine {Status}", TorchScalarQuarantine.Status);
         if (TorchRuntime.CappedIsa is not null)
             log.LogInformation("oneDNN capped at {Isa} (TorchRuntime.PrepareNative): slower, but LibTorch's wider kernels read unwritten padding and return NaN at random", TorchRuntime.CappedIsa);
         var preset = HificPreset.ByName(o.Preset);

@@ -55,6 +55,7 @@ public sealed class ModelPool : IDisposable
         HiFiC.Codec.Networks.TorchRuntime.Configure(threadsPer);
         Resize(instances);
         logger.LogInformation("Model pool: {Instances} instance(s) x {Threads} thread(s)", instances, threadsPer);
+        logger.LogInformation("TorchSharp Scalar quarantine {Status}", HiFiC.Codec.Networks.TorchScalarQuarantine.Status);
     }
 
     /// <summary>

@@ -54,6 +54,7 @@ public static partial class TorchRuntime
         {
             if (Environment.GetEnvironmentVariable(WaitPolicyVariable) is null) TrySetNative(WaitPolicyVariable, "PASSIVE");
             PrepareNative();
+            TorchScalarQuarantine.Verify(); // so that Status says whether TorchSharp's Scalars really go through it
         }
         torch.set_num_threads(Math.Max(1, threads));
     }

@@ -69,7 +69,7 @@ public class TorchScalarQuarantineTests(ITestOutputHelper output)
                 using var scope = torch.NewDisposeScope();
                 try
                 {
-                    bool ok = ((i & 1) == 0 ? x.clamp_min(3.0).equal(clamped) : (x + 0.5).equal(added)).item<bool>();
+                    bool ok = ((i & 1) == 0 ? x.clamp_min(3.0).equal(clamped) : (x + 0.5).equal(added)).all().item<bool>();
                     if (!ok) wrong++;
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
