@@ -44,14 +44,22 @@ public static unsafe class TorchScalarQuarantine
         if (Environment.GetEnvironmentVariable(Variable) == "0") { status = $"off: {Variable}=0"; return; }
         try
         {
-            NativeLibrary.SetDllImportResolver(typeof(torch).Assembly, Resolve);
+            SetResolver();
             status = "off: no LibTorchSharp import bound yet";
         }
         catch (InvalidOperationException)
         {
             status = "off: TorchSharp's assembly already has a DllImport resolver";
         }
+        catch (Exception e) // e.g. a process that ships HiFiC.Codec without TorchSharp: it must still start
+        {
+            status = $"off: {e.GetType().Name}: {e.Message}";
+        }
     }
+
+    // Separate, so that a missing TorchSharp assembly fails here, inside Install's try, not when Install is compiled.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SetResolver() => NativeLibrary.SetDllImportResolver(typeof(torch).Assembly, Resolve);
 
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
