@@ -2,9 +2,10 @@ namespace HiFiC.Codec.Coding;
 
 /// <summary>
 /// How much encode time to spend on refinement, in words users understand. The step counts were
-/// chosen from measured gain per second (docs/results/refine/): with the no-worse guard, 40 steps
-/// gave −16.2% MS-SSIM BD-rate for ≈170 CPU-s/MP where 20 gave −7.7% for ≈88 (a quarter of the tiles
-/// found no acceptable iterate in 20); <c>max</c> buys a little more at 1.5 times the time.
+/// chosen from measured gain per second (docs/results/refine/): with the no-worse guard, on 12 crops
+/// 40 steps gave −16.2% MS-SSIM BD-rate for ≈170 CPU-s/MP where 20 gave −7.7% for ≈88 (a quarter of the
+/// tiles found no acceptable iterate in 20); on crops of all 30 eval photos 40 steps give −14.9%.
+/// <c>max</c> (60) gave −18.3% on the same 12 crops, a little more at 1.5 times the time.
 /// </summary>
 public enum RefineEffort
 {
