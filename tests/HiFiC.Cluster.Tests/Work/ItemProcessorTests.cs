@@ -18,17 +18,28 @@ public sealed class ItemProcessorTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary>One silo without consumers: the test calls the processor itself.</summary>
+    private Task<Orleans.TestingHost.InProcessTestCluster> StartAsync() =>
+        new TestClusterFactory { StateFolder = temp.Sub("state"), WorkersEnabled = false }.StartAsync(1);
+
+    private string Source => Path.Combine(temp.Path, "src");
+
+    private string OneImage() => TestImages.WriteFolder(temp.Sub("src"), 1, withBadFiles: false).Single();
+
+    /// <summary>A whole-image item of <paramref name="job"/> with skip-existing, archiving into dst.</summary>
+    private WorkItem ItemOf(string job)
+    {
+        var path = Directory.EnumerateFiles(Source).Select(f => Path.GetFileName(f)).Single();
+        return new(job, Source, Path.Combine(temp.Path, "dst"), path, new FileInfo(Path.Combine(Source, path)).Length, TestModel.Tiny.Digest,
+            Rate: 1, TileSize: 64, Verify: false, MaxAttempts: 3, SkipIfCurrent: true);
+    }
+
     [Fact]
     public async Task An_entry_found_current_counts_as_done_for_the_job_that_wrote_it_and_as_skipped_for_any_other()
     {
-        var factory = new TestClusterFactory { StateFolder = temp.Sub("state"), WorkersEnabled = false };
-        await using var cluster = await factory.StartAsync(1);
+        await using var cluster = await StartAsync();
         var processor = cluster.Silos[0].ServiceProvider.GetRequiredService<ItemProcessor>();
-        var src = temp.Sub("src");
-        var dst = temp.Sub("dst");
-        var path = TestImages.WriteFolder(src, 1, withBadFiles: false).Single();
-        WorkItem ItemOf(string job) => new(job, src, dst, path, new FileInfo(Path.Combine(src, path)).Length, TestModel.Tiny.Digest,
-            Rate: 1, TileSize: 64, Verify: false, MaxAttempts: 3, SkipIfCurrent: true);
+        var (dst, path) = (temp.Sub("dst"), OneImage());
 
         var first = await processor.ArchiveAsync(ItemOf("job-a"), default, delivery: 1);
         Assert.Equal(OutcomeKind.Done, first.Kind);
@@ -50,14 +61,10 @@ public sealed class ItemProcessorTests : IDisposable
     [Fact]
     public async Task A_manifest_that_names_no_job_falls_back_to_the_delivery_count()
     {
-        var factory = new TestClusterFactory { StateFolder = temp.Sub("state"), WorkersEnabled = false };
-        await using var cluster = await factory.StartAsync(1);
+        await using var cluster = await StartAsync();
         var processor = cluster.Silos[0].ServiceProvider.GetRequiredService<ItemProcessor>();
-        var src = temp.Sub("src");
-        var dst = temp.Sub("dst");
-        var path = TestImages.WriteFolder(src, 1, withBadFiles: false).Single();
-        var item = new WorkItem("job-a", src, dst, path, new FileInfo(Path.Combine(src, path)).Length, TestModel.Tiny.Digest,
-            Rate: 1, TileSize: 64, Verify: false, MaxAttempts: 3, SkipIfCurrent: true);
+        var (dst, path) = (temp.Sub("dst"), OneImage());
+        var item = ItemOf("job-a");
         Assert.Equal(OutcomeKind.Done, (await processor.ArchiveAsync(item, default)).Kind);
         // An entry written before manifests named their job.
         var manifestPath = Path.Combine(dst, ArchiveNaming.Manifest(path));
