@@ -8,6 +8,8 @@ each point, one thread; under this machine's load, so read the ratios, not the a
 import csv, math, statistics, sys
 from collections import defaultdict
 
+from bdrate import bd, monotonic
+
 rows = list(csv.DictReader(open(sys.argv[1] + '/rd-points.csv')))
 pts = defaultdict(lambda: defaultdict(list))
 for r in rows:
@@ -17,24 +19,6 @@ for r in rows:
 def curve(points, q):
     return [(math.log(x[0]), x[q]) for x in sorted(points)]
 
-def monotonic(c):
-    keep = [c[0]]
-    for x in c[1:]:
-        if x[1] > keep[-1][1] and x[0] > keep[-1][0]: keep.append(x)
-        else: break
-    return keep, len(keep) < len(c)
-
-def interp(c, q):
-    for (r0, q0), (r1, q1) in zip(c, c[1:]):
-        if q0 <= q <= q1: return r0 + (r1 - r0) * (q - q0) / (q1 - q0)
-    return None
-
-def bd(test, anchor):
-    lo, hi = max(test[0][1], anchor[0][1]), min(test[-1][1], anchor[-1][1])
-    if hi <= lo: return None
-    n = 200
-    d = [interp(test, lo + (hi - lo) * (i + 0.5) / n) - interp(anchor, lo + (hi - lo) * (i + 0.5) / n) for i in range(n)]
-    return 100 * (math.exp(sum(d) / n) - 1)
 
 plain = pts['hific-lite']
 for t in [c for c in pts if c.startswith('hific-lite+refine')]:
