@@ -629,7 +629,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                 await SaveAsync();
             }
             // Tiles of split images first: new images only when none wait.
-            if (S.Phase == JobPhase.Enumerating && S.PendingTiles.Count == 0 && S.InFlight.Count < options.MaxInFlight)
+            if (S.Phase == JobPhase.Enumerating && S.PendingTiles.Count == 0 && options.MaxInFlight - S.InFlight.Count >= ListingRoom)
                 await ListNextPageAsync(ct);
             if (S.Phase.IsActive()) await RecoverAsync(ct);
             if (CheckCompletion()) await SaveAsync();
@@ -734,6 +734,16 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             logger.LogWarning("Job {Job}: keep-alive reminder not {Action}: {Error}", JobId, on ? "registered" : "removed", e.Message);
         }
     }
+
+    /// <summary>
+    /// The free in-flight places a coordinator waits for before it lists: a full page, or half of
+    /// MaxInFlight when that is less. Listing whenever one place was free (every tick) made one LIST
+    /// call per item or two once the workers set the pace, and a LIST costs the store far more than a
+    /// read: a billed list operation on Azure, a scan and sort of every blob it holds on Azurite (the
+    /// 100,000-image scale run was bound by it). The workers never wait for it: at least MaxInFlight
+    /// minus a page stay in flight.
+    /// </summary>
+    private int ListingRoom => Math.Min(options.PageSize, Math.Max(1, options.MaxInFlight / 2));
 
     private async Task ListNextPageAsync(CancellationToken ct)
     {
