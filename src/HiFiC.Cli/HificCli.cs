@@ -70,6 +70,8 @@ public static class HificCli
                 if (parse.CommandResult.Command is IForwardOnlyCommand f && f.ForwardOnly(parse))
                     HiFiC.Codec.Networks.TorchRuntime.PrepareNative(inferenceOnly: true);
                 HiFiC.Codec.Networks.TorchRuntime.Configure(parse.GetValue(threads));
+                // Configure made the first LibTorchSharp call, so the status says whether the quarantine bound.
+                if (cli.Verbose) cli.Info($"hific: TorchSharp Scalar quarantine {HiFiC.Codec.Networks.TorchScalarQuarantine.Status}");
             }
             var config = new InvocationConfiguration
             {

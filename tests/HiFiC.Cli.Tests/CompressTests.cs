@@ -20,6 +20,17 @@ public sealed class CompressTests(TestModelFolder models) : CliTestBase(models)
     }
 
     [Fact]
+    public void Verbose_names_whether_the_TorchSharp_Scalar_quarantine_is_on()
+    {
+        var png = TestImages.Png(In("photo.png"), 32, 32);
+        var compress = Run("compress", png, "--verbose", "-o", In("verbose.hific"));
+        Assert.True(compress.ExitCode == 0, compress.ToString());
+        // The status the process really has (on with its path, or off and why), not a fixed string.
+        Assert.Contains($"TorchSharp Scalar quarantine {HiFiC.Codec.Networks.TorchScalarQuarantine.Status}", compress.Err);
+        Assert.DoesNotContain("Scalar quarantine", Run("compress", png, "-o", In("quiet.hific")).Err);
+    }
+
+    [Fact]
     public void Refine_writes_a_file_the_plain_decoder_reads_and_bad_step_counts_are_usage_errors()
     {
         var png = TestImages.Png(In("photo.png"), 64, 64);
