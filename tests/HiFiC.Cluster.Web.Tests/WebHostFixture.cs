@@ -54,8 +54,12 @@ public sealed class WebHostFixture : IAsyncLifetime
         Anonymous = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    /// <summary>Starts a web host on 127.0.0.1 (random port) with fast test timings; the tiny model unless <paramref name="client"/> (client mode loads no model).</summary>
-    public static async Task<WebApplication> StartHostAsync(string root, IEnumerable<string> extra, bool client = false, CodecModel? model = null)
+    /// <summary>
+    /// Starts a web host on 127.0.0.1 (random port) with fast test timings; the tiny model unless <paramref name="client"/> (client mode loads no model).
+    /// The host logs nothing unless given <paramref name="logs"/> (e.g. to name the exception behind a 500).
+    /// </summary>
+    public static async Task<WebApplication> StartHostAsync(string root, IEnumerable<string> extra, bool client = false, CodecModel? model = null,
+        ILoggerProvider? logs = null)
     {
         SiloStatsReporter.Interval = TimeSpan.FromMilliseconds(500);
         string[] args =
@@ -79,6 +83,7 @@ public sealed class WebHostFixture : IAsyncLifetime
         var builder = HificWeb.CreateBuilder(args, new WebApplicationOptions { Args = args, ContentRootPath = root }, HificSingleSilo.Configure);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (logs is not null) builder.Logging.AddProvider(logs);
         if (!client) builder.Services.AddSingleton<ICodecModelSource>(new FixedModelSource(model ?? tiny.Value));
         var app = HificWeb.Build(builder);
         await app.StartAsync();

@@ -1,16 +1,21 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace HiFiC.Cluster.Tests.Hosting;
+namespace HiFiC.TestSupport;
 
-/// <summary>Completes <see cref="Matched"/> with the first log entry the predicate accepts (message and exception text).</summary>
+/// <summary>Keeps the log entries the predicate accepts (message and exception text); <see cref="Matched"/> completes with the first.</summary>
 public sealed class CapturingLoggerProvider(Func<CapturingLoggerProvider.Entry, bool> predicate) : ILoggerProvider
 {
     public sealed record Entry(string Category, LogLevel Level, string Message);
 
     private readonly Func<Entry, bool> accepts = predicate;
     private readonly TaskCompletionSource<Entry> matched = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<Entry> entries = new();
 
     public Task<Entry> Matched => matched.Task;
+
+    /// <summary>Every accepted entry so far, oldest first.</summary>
+    public IReadOnlyList<Entry> Entries => [.. entries];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -25,7 +30,9 @@ public sealed class CapturingLoggerProvider(Func<CapturingLoggerProvider.Entry, 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var entry = new Entry(category, logLevel, formatter(state, exception) + (exception is null ? "" : " " + exception));
-            if (owner.accepts(entry)) owner.matched.TrySetResult(entry);
+            if (!owner.accepts(entry)) return;
+            owner.entries.Enqueue(entry);
+            owner.matched.TrySetResult(entry);
         }
     }
 }
