@@ -42,6 +42,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private readonly InFlightRecovery recovery = new();
     /// <summary>When this activation last renewed the destination lock (a new activation renews at once).</summary>
     private DateTime lockRenewedUtc = DateTime.MinValue;
+    /// <summary>When this activation last listed a page (see ListingDue).</summary>
+    private DateTime lastListedUtc = DateTime.MinValue;
     // GetStatusAsync interleaves with the turn that ends a job: until that turn has saved the end and
     // released the destination lock, the status keeps the job running, so "done, start the next job
     // on this destination" never meets the old lock. A job loaded already ended released it (or it expires).
@@ -629,7 +631,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                 await SaveAsync();
             }
             // Tiles of split images first: new images only when none wait.
-            if (S.Phase == JobPhase.Enumerating && S.PendingTiles.Count == 0 && options.MaxInFlight - S.InFlight.Count >= ListingRoom)
+            if (S.Phase == JobPhase.Enumerating && S.PendingTiles.Count == 0 && ListingDue())
                 await ListNextPageAsync(ct);
             if (S.Phase.IsActive()) await RecoverAsync(ct);
             if (CheckCompletion()) await SaveAsync();
@@ -736,14 +738,21 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     }
 
     /// <summary>
-    /// The free in-flight places a coordinator waits for before it lists: a full page, or half of
-    /// MaxInFlight when that is less. Listing whenever one place was free (every tick) made one LIST
-    /// call per item or two once the workers set the pace, and a LIST costs the store far more than a
-    /// read: a billed list operation on Azure, a scan and sort of every blob it holds on Azurite (the
-    /// 100,000-image scale run was bound by it). The workers never wait for it: at least MaxInFlight
-    /// minus a page stay in flight.
+    /// Whether to list now: when a full page's worth of in-flight places is free (half of MaxInFlight
+    /// when that is less), or some are and the last listing is ListingPause old. Listing whenever one
+    /// place was free (every tick) made one LIST call per item or two once the workers set the pace,
+    /// and a LIST costs the store far more than a read: a billed list operation on Azure, a scan and
+    /// sort of every blob it holds on Azurite (the 100,000-image scale run was bound by it). The
+    /// workers never wait for it: at least MaxInFlight minus a page stay in flight.
     /// </summary>
-    private int ListingRoom => Math.Min(options.PageSize, Math.Max(1, options.MaxInFlight / 2));
+    private bool ListingDue()
+    {
+        int room = options.MaxInFlight - S.InFlight.Count;
+        int page = Math.Min(options.PageSize, Math.Max(1, options.MaxInFlight / 2));
+        if (room < page && (room <= 0 || DateTime.UtcNow - lastListedUtc < options.ListingPause)) return false;
+        lastListedUtc = DateTime.UtcNow;
+        return true;
+    }
 
     private async Task ListNextPageAsync(CancellationToken ct)
     {

@@ -18,6 +18,13 @@ public sealed class JobOptions
     /// <summary>How often the coordinator lists the next page and checks for completion.</summary>
     public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// A coordinator lists when a page's worth of in-flight places is free (half of MaxInFlight, if
+    /// less), or when fewer are free and it has not listed for this long: the window still fills
+    /// (e.g. the last 44 places of a 300-item window after a page of 256) with at most one small LIST per pause.
+    /// </summary>
+    public TimeSpan ListingPause { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Period of the reminder that reactivates a coordinator whose silo died while nothing was in flight (Orleans' minimum is 1 minute).</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -10,6 +10,7 @@ public sealed class JobOptionsValidator : IValidateOptions<JobOptions>
         // Zero would let a job list nothing and never finish.
         .AtLeast(nameof(o.MaxInFlight), o.MaxInFlight, 1)
         .Positive(nameof(o.Tick), o.Tick)
+        .NotNegative(nameof(o.ListingPause), o.ListingPause)
         .Positive(nameof(o.KeepAlive), o.KeepAlive)
         // At least a page of one; at most what keeps the worst case (1,024-character paths, 300-character reasons) far below an Azure Table entity's 1 MB.
         .Between(nameof(o.MaxRecordedFailures), o.MaxRecordedFailures, 2, 500)

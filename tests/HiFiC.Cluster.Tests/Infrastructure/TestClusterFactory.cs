@@ -47,7 +47,7 @@ public sealed class TestClusterFactory
             s.AddSingleton<IImageCodec, KnobbedCodec>();
             s.Configure<ModelPoolOptions>(o => { o.Instances = 1; o.ThreadsPerInstance = ThreadsPerInstance; });
             s.Configure<WorkQueueOptions>(o => o.VisibilityTimeout = Visibility);
-            s.Configure<JobOptions>(o => { o.Tick = TimeSpan.FromMilliseconds(50); o.MaxInFlight = MaxInFlight; });
+            s.Configure<JobOptions>(o => { o.Tick = TimeSpan.FromMilliseconds(50); o.ListingPause = TimeSpan.FromSeconds(1); o.MaxInFlight = MaxInFlight; });
             s.Configure<WorkerOptions>(o =>
             {
                 o.Enabled = WorkersEnabled;

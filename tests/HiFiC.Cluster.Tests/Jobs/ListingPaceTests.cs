@@ -1,5 +1,6 @@
 using HiFiC.Cluster.Contracts.Jobs;
 using HiFiC.Cluster.Contracts.Work;
+using HiFiC.Cluster.Silo.Jobs;
 using HiFiC.Cluster.Silo.Storage;
 using HiFiC.Cluster.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ namespace HiFiC.Cluster.Tests.Jobs;
 /// <summary>
 /// A coordinator lists its source a page at a time, not an item at a time: while the workers finish
 /// items one by one, it waits until a page's worth of in-flight places is free (half of MaxInFlight
-/// when that is less than a page). Before, every tick with one place free made a LIST call, and the
+/// when that is less than a page), or until ListingPause passed without a listing. Before, every tick with one place free made a LIST call, and the
 /// 100,000-image scale run spent its storage's time on them. Workers are off; the test plays them.
 /// </summary>
 public sealed class ListingPaceTests : IDisposable
@@ -26,7 +27,12 @@ public sealed class ListingPaceTests : IDisposable
         var factory = new TestClusterFactory
         {
             StateFolder = temp.Sub("state"), WorkersEnabled = false, MaxInFlight = maxInFlight,
-            Configure = s => s.AddSingleton<IBlobStoreFactory>(sp => new CountingStores(ActivatorUtilities.CreateInstance<BlobStoreFactory>(sp), lists)),
+            Configure = s =>
+            {
+                s.AddSingleton<IBlobStoreFactory>(sp => new CountingStores(ActivatorUtilities.CreateInstance<BlobStoreFactory>(sp), lists));
+                // No small top-up listings within the test: every LIST it counts waited for free places.
+                s.Configure<JobOptions>(o => o.ListingPause = TimeSpan.FromHours(1));
+            },
         };
         await using var cluster = await factory.StartAsync(1);
         var src = temp.Sub("src");
