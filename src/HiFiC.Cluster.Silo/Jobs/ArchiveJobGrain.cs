@@ -738,8 +738,8 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     }
 
     /// <summary>
-    /// Whether to list now: when a full page's worth of in-flight places is free (half of MaxInFlight
-    /// when that is less), or some are and the last listing is ListingPause old. Listing whenever one
+    /// Whether to list now (and if so, notes the time): when a full page's worth of in-flight places is
+    /// free (half of MaxInFlight when that is less), or some are and the last listing is ListingPause old. Listing whenever one
     /// place was free (every tick) made one LIST call per item or two once the workers set the pace,
     /// and a LIST costs the store far more than a read: a billed list operation on Azure, a scan and
     /// sort of every blob it holds on Azurite (the 100,000-image scale run was bound by it). The
