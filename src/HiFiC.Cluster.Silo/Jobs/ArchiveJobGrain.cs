@@ -42,8 +42,9 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     private readonly InFlightRecovery recovery = new();
     /// <summary>When this activation last renewed the destination lock (a new activation renews at once).</summary>
     private DateTime lockRenewedUtc = DateTime.MinValue;
-    /// <summary>When this activation last listed a page (see ListingDue).</summary>
-    private DateTime lastListedUtc = DateTime.MinValue;
+    /// <summary>When this activation last saw its window move: a page listed or the in-flight count changed (see ListingDue).</summary>
+    private DateTime windowMovedUtc = DateTime.MinValue;
+    private int windowCount = -1;
     // GetStatusAsync interleaves with the turn that ends a job: until that turn has saved the end and
     // released the destination lock, the status keeps the job running, so "done, start the next job
     // on this destination" never meets the old lock. A job loaded already ended released it (or it expires).
@@ -738,8 +739,9 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     }
 
     /// <summary>
-    /// Whether to list now (and if so, notes the time): when a full page's worth of in-flight places is
-    /// free (half of MaxInFlight when that is less), or some are and the last listing is ListingPause old. Listing whenever one
+    /// Whether to list now: when a full page's worth of in-flight places is free (half of MaxInFlight
+    /// when that is less), or some are and the window has not moved (no listing, no item finished) for
+    /// ListingPause, so a window stalls only while its items do. Listing whenever one
     /// place was free (every tick) made one LIST call per item or two once the workers set the pace,
     /// and a LIST costs the store far more than a read: a billed list operation on Azure, a scan and
     /// sort of every blob it holds on Azurite (the 100,000-image scale run was bound by it). The
@@ -747,10 +749,12 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
     /// </summary>
     private bool ListingDue()
     {
+        var now = DateTime.UtcNow;
+        if (S.InFlight.Count != windowCount) (windowCount, windowMovedUtc) = (S.InFlight.Count, now);
         int room = options.MaxInFlight - S.InFlight.Count;
         int page = Math.Min(options.PageSize, Math.Max(1, options.MaxInFlight / 2));
-        if (room < page && (room <= 0 || DateTime.UtcNow - lastListedUtc < options.ListingPause)) return false;
-        lastListedUtc = DateTime.UtcNow;
+        if (room < page && (room <= 0 || now - windowMovedUtc < options.ListingPause)) return false;
+        windowMovedUtc = now;
         return true;
     }
 

@@ -20,8 +20,9 @@ public sealed class JobOptions
 
     /// <summary>
     /// A coordinator lists when a page's worth of in-flight places is free (half of MaxInFlight, if
-    /// less), or when fewer are free and it has not listed for this long: the window still fills
-    /// (e.g. the last 44 places of a 300-item window after a page of 256) with at most one small LIST per pause.
+    /// less), or when fewer are free and its window has not moved (no listing, no item finished) for
+    /// this long: a window whose items are stuck still fills (e.g. the last 44 places of a 300-item
+    /// window after a page of 256), while items that keep finishing never cause a small LIST.
     /// </summary>
     public TimeSpan ListingPause { get; set; } = TimeSpan.FromSeconds(5);
 

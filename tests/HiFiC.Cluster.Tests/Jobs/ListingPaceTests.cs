@@ -10,8 +10,9 @@ namespace HiFiC.Cluster.Tests.Jobs;
 /// <summary>
 /// A coordinator lists its source a page at a time, not an item at a time: while the workers finish
 /// items one by one, it waits until a page's worth of in-flight places is free (half of MaxInFlight
-/// when that is less than a page), or until ListingPause passed without a listing. Before, every tick with one place free made a LIST call, and the
-/// 100,000-image scale run spent its storage's time on them. Workers are off; the test plays them.
+/// when that is less than a page), or until its window has not moved for ListingPause. Before, every
+/// tick with one place free made a LIST call, and the 100,000-image scale run spent its storage's time
+/// on them. Workers are off; the test plays them.
 /// </summary>
 public sealed class ListingPaceTests : IDisposable
 {
