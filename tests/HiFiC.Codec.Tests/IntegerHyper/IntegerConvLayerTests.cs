@@ -78,7 +78,7 @@ public class IntegerConvLayerTests
     [Theory]
     [InlineData(IntegerLayerKind.Conv, 3, 7, 6, 5, 11)]
     [InlineData(IntegerLayerKind.UpConv, 5, 9, 5, 3, 7)]
-    public void Scalar_code_gives_the_vector_codes_bits(IntegerLayerKind kind, int k, int inCh, int outCh, int h, int w)
+    public void Scalar_and_AVX2_code_give_the_AVX512_codes_bits(IntegerLayerKind kind, int k, int inCh, int outCh, int h, int w)
     {
         // Odd channel counts (a padded input pair, a partial output block) and large values that wrap.
         var rng = new Random(inCh * outCh);
@@ -86,12 +86,14 @@ public class IntegerConvLayerTests
         var weights = Enumerable.Range(0, inCh * outCh * k * k).Select(_ => rng.Next(-32767, 32768)).ToArray();
         var bias = Enumerable.Range(0, outCh).Select(_ => rng.Next()).ToArray();
         var layer = new IntegerConvLayer(kind, inCh, outCh, k, weights, bias, [], []);
-        var vector = layer.Forward(input, h, w, maxThreads: 2);
+        var vector = layer.Forward(input, h, w, maxThreads: 2); // AVX-512 where the processor has it
         try
         {
+            IntegerConvLayer.NoAvx512 = true;
+            Assert.Equal(vector, layer.Forward(input, h, w, maxThreads: 2));
             IntegerConvLayer.ScalarOnly = true;
             Assert.Equal(vector, layer.Forward(input, h, w, maxThreads: 1));
         }
-        finally { IntegerConvLayer.ScalarOnly = false; }
+        finally { IntegerConvLayer.ScalarOnly = false; IntegerConvLayer.NoAvx512 = false; }
     }
 }
