@@ -50,6 +50,9 @@ public sealed class CodecModel : IDisposable
         // Tables and the integer hyper-synthesis were built on the CPU; only the network moves.
         Device = TorchRuntime.Device;
         if (Device.type != DeviceType.CPU) network.to(Device);
+        // A codec model's weights never change (training works on its own HificModel), so the generator
+        // may precompute its fast convolutions.
+        network.Generator.Freeze();
     }
 
     public static CodecModel Load(string directory)

@@ -59,14 +59,14 @@ public static class ChannelsLast
         !Enabled || x.dim() != 4 || Is(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>Runs a sequence of layers, giving every convolution a channels-last input.</summary>
-    public static Tensor Forward(Sequential layers, Tensor x)
+    public static Tensor Forward(Sequential layers, Tensor x) =>
+        Forward(layers.children().Cast<nn.Module<Tensor, Tensor>>(), x);
+
+    /// <summary>Runs layers in order, giving every convolution a channels-last input.</summary>
+    public static Tensor Forward(IEnumerable<nn.Module<Tensor, Tensor>> layers, Tensor x)
     {
         using var scope = NewDisposeScope();
-        foreach (var (_, module) in layers.named_children())
-        {
-            var layer = (nn.Module<Tensor, Tensor>)module;
-            x = layer.forward(IsConvolution(layer) ? Of(x) : x);
-        }
+        foreach (var layer in layers) x = layer.forward(IsConvolution(layer) ? Of(x) : x);
         return x.MoveToOuterDisposeScope();
     }
 

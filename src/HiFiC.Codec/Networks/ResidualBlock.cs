@@ -10,6 +10,7 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1, conv2;
     private readonly ChannelNorm2d norm1, norm2;
+    private WinogradConvolution? fast1, fast2; // set by Freeze: the same convolutions, for weights that no longer change
 
     public ResidualBlock(int channels) : base(nameof(ResidualBlock))
     {
@@ -24,8 +25,16 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         x = ChannelsLast.Of(x);
-        var h = norm1.forward(conv1.forward(x)).relu_(); // in place: the norm's output feeds nothing else
-        h = norm2.forward(conv2.forward(ChannelsLast.Of(h)));
+        var h = norm1.forward(fast1?.Forward(x) ?? conv1.forward(x)).relu_(); // in place: the norm's output feeds nothing else
+        h = ChannelsLast.Of(h);
+        h = norm2.forward(fast2?.Forward(h) ?? conv2.forward(h));
         return (x + h).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Switches both convolutions to their Winograd form (<see cref="WinogradConvolution"/>); the weights must not change afterwards.</summary>
+    internal void Freeze()
+    {
+        fast1 ??= WinogradConvolution.For(conv1);
+        fast2 ??= WinogradConvolution.For(conv2);
     }
 }
