@@ -17,10 +17,10 @@ namespace HiFiC.Codec.Networks;
 /// the output's magnitude (a direct convolution's summation order changes the last bits too).
 /// Used for inference only: the transformed weights are computed once, so the weights must not change
 /// afterwards (a <see cref="Models.CodecModel"/>'s never do). Autograd flows to the input, not the weights.
-/// Memory: the transformed weights are 4x the 3x3 weights (36 against 9 numbers a channel pair); they are
-/// kept up to <see cref="CachedWeightBytes"/> a layer (lite: 9.4 MB each, 122 MB for its 13 layers) and
-/// recomputed at each call above it (the paper model's 960-channel layers would keep 2.5 GB; recomputing
-/// costs ~4% of such a layer's time).
+/// Memory: the transformed weights are 4x the 3x3 weights (36 against 9 numbers a channel pair) and are
+/// kept: lite 9.4 MB a layer, 122 MB for its 13 layers. Above <see cref="CachedWeightBytes"/> a layer (the
+/// paper model's 960-channel layers would keep 2.5 GB) the direct convolution stays: recomputing them at
+/// each call allocates 133 MB a layer, and whether that still pays was not measured.
 /// </summary>
 internal sealed class WinogradConvolution : IDisposable
 {
@@ -41,26 +41,25 @@ internal sealed class WinogradConvolution : IDisposable
         { 1, 1, 1, 1, 1, 0 }, { 0, 1, -1, 2, -2, 0 }, { 0, 1, 1, 4, 4, 0 }, { 0, 1, -1, 8, -8, 1 },
     };
 
-    /// <summary>Transformed weights a layer keeps at most (above it they are recomputed per call).</summary>
+    /// <summary>Transformed weights a layer may keep (larger layers keep the direct convolution).</summary>
     internal const long CachedWeightBytes = 32L << 20;
 
-    private readonly Tensor weight;  // the 3x3 weights, detached [K, C, 3, 3]
-    private readonly Tensor? u;      // transformed weights [36, C, K] where kept
-    private readonly Tensor gg;      // kron(G, G) [36, 9]: vec(G w G^T) for a row-major 3x3 w
+    private readonly Tensor u;       // transformed weights [36, C, K]
     private readonly Tensor bias;    // [K]
     private readonly Tensor input;   // kron(B^T, B^T) [36, 36]: vec(B^T d B) for a row-major 6x6 tile d
     private readonly Tensor output;  // kron(A^T, A^T) [16, 36]
 
-    private WinogradConvolution(Conv2d conv, long cachedWeightBytes)
+    private WinogradConvolution(Conv2d conv)
     {
         using var noGrad = no_grad();
-        // Kept beyond any caller's dispose scope: they live as long as the network.
-        weight = conv.weight!.detach().DetachFromDisposeScope();
-        long k = weight.shape[0], c = weight.shape[1];
-        var device = weight.device;
+        var w = conv.weight!.detach();
+        long k = w.shape[0], c = w.shape[1];
+        var device = w.device;
         using var g = Matrix(G, device);
-        gg = kron(g, g).DetachFromDisposeScope();
-        if (Tile * Tile * c * k * sizeof(float) <= cachedWeightBytes) u = TransformedWeights().DetachFromDisposeScope();
+        using var gg = kron(g, g); // [36, 9]: vec(G w G^T) for a row-major 3x3 w
+        using var taps = w.permute(2, 3, 1, 0).reshape(9, c * k); // [ky·3+kx, ci·K+co]
+        // Kept beyond any caller's dispose scope: they live as long as the network.
+        u = gg.mm(taps).view(Tile * Tile, c, k).contiguous().DetachFromDisposeScope();
         bias = (conv.bias is null ? zeros(k, device: device) : conv.bias.detach().clone()).DetachFromDisposeScope();
         using var bt = Matrix(BT, device);
         using var at = Matrix(AT, device);
@@ -78,14 +77,15 @@ internal sealed class WinogradConvolution : IDisposable
         if (conv.stride is not { Length: 2 } s || s[0] != 1 || s[1] != 1) return null;
         if (conv.padding is not { Length: 2 } p || p[0] != 1 || p[1] != 1 || conv.padding_mode != PaddingModes.Reflect) return null;
         if (conv.dilation is not { Length: 2 } d || d[0] != 1 || d[1] != 1 || conv.groups != 1) return null;
-        return new WinogradConvolution(conv, cachedWeightBytes);
+        if ((long)Tile * Tile * w.shape[0] * w.shape[1] * sizeof(float) > cachedWeightBytes) return null;
+        return new WinogradConvolution(conv);
     }
 
     /// <summary>The convolution of <paramref name="x"/> ([N,C,H,W], H and W at least 2): [N,K,H,W] with channels-last strides.</summary>
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3], k = weight.shape[0];
+        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3], k = u.shape[2];
         long rows = (h + Out - 1) / Out, cols = (w + Out - 1) / Out, tiles = n * rows * cols;
         // Reflection padding as the direct convolution does, then zeros up to whole tiles (their outputs are cut off).
         var padded = nn.functional.pad(x, [1, 1, 1, 1], PaddingModes.Reflect);
@@ -93,19 +93,12 @@ internal sealed class WinogradConvolution : IDisposable
         // Overlapping 6x6 tiles, stride 4: [N,C,rows,cols,6,6] viewed, gathered as [36, tiles·C].
         var d = padded.unfold(2, Tile, Out).unfold(3, Tile, Out).permute(4, 5, 0, 2, 3, 1).reshape(Tile * Tile, tiles * c);
         var v = input.mm(d).view(Tile * Tile, tiles, c);
-        var m = v.bmm(u ?? TransformedWeights()).view(Tile * Tile, tiles * k);                  // 36 products [tiles, C] x [C, K]
+        var m = v.bmm(u).view(Tile * Tile, tiles * k);                  // 36 products [tiles, C] x [C, K]
         var y = output.mm(m).view(Out, Out, n, rows, cols, k)           // [16, tiles·K] -> 4x4 output tiles
             .permute(2, 3, 0, 4, 1, 5).reshape(n, rows * Out, cols * Out, k);
         y.add_(bias);
         if (rows * Out != h || cols * Out != w) y = y.narrow(1, 0, h).narrow(2, 0, w).contiguous();
         return y.permute(0, 3, 1, 2).MoveToOuterDisposeScope();
-    }
-
-    private Tensor TransformedWeights()
-    {
-        long k = weight.shape[0], c = weight.shape[1];
-        using var taps = weight.permute(2, 3, 1, 0).reshape(9, c * k); // [ky·3+kx, ci·K+co]
-        return gg.mm(taps).view(Tile * Tile, c, k);
     }
 
     private static Tensor Matrix(float[,] a, Device device)
@@ -119,7 +112,6 @@ internal sealed class WinogradConvolution : IDisposable
 
     public void Dispose()
     {
-        weight.Dispose();
-        u?.Dispose(); gg.Dispose(); bias.Dispose(); input.Dispose(); output.Dispose();
+        u.Dispose(); bias.Dispose(); input.Dispose(); output.Dispose();
     }
 }

@@ -13,23 +13,22 @@ namespace HiFiC.Codec.Tests.Networks;
 /// </summary>
 public class WinogradConvolutionTests
 {
-    public static TheoryData<int, int, int, int, int, bool> Shapes() => new()
+    public static TheoryData<int, int, int, int, int> Shapes() => new()
     {
-        { 1, 16, 24, 8, 8, true },   // whole tiles
-        { 2, 7, 5, 5, 11, true },    // partial tiles both ways, odd channel counts, a batch
-        { 1, 3, 4, 2, 2, true },     // the smallest input reflection padding allows
-        { 1, 32, 32, 13, 6, true },
-        { 1, 32, 32, 13, 6, false }, // transformed weights recomputed per call (large layers)
+        { 1, 16, 24, 8, 8 },   // whole tiles
+        { 2, 7, 5, 5, 11 },    // partial tiles both ways, odd channel counts, a batch
+        { 1, 3, 4, 2, 2 },     // the smallest input reflection padding allows
+        { 1, 32, 32, 13, 6 },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void It_is_the_reflection_padded_3x3_convolution_with_input_gradients(int n, int inC, int outC, int h, int w, bool cached)
+    public void It_is_the_reflection_padded_3x3_convolution_with_input_gradients(int n, int inC, int outC, int h, int w)
     {
         using var scope = NewDisposeScope();
         random.manual_seed(inC * 100 + h);
         using var conv = nn.Conv2d(inC, outC, 3, stride: 1, padding: 1, padding_mode: PaddingModes.Reflect);
-        using var fast = WinogradConvolution.For(conv, cached ? WinogradConvolution.CachedWeightBytes : 0);
+        using var fast = WinogradConvolution.For(conv);
         Assert.NotNull(fast);
         // Reference in float64 (exact enough to judge float32 errors of either method).
         var x64 = (randn(n, inC, h, w, float64) * 3).requires_grad_(true);
@@ -60,6 +59,11 @@ public class WinogradConvolutionTests
         Assert.Null(WinogradConvolution.For(zeroPadded));
         Assert.Null(WinogradConvolution.For(fiveByFive));
         Assert.Null(WinogradConvolution.For(float64Conv));
+        // Layers whose transformed weights would not be kept (the paper model's 960 channels) stay direct.
+        using var wide = nn.Conv2d(4, 4, 3, stride: 1, padding: 1, padding_mode: PaddingModes.Reflect);
+        Assert.Null(WinogradConvolution.For(wide, cachedWeightBytes: 36 * 4 * 4 * sizeof(float) - 1));
+        using var kept = WinogradConvolution.For(wide, cachedWeightBytes: 36 * 4 * 4 * sizeof(float));
+        Assert.NotNull(kept);
     }
 
     [Fact]
