@@ -111,6 +111,13 @@ public sealed class Generator : nn.Module<Tensor, Tensor>
         foreach (var block in blocks.children().OfType<ResidualBlock>()) block.Freeze();
     }
 
+    // The head's transformed weights are not a parameter or buffer, so the module's own disposal does not reach them.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) fastHead?.Dispose();
+        base.Dispose(disposing);
+    }
+
     // The to-RGB convolution (7x7, a few channels to 3, at full resolution) was the decoder's most costly
     // layer: oneDNN computes output channels in blocks of 16, so with 3 outputs 13 of every 16 are wasted
     // (a 16-output version ran no faster: NanRepro layers, docs/codec.md). The same convolution runs on

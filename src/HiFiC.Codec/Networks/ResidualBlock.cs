@@ -37,4 +37,11 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         fast1 ??= WinogradConvolution.For(conv1);
         fast2 ??= WinogradConvolution.For(conv2);
     }
+
+    // The transformed weights are not parameters or buffers, so the module's own disposal does not reach them.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { fast1?.Dispose(); fast2?.Dispose(); }
+        base.Dispose(disposing);
+    }
 }

@@ -108,4 +108,18 @@ public class WinogradConvolutionTests
         var error = (actual - expected).abs().max().item<float>();
         Assert.True(error < 1e-5f * Math.Max(1f, expected.abs().max().item<float>()), $"max |d| {error}");
     }
+
+    [Fact]
+    public void Disposing_a_frozen_generator_frees_its_transformed_weights()
+    {
+        var generator = new HiFiC.Codec.Networks.Generator(HificPreset.Tiny);
+        generator.Freeze();
+        var flags = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+        var block = generator.modules().OfType<ResidualBlock>().First();
+        var fast = new[] { typeof(HiFiC.Codec.Networks.Generator).GetField("fastHead", flags)!.GetValue(generator), typeof(ResidualBlock).GetField("fast1", flags)!.GetValue(block) };
+        var weights = fast.Select(f => (Tensor)typeof(WinogradConvolution).GetField("u", flags)!.GetValue(f)!).ToList();
+        Assert.All(weights, w => Assert.False(w.IsInvalid));
+        generator.Dispose();
+        Assert.All(weights, w => Assert.True(w.IsInvalid));
+    }
 }
