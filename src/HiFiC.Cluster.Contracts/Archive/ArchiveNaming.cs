@@ -76,6 +76,13 @@ public static class ArchiveNaming
     public static string TilePart(string jobId, string sourcePath, int tile, string partSha256) =>
         $"{TilePartFolder(jobId)}{sourcePath}.{tile}.{partSha256[..Math.Min(16, partSha256.Length)]}.part";
 
+    /// <summary>
+    /// What a restore job wrote under <paramref name="outputName"/> in its destination: which archive
+    /// entry, in which format, with which bytes (hidden, like tool state). It lets a later restore job
+    /// tell its own current output (skipped) from its own stale one (rewritten) and from anyone else's file (left alone).
+    /// </summary>
+    public static string RestoreRecord(string outputName) => $".hific-restored/{outputName}.json";
+
     public static bool IsManifest(string path) => path.EndsWith(ManifestSuffix, StringComparison.Ordinal);
 
     public static string SourceOfManifest(string manifestPath) =>

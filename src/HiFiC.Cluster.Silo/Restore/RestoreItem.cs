@@ -14,7 +14,10 @@ namespace HiFiC.Cluster.Silo.Restore;
 /// the stored bytes checked against its SHA-256 (<see cref="ArchiveEntries.ReadAsync"/>), sizes on
 /// the file's own header (<see cref="RestoreLimits"/>), and the decoded latents must hash to the
 /// manifest's latent hash (the bits the archive job wrote), else the item fails with the reason.
-/// An image already in the destination is left alone unless the job overwrites.
+/// Without overwrite, a file already at the output name is skipped when it is this entry's current
+/// restore (its <see cref="RestoreRecord"/> names the entry, the settings and these bytes), rewritten
+/// when it is this system's restore of an older entry or other settings (the archive changed since),
+/// and otherwise left alone: someone else's file, or one changed after it was restored.
 /// </summary>
 public static class RestoreItem
 {
@@ -33,13 +36,26 @@ public static class RestoreItem
         var manifest = await ArchiveEntries.TryReadManifestAsync(archive, item.SourcePath, ct)
             ?? (await ReadEntryAsync(archive, item.SourcePath, ct)).Manifest; // gone or damaged: ReadAsync says which
         var name = OutputName(item.SourcePath, manifest.IsOriginal, target.Format);
-        if (!target.Overwrite && await ExistsAsync(destination, name, ct))
+        var record = await RestoreRecord.TryReadAsync(destination, name, ct);
+        var existing = await destination.TryReadAllAsync(name, ct);
+        var existingSha = existing is null ? null : ArchiveEntries.Sha256(existing);
+        if (existingSha is not null && !target.Overwrite)
         {
-            // As with skip-existing in archive jobs: a first delivery skips; a redelivery finds what its own
-            // earlier delivery wrote (one writer per destination) and counts the image as done.
-            return delivery <= 1 && !item.Resent
-                ? new ItemOutcome(item.Key, OutcomeKind.Current)
-                : new ItemOutcome(item.Key, OutcomeKind.Done, manifest.OutputSize, 0, (long)manifest.Width * manifest.Height, KeptOriginal: manifest.IsOriginal);
+            bool current = record is not null && record.Matches(manifest.OutputSha256, target.Format, target.Quality)
+                                              && string.Equals(record.OutputSha256, existingSha, StringComparison.OrdinalIgnoreCase)
+                // An original kept as it was, restored under its own name: its very bytes are current, whoever put them there.
+                || manifest.IsOriginal && target.Format is null && string.Equals(manifest.OutputSha256, existingSha, StringComparison.OrdinalIgnoreCase);
+            if (current)
+            {
+                // A first delivery skips; a redelivery finds what its own earlier delivery wrote (one writer
+                // per destination, the record written before the output) and counts the image as done.
+                return delivery <= 1 && !item.Resent
+                    ? new ItemOutcome(item.Key, OutcomeKind.Current)
+                    : new ItemOutcome(item.Key, OutcomeKind.Done, manifest.OutputSize, 0, (long)manifest.Width * manifest.Height, KeptOriginal: manifest.IsOriginal);
+            }
+            // Someone else's file, or one changed since it was restored: left alone (counted as skipped).
+            // Only an output this system wrote from another entry or with other settings is stale, and is replaced.
+            if (record is null || !record.Wrote(existingSha)) return new ItemOutcome(item.Key, OutcomeKind.Current);
         }
 
         var entry = await ReadEntryAsync(archive, item.SourcePath, ct);
@@ -69,6 +85,12 @@ public static class RestoreItem
                 throw new CodecInputException($"the decoded latents of {item.SourcePath} do not match the archive's (hash {outcome.LatentHash} vs {entry.Manifest.LatentHash}); nothing was written");
             (bytes, width, height) = (encoded.ToArray(), outcome.Width, outcome.Height);
         }
+        // The record first: an interrupted output write leaves bytes the record still names (as previous), so they are replaced next time.
+        await new RestoreRecord
+        {
+            EntrySha256 = entry.Manifest.OutputSha256, Format = target.Format, Quality = target.Quality,
+            OutputSha256 = ArchiveEntries.Sha256(bytes), PreviousOutputSha256 = existingSha,
+        }.WriteAsync(destination, name, ct);
         await destination.WriteAsync(name, bytes, ct);
         return new ItemOutcome(item.Key, OutcomeKind.Done, entry.Bitstream.Length, bytes.Length, (long)width * height, KeptOriginal: entry.Manifest.IsOriginal);
     }
@@ -93,18 +115,5 @@ public static class RestoreItem
     {
         try { return await ArchiveEntries.ReadAsync(archive, path, ct); }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException) { throw new CodecInputException(e.Message, e); }
-    }
-
-    private static async Task<bool> ExistsAsync(IBlobSource store, string path, CancellationToken ct)
-    {
-        try
-        {
-            await using var s = await store.OpenReadAsync(path, ct);
-            return true;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException || e is global::Azure.RequestFailedException { Status: 404 })
-        {
-            return false;
-        }
     }
 }

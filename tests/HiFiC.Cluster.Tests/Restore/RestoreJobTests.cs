@@ -132,6 +132,58 @@ public sealed class RestoreJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
     }
 
     [Fact]
+    public async Task A_restore_again_after_the_archive_changed_rewrites_its_own_stale_outputs_and_no_one_elses()
+    {
+        var (archive, paths) = await ArchiveAsync(3);
+        var output = temp.Sub("again");
+        var first = Job("restore1");
+        await first.StartAsync(Restore(archive, output));
+        var status = await first.WaitForEndAsync(Timeout);
+        Assert.True(status.Phase == JobPhase.Done && status.Done == 4, JobWaits.Describe(status));
+
+        // The photo behind paths[0] changes and the archive job replaces its entry; someone edits the restore of paths[1].
+        TestImages.WritePng(Path.Combine(temp.Sub("src"), paths[0]), 64, 64, seed: 4242);
+        var update = Job("update");
+        await update.StartAsync(new JobSpec { Source = temp.Sub("src"), Destination = archive, Rate = 1, TileSize = 64, SplitAbovePixels = TestImages.SplitThreshold });
+        status = await update.WaitForEndAsync(Timeout);
+        Assert.True(status.Phase == JobPhase.Done && status.Done == 1, JobWaits.Describe(status));
+        var stale = Path.Combine(output, ArchiveNaming.RestoredName(paths[0]));
+        var edited = Path.Combine(output, ArchiveNaming.RestoredName(paths[1]));
+        var before = File.ReadAllBytes(stale);
+        File.AppendAllText(edited, "edited");
+        var editedBytes = File.ReadAllBytes(edited);
+
+        var second = Job("restore2");
+        await second.StartAsync(Restore(archive, output));
+        status = await second.WaitForEndAsync(Timeout);
+
+        // paths[0]: this system's restore of the old entry, rewritten from the new one; paths[1]: changed by
+        // someone, left alone; paths[2] and the large image: current, skipped.
+        Assert.True(status.Phase == JobPhase.Done, JobWaits.Describe(status));
+        Assert.Equal((1L, 3L, 0L), (status.Done, status.Skipped, status.Failed));
+        var now = File.ReadAllBytes(stale);
+        Assert.NotEqual(before, now);
+        Assert.Equal((await Single.RestoreAsync(new RestoreRequest(archive, paths[0]))).Png, now);
+        Assert.Equal(editedBytes, File.ReadAllBytes(edited));
+
+        // Asked for as WebP, every image is written (another name); asked for again at another quality,
+        // this system's WebP files are stale and rewritten, at the same quality current.
+        var webp = Job("webp");
+        await webp.StartAsync(Restore(archive, output) with { Format = "webp", Quality = 60 });
+        Assert.Equal((4L, 0L), Counts(await webp.WaitForEndAsync(Timeout)));
+        var webp2 = Job("webp2");
+        await webp2.StartAsync(Restore(archive, output) with { Format = "webp", Quality = 80 });
+        Assert.Equal((4L, 0L), Counts(await webp2.WaitForEndAsync(Timeout)));
+        Assert.Equal((await Single.RestoreAsync(new RestoreRequest(archive, paths[2], Format: "webp", Quality: 80))).Png,
+            File.ReadAllBytes(Path.Combine(output, paths[2] + ".webp")));
+        var webp3 = Job("webp3");
+        await webp3.StartAsync(Restore(archive, output) with { Format = "webp", Quality = 80 });
+        Assert.Equal((0L, 4L), Counts(await webp3.WaitForEndAsync(Timeout)));
+
+        static (long Done, long Skipped) Counts(JobStatus s) => (s.Done, s.Skipped);
+    }
+
+    [Fact]
     public async Task A_damaged_entry_fails_with_its_reason_at_once_and_the_others_restore()
     {
         var (archive, paths) = await ArchiveAsync(3);
