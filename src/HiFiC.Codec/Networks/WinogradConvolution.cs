@@ -89,7 +89,7 @@ internal sealed class WinogradConvolution : IDisposable
         long rows = (h + Out - 1) / Out, cols = (w + Out - 1) / Out, tiles = n * rows * cols;
         // Reflection padding as the direct convolution does, then zeros up to whole tiles (their outputs are cut off).
         var padded = nn.functional.pad(x, [1, 1, 1, 1], PaddingModes.Reflect);
-        padded = nn.functional.pad(padded, [0, cols * Out - w, 0, rows * Out - h]);
+        if (rows * Out != h || cols * Out != w) padded = nn.functional.pad(padded, [0, cols * Out - w, 0, rows * Out - h]);
         // Overlapping 6x6 tiles, stride 4: [N,C,rows,cols,6,6] viewed, gathered as [36, tiles·C].
         var d = padded.unfold(2, Tile, Out).unfold(3, Tile, Out).permute(4, 5, 0, 2, 3, 1).reshape(Tile * Tile, tiles * c);
         var v = input.mm(d).view(Tile * Tile, tiles, c);
