@@ -37,8 +37,7 @@ public static class RestoreItem
             ?? (await ReadEntryAsync(archive, item.SourcePath, ct)).Manifest; // gone or damaged: ReadAsync says which
         var name = OutputName(item.SourcePath, manifest.IsOriginal, target.Format);
         var record = await RestoreRecord.TryReadAsync(destination, name, ct);
-        var existing = await destination.TryReadAllAsync(name, ct);
-        var existingSha = existing is null ? null : ArchiveEntries.Sha256(existing);
+        var existingSha = await TryHashAsync(destination, name, ct);
         if (existingSha is not null && !target.Overwrite)
         {
             bool current = record is not null && record.Matches(manifest.OutputSha256, target.Format, target.Quality)
@@ -108,6 +107,20 @@ public static class RestoreItem
         // Already the format's extension (a.jpeg as jpeg too): kept; otherwise appended, never replaced (a.png and a.jpg stay apart).
         bool same = OutputFormats.FromFileName(sourcePath) == f;
         return same ? sourcePath : sourcePath + ext;
+    }
+
+    /// <summary>SHA-256 of the file at <paramref name="path"/> (streamed: a restored image can be hundreds of MB), or null when there is none.</summary>
+    private static async Task<string?> TryHashAsync(IBlobSource store, string path, CancellationToken ct)
+    {
+        try
+        {
+            await using var s = await store.OpenReadAsync(path, ct);
+            return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(s, ct));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException || e is global::Azure.RequestFailedException { Status: 404 })
+        {
+            return null;
+        }
     }
 
     /// <summary>The entry, hash-checked; a missing or damaged one fails the item at once (retrying cannot repair it).</summary>
