@@ -5,19 +5,60 @@
 # so it runs across sessions. Every point is appended to a point cache as soon as it is measured, and the
 # cache keys learned points by a hash of HiFiC.Codec.dll, so the sweep runs from a frozen copy of the
 # build it started with (runs/refine-full/bin): later changes to the codec do not throw its points away.
+#
+# One bench process codes one image at a time with a model (LearnedCodec's gate), so `--workers 2` kept
+# only one core refining. The photos not finished yet are therefore split into LANES (default 2) bench
+# processes of about equal pixels, one image at a time each, each with its own copy of the cache
+# (runs/refine-full/lane-K); a restart first merges what the lanes measured into runs/refine-full/cache.
 # Delete runs/refine-full to start again with the current build.
 # Stop it with: pkill -TERM -f 'refine-full/bin/hific bench rd'
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=runs/refine-full
+data=${DATA:-../shared/datasets/eval}
 if pgrep -f "$dir/bin/hific bench rd" >/dev/null; then echo "the refinement sweep is already running"; exit 0; fi
-mkdir -p "$dir"
+mkdir -p "$dir/cache"
 if [ ! -x "$dir/bin/hific" ]; then
   dotnet build src/HiFiC.Cli -c Release -nologo -v q
   cp -r src/HiFiC.Cli/bin/Release/net10.0 "$dir/bin"
   git rev-parse HEAD > "$dir/commit.txt"
 fi
-OMP_WAIT_POLICY=PASSIVE nohup nice -n 19 "$dir/bin/hific" bench rd "${DATA:-../shared/datasets/eval}" --model hific-lite \
-  --rates=-0.5,0,0.4,0.8,1.2,1.6,2 --refine 40 --crop-bpp 0.15 --workers "${WORKERS:-2}" --threads 1 \
-  --cache "$dir/cache" --out "$dir/report" >> "$dir/run.log" 2>&1 &
-echo "refinement sweep started from the build of $(cat "$dir/commit.txt" 2>/dev/null || echo '?') (log: $dir/run.log)"
+touch "$dir/run.log" "$dir/cache/rd-points-cache.tsv"
+# What earlier lanes measured joins the main cache (a key once).
+for c in "$dir"/lane-*/cache/rd-points-cache.tsv; do
+  [ -f "$c" ] || continue
+  awk -F'\t' 'NR==FNR { seen[$1]; next } !($1 in seen) { print; seen[$1] }' "$dir/cache/rd-points-cache.tsv" "$c" >> "$dir/cache/rd-points-cache.tsv"
+done
+rm -rf "$dir"/lane-*/
+# Unfinished photos (no "N points in" line in any log), dealt to lanes largest first, each to the lightest lane.
+mapfile -t lanes < <(python3 - "$data" "${LANES:-2}" "$dir" <<'PY'
+import glob, os, re, struct, sys
+data, n, run = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+done = set()
+for log in glob.glob(os.path.join(run, 'run*.log')):
+    done |= set(re.findall(r'\] (\S+): \d+ points in', open(log).read()))
+todo = []
+for f in sorted(glob.glob(os.path.join(data, '*.png'))):
+    if os.path.basename(f) in done: continue
+    w, h = struct.unpack('>II', open(f, 'rb').read(24)[16:24])
+    todo.append((w * h, f))
+load, groups = [0] * n, [[] for _ in range(n)]
+for px, f in sorted(todo, reverse=True):
+    k = load.index(min(load)); load[k] += px; groups[k].append(f)
+for g in groups:
+    if g: print(' '.join(g))
+PY
+)
+if [ ${#lanes[@]} -eq 0 ]; then echo "the refinement sweep has finished: bash docs/results/refine/full-report.sh OUT"; exit 0; fi
+k=0
+for lane in "${lanes[@]}"; do
+  k=$((k + 1)); ld="$dir/lane-$k"
+  mkdir -p "$ld/eval"
+  for f in $lane; do ln -s "$(realpath "$f")" "$ld/eval/"; done
+  cp -r "$dir/cache" "$ld/cache"
+  OMP_WAIT_POLICY=PASSIVE nohup nice -n 19 "$dir/bin/hific" bench rd "$ld/eval" --model hific-lite \
+    --rates=-0.5,0,0.4,0.8,1.2,1.6,2 --refine 40 --crop-bpp 0.15 --workers 1 --threads 1 \
+    --cache "$ld/cache" --out "$ld/report" >> "$dir/run-lane-$k.log" 2>&1 &
+  echo "lane $k: $(ls "$ld/eval" | wc -l) photos"
+done
+echo "refinement sweep started from the build of $(cat "$dir/commit.txt" 2>/dev/null || echo '?') (logs: $dir/run*.log)"

@@ -4,7 +4,7 @@
 # the bench runs on them with a copy of the cache (every point a cache hit), once per crop sheet (0.15 and
 # 0.3 bpp), then analyse.py and per_image.py write analysis.md and per-image.md.
 #   bash docs/results/refine/full-report.sh OUT      e.g. docs/results/refine/full30
-# Run it while the sweep is paused or finished: it needs the two cores for a few minutes.
+# It can run beside the sweep (it reads, never writes, the sweep's files) but needs the two cores for a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 out=${1:?usage: full-report.sh OUT}
@@ -13,18 +13,24 @@ data=${DATA:-../shared/datasets/eval}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/eval" "$out"
-# A photo is finished once the bench logged its points (the log line names it).
-grep -o '\] [^ ]*: [0-9]* points in' "$run/run.log" | sed 's/^\] //; s/: .*//' | sort -u | while read -r name; do
+# The sweep's points: its cache plus what lanes still running or not yet merged have measured (a key once).
+cp "$run/cache/rd-points-cache.tsv" "$work/points.tsv"
+for c in "$run"/lane-*/cache/rd-points-cache.tsv; do
+  [ -f "$c" ] || continue
+  awk -F'\t' 'NR==FNR { seen[$1]; next } !($1 in seen) { print; seen[$1] }' "$work/points.tsv" "$c" >> "$work/points.tsv"
+done
+# A photo is finished once a bench logged its points (the log line names it).
+cat "$run"/run*.log | grep -o '\] [^ ]*: [0-9]* points in' | sed 's/^\] //; s/: .*//' | sort -u | while read -r name; do
   ln -s "$(realpath "$data/$name")" "$work/eval/$name"
 done
 n=$(ls "$work/eval" | wc -l)
 echo "$n photos finished"
 for bpp in 0.15 0.3; do
-  cp -r "$run/cache" "$work/cache-$bpp"
+  mkdir -p "$work/cache-$bpp" && cp "$work/points.tsv" "$work/cache-$bpp/rd-points-cache.tsv"
   OMP_WAIT_POLICY=PASSIVE "$run/bin/hific" bench rd "$work/eval" --model hific-lite --rates=-0.5,0,0.4,0.8,1.2,1.6,2 \
     --refine 40 --crop-bpp "$bpp" --workers 2 --threads 1 --cache "$work/cache-$bpp" --out "$work/report-$bpp" > "$work/bench-$bpp.log" 2>&1
   # Every point must have come from the sweep's cache: a point coded here would be another build's or another load's.
-  if [ "$(wc -l < "$work/cache-$bpp/rd-points-cache.tsv")" != "$(wc -l < "$run/cache/rd-points-cache.tsv")" ]; then
+  if [ "$(wc -l < "$work/cache-$bpp/rd-points-cache.tsv")" != "$(wc -l < "$work/points.tsv")" ]; then
     echo "points were coded anew at --crop-bpp $bpp: not the sweep's numbers" >&2; exit 1
   fi
 done
