@@ -19,8 +19,9 @@ for c in "$run"/lane-*/cache/rd-points-cache.tsv; do
   [ -f "$c" ] || continue
   awk -F'\t' 'NR==FNR { seen[$1]; next } !($1 in seen) { print; seen[$1] }' "$work/points.tsv" "$c" >> "$work/points.tsv"
 done
-# A photo is finished once a bench logged its points (the log line names it).
-cat "$run"/run*.log | grep -o '\] [^ ]*: [0-9]* points in' | sed 's/^\] //; s/: .*//' | sort -u | while read -r name; do
+# A photo is finished once a bench logged its points (the log line names it), in this session or one saved.
+{ cat "$run"/run*.log; if [ -f "$run/run-saved.log.done" ]; then cat "$run/run-saved.log.done"; fi; } \
+  | sed -n 's/.*\] \([^ ]*\): [0-9]* points in.*/\1/p; /^[^ ]*\.png$/p' | sort -u | while read -r name; do
   ln -s "$(realpath "$data/$name")" "$work/eval/$name"
 done
 n=$(ls "$work/eval" | wc -l)
