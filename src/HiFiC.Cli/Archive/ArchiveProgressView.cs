@@ -45,7 +45,7 @@ internal sealed class ArchiveProgressView(CliContext cli)
     private static string Line(JobStatus s)
     {
         var eta = s.Eta is { } e ? $"ETA {e:hh\\:mm\\:ss}" : s.ListingComplete ? "ETA -" : "listing…";
-        return $"{s.Phase.ToString().ToLowerInvariant()}: {s.Done} done, {s.Failed} failed, {s.Skipped} skipped of {s.Queued + s.Skipped} " +
+        return $"{s.Phase.ToString().ToLowerInvariant()}: {s.Done} done, {s.Failed} failed, {s.Skipped} skipped{(s.LeftAlone > 0 ? $" ({s.LeftAlone} left alone)" : "")} of {s.Queued + s.Skipped} " +
                $"| {Units.F(s.ItemsPerSecond, 2)} img/s | {eta}";
     }
 }

@@ -13,15 +13,18 @@ internal static class JobStatusText
         foreach (var f in s.Failures) cli.Error($"{f.SourcePath}: {f.Reason}");
         if (s.FailuresTotal > s.Failures.Count) cli.Warn($"{s.FailuresTotal - s.Failures.Count} more failures not listed");
         if (s.Error is { } error) cli.Error(error);
+        if (s.LeftAlone > 0)
+            cli.Warn($"{s.LeftAlone} outputs left alone: the files at their names were not written by a restore (or were changed since); restore with --overwrite to replace them");
     }
 
-    /// <summary>A restore job's summary: images restored, skipped (already in the destination), failed, bytes read from the archive and written.</summary>
+    /// <summary>A restore job's summary: images restored, skipped (already restored, or left alone: a file there that is not this system's), failed, bytes read from the archive and written.</summary>
     private static void WriteRestore(CliContext cli, JobStatus s) =>
         SummaryTable.Write(cli.Out, $"restore job {s.JobId}",
         [
             ("Phase", s.Phase.ToString()),
             ("Restored", Units.Count(s.Done)),
-            ("Skipped (exist)", Units.Count(s.Skipped)),
+            ("Skipped (current)", Units.Count(s.Skipped - s.LeftAlone)),
+            ("Left alone (not ours)", Units.Count(s.LeftAlone)),
             ("Failed", Units.Count(s.Failed)),
             ("Queued", Units.Count(s.Queued)),
             ("In flight", Units.Count(s.Outstanding)),

@@ -59,6 +59,9 @@ public sealed record JobStatus
     [Id(70)] public IReadOnlyList<RateCount> ChosenRates { get; init; } = [];
     /// <summary>Constant-quality jobs: images that could not reach the target below the knee (coded at the knee rate).</summary>
     [Id(71)] public long TargetMissed { get; init; }
+    /// <summary>Restore jobs: of <see cref="Skipped"/>, outputs left alone because the file at their name is not this
+    /// system's restore (someone else's, or changed after it was written); <c>Overwrite</c> replaces them.</summary>
+    [Id(72)] public long LeftAlone { get; init; }
 
     public long Finished => Done + Failed + Skipped + Cancelled;
     /// <summary>Coordinator grains counting this job (1, or the spec's shard count); their silos, the job's own first (issue 22, Ids 80-89).</summary>

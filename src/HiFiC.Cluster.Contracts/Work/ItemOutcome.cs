@@ -4,6 +4,7 @@ namespace HiFiC.Cluster.Contracts.Work;
 /// What happened to one item (one delivery of it). SourcePath holds the item's key (see <see cref="WorkKeys"/>).
 /// TileSha256 (TileDone only) is the SHA-256 of the stored tile part: the coordinator hands it to the assembly item.
 /// ChosenRate / TargetMissed (Done, constant-quality jobs only): the rate the image was coded at, and whether it fell short of the target.
+/// LeftAlone (Current, restore jobs only): the output name held a file this system did not write (or one changed since), so nothing was written.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hific.ItemOutcome.v1")]
 public sealed record ItemOutcome(
@@ -18,4 +19,5 @@ public sealed record ItemOutcome(
     [property: Id(30)] string? TileSha256 = null,
     [property: Id(8)] bool KeptOriginal = false,
     [property: Id(70)] double? ChosenRate = null,
-    [property: Id(71)] bool TargetMissed = false);
+    [property: Id(71)] bool TargetMissed = false,
+    [property: Id(72)] bool LeftAlone = false);

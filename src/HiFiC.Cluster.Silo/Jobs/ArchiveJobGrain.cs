@@ -305,6 +305,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         var sum = Aggregate();
         (S.Queued, S.Done, S.Failed, S.Skipped, S.Cancelled) = (sum.Queued, sum.Done, sum.Failed, sum.Skipped, sum.Cancelled);
         (S.BytesIn, S.BytesOut, S.Pixels, S.DuplicateReports, S.SplitImages, S.TilesDone, S.KeptOriginal) = (sum.BytesIn, sum.BytesOut, sum.Pixels, sum.DuplicateReports, sum.SplitImages, sum.TilesDone, sum.KeptOriginal);
+        S.LeftAlone = sum.LeftAlone;
         await SaveAsync();
         logger.LogInformation("Job {Job} {Phase} over {Shards} shards: {Done} done, {Failed} failed, {Skipped} skipped", JobId, S.Phase, shardStatus.Length, S.Done, S.Failed, S.Skipped);
     }
@@ -323,7 +324,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
         return own with
         {
             Queued = Sum(x => x.Queued), Running = Sum(x => x.Running), Done = done, Failed = failed,
-            Skipped = Sum(x => x.Skipped), Cancelled = Sum(x => x.Cancelled),
+            Skipped = Sum(x => x.Skipped), LeftAlone = Sum(x => x.LeftAlone), Cancelled = Sum(x => x.Cancelled),
             BytesIn = Sum(x => x.BytesIn), BytesOut = bytesOut, Pixels = pixels,
             MeanBpp = pixels > 0 ? bytesOut * 8.0 / pixels : 0,
             ItemsPerSecond = rate,
@@ -416,6 +417,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
                 case OutcomeKind.Current:
                     S.InFlight.Remove(key);
                     S.Skipped++;
+                    if (o.LeftAlone) S.LeftAlone++;
                     break;
             }
         }
@@ -871,6 +873,7 @@ public sealed class ArchiveJobGrain : Grain, IArchiveJobGrain, IRemindable
             Done = S.Done,
             Failed = S.Failed,
             Skipped = S.Skipped,
+            LeftAlone = S.LeftAlone,
             Cancelled = S.Cancelled,
             BytesIn = S.BytesIn,
             BytesOut = S.BytesOut,

@@ -69,6 +69,8 @@ public sealed class ArchiveJobState
     /// <summary>Constant-quality jobs: images done per chosen rate t, and those that missed the target.</summary>
     [Id(70)] public Dictionary<double, long> ChosenRates { get; set; } = new();
     [Id(71)] public long TargetMissed { get; set; }
+    /// <summary>Restore jobs: of Skipped, outputs left alone (a file there that this system did not write).</summary>
+    [Id(72)] public long LeftAlone { get; set; }
 
     /// <summary>
     /// Ids 80-89 (issue 22, sharded coordinators). A shard's parent job id (null: this grain is a job

@@ -52,9 +52,10 @@ public static class RestoreItem
                     ? new ItemOutcome(item.Key, OutcomeKind.Current)
                     : new ItemOutcome(item.Key, OutcomeKind.Done, manifest.OutputSize, 0, (long)manifest.Width * manifest.Height, KeptOriginal: manifest.IsOriginal);
             }
-            // Someone else's file, or one changed since it was restored: left alone (counted as skipped).
-            // Only an output this system wrote from another entry or with other settings is stale, and is replaced.
-            if (record is null || !record.Wrote(existingSha)) return new ItemOutcome(item.Key, OutcomeKind.Current);
+            // Someone else's file, or one changed since it was restored: left alone (skipped, and counted apart so the
+            // user learns that these outputs are not the archive's). Only an output this system wrote from another
+            // entry or with other settings is stale, and is replaced.
+            if (record is null || !record.Wrote(existingSha)) return new ItemOutcome(item.Key, OutcomeKind.Current, LeftAlone: true);
         }
 
         var entry = await ReadEntryAsync(archive, item.SourcePath, ct);

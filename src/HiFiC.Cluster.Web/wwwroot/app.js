@@ -104,6 +104,8 @@ function renderFailures(job) {
   $('#fail-job').textContent = `${s.jobId} (${fmt.n(s.failuresTotal)})`;
   const items = (s.failures || []).map(f => `<li><code>${esc(f.sourcePath)}</code> — ${esc(f.reason)} <span class="muted">(${f.attempts} attempt${f.attempts === 1 ? '' : 's'})</span></li>`);
   if (s.error) items.unshift(`<li><b>job failed:</b> ${esc(s.error)}</li>`);
+  // Restore jobs: outputs whose name held a file no restore wrote (or one changed since) were not touched.
+  if (s.leftAlone > 0) items.push(`<li class="left-alone"><b>${fmt.n(s.leftAlone)} output${s.leftAlone === 1 ? '' : 's'} left alone:</b> the files at their names were not written by a restore (or were changed since); restore with overwrite to replace them</li>`);
   $('#failures').innerHTML = items.join('') || '<li class="muted">none</li>';
 }
 

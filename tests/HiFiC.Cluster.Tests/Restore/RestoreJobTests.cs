@@ -119,7 +119,7 @@ public sealed class RestoreJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
         var status = await first.WaitForEndAsync(Timeout);
 
         Assert.True(status.Phase == JobPhase.Done, JobWaits.Describe(status));
-        Assert.Equal((2L, 1L), (status.Done, status.Skipped));
+        Assert.Equal((2L, 1L, 1L), (status.Done, status.Skipped, status.LeftAlone));
         Assert.Equal("someone's file", File.ReadAllText(kept));
 
         var second = Job("overwrite");
@@ -127,7 +127,7 @@ public sealed class RestoreJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
         status = await second.WaitForEndAsync(Timeout);
 
         Assert.True(status.Phase == JobPhase.Done, JobWaits.Describe(status));
-        Assert.Equal((3L, 0L), (status.Done, status.Skipped));
+        Assert.Equal((3L, 0L, 0L), (status.Done, status.Skipped, status.LeftAlone));
         Assert.Equal((await Single.RestoreAsync(new RestoreRequest(archive, paths[0]))).Png, File.ReadAllBytes(kept));
     }
 
@@ -160,7 +160,7 @@ public sealed class RestoreJobTests(TwoSiloFixture fx) : IClassFixture<TwoSiloFi
         // paths[0]: this system's restore of the old entry, rewritten from the new one; paths[1]: changed by
         // someone, left alone; paths[2] and the large image: current, skipped.
         Assert.True(status.Phase == JobPhase.Done, JobWaits.Describe(status));
-        Assert.Equal((1L, 3L, 0L), (status.Done, status.Skipped, status.Failed));
+        Assert.Equal((1L, 3L, 1L, 0L), (status.Done, status.Skipped, status.LeftAlone, status.Failed));
         var now = File.ReadAllBytes(stale);
         Assert.NotEqual(before, now);
         Assert.Equal((await Single.RestoreAsync(new RestoreRequest(archive, paths[0]))).Png, now);
