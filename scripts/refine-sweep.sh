@@ -92,6 +92,11 @@ for lane in "${lanes[@]}"; do
   mkdir -p "$ld/eval"
   for f in $lane; do ln -s "$(realpath "$f")" "$ld/eval/"; done
   cp -r "$dir/cache" "$ld/cache"
+  # glibc's malloc hands every tensor over 32 MB (a 1024² tile's feature maps) back to the kernel when it is
+  # freed and faults it in afresh at the next step: 30-37% of a lane's CPU was system time, 30-40 k page
+  # faults a second. Never mmap, one arena, no trimming: the freed memory is reused (same bits out). Builds
+  # since 2026-12-07 restart themselves so (MallocTuning); the frozen one predates that, hence the variable.
+  GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295:glibc.malloc.arena_max=1 \
   OMP_WAIT_POLICY=PASSIVE nohup nice -n 19 "$dir/bin/hific" bench rd "$ld/eval" --model hific-lite \
     --rates=-0.5,0,0.4,0.8,1.2,1.6,2 --refine 40 --crop-bpp 0.15 --workers 1 --threads 1 \
     --cache "$ld/cache" --out "$ld/report" >> "$dir/run-lane-$k.log" 2>&1 &

@@ -72,6 +72,7 @@ public static class HificCli
                 HiFiC.Codec.Networks.TorchRuntime.Configure(parse.GetValue(threads));
                 // Configure made the first LibTorchSharp call, so the status says whether the quarantine bound.
                 if (cli.Verbose) cli.Info($"hific: TorchSharp Scalar quarantine {HiFiC.Codec.Networks.TorchScalarQuarantine.Status}");
+                if (cli.Verbose) cli.Info($"hific: malloc {HiFiC.Codec.Networks.MallocTuning.Status}");
             }
             var config = new InvocationConfiguration
             {

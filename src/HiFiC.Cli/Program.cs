@@ -11,6 +11,8 @@ public static class Program
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
+        // First: glibc reads its malloc tunables only at process start (the codec's tensors, MallocTuning).
+        HiFiC.Codec.Networks.MallocTuning.RestartTuned();
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

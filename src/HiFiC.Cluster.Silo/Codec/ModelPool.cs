@@ -56,6 +56,7 @@ public sealed class ModelPool : IDisposable
         Resize(instances);
         logger.LogInformation("Model pool: {Instances} instance(s) x {Threads} thread(s)", instances, threadsPer);
         logger.LogInformation("TorchSharp Scalar quarantine {Status}", HiFiC.Codec.Networks.TorchScalarQuarantine.Status);
+        logger.LogInformation("glibc malloc {Status}", HiFiC.Codec.Networks.MallocTuning.Status);
     }
 
     /// <summary>
