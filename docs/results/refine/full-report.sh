@@ -26,10 +26,20 @@ done
 done
 n=$(ls "$work/eval" | wc -l)
 echo "$n photos finished"
+# The two runs side by side (each codes only its crop sheet's images: one core each).
+pids=()
 for bpp in 0.15 0.3; do
   mkdir -p "$work/cache-$bpp" && cp "$work/points.tsv" "$work/cache-$bpp/rd-points-cache.tsv"
+  GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295:glibc.malloc.arena_max=1 \
   OMP_WAIT_POLICY=PASSIVE "$run/bin/hific" bench rd "$work/eval" --model hific-lite --rates=-0.5,0,0.4,0.8,1.2,1.6,2 \
-    --refine 40 --crop-bpp "$bpp" --workers 2 --threads 1 --cache "$work/cache-$bpp" --out "$work/report-$bpp" > "$work/bench-$bpp.log" 2>&1
+    --refine 40 --crop-bpp "$bpp" --workers 1 --threads 1 --cache "$work/cache-$bpp" --out "$work/report-$bpp" >> "$work/bench-$bpp.log" 2>&1 &
+  pids+=($!)
+done
+for i in 0 1; do
+  bpp=$([ $i = 0 ] && echo 0.15 || echo 0.3)
+  wait "${pids[$i]}" || { echo "the bench failed at --crop-bpp $bpp:" >&2; tail -n 20 "$work/bench-$bpp.log" >&2; exit 1; }
+done
+for bpp in 0.15 0.3; do
   # Every point must have come from the sweep's cache: a point coded here would be another build's or another load's.
   if [ "$(wc -l < "$work/cache-$bpp/rd-points-cache.tsv")" != "$(wc -l < "$work/points.tsv")" ]; then
     echo "points were coded anew at --crop-bpp $bpp: not the sweep's numbers" >&2; exit 1
