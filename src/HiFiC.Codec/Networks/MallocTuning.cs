@@ -24,7 +24,7 @@ public static partial class MallocTuning
     /// <summary>What this process runs with, for logs: tuned, the user's own tunables, or glibc's defaults (and why).</summary>
     public static string Status =>
         !OperatingSystem.IsLinux() ? "not Linux: the platform's allocator"
-                // ld.so cuts the variable it parsed at its first ':' (glibc 2.36), so ours reads as a prefix of Tunables.
+        // ld.so cuts the variable it parsed at its first ':' (glibc 2.36), so ours reads as a prefix of Tunables.
         : Environment.GetEnvironmentVariable(Variable) is { } v ? (v.Length > 0 && Tunables.StartsWith(v, StringComparison.Ordinal) ? "tuned (" + Tunables + ")" : "the environment's " + Variable + "=" + v)
         : Environment.GetEnvironmentVariable(OptOutVariable) == "default" ? $"glibc defaults ({OptOutVariable}=default)"
         : "glibc defaults (the restart did not happen)";
@@ -41,27 +41,33 @@ public static partial class MallocTuning
         if (!OperatingSystem.IsLinux()) return;
         if (Environment.GetEnvironmentVariable(Variable) is not null || Environment.GetEnvironmentVariable(OptOutVariable) == "default") return;
         if (!IsGlibc()) return; // musl ignores glibc's tunables: a restart would change nothing
-        byte[] cmdline;
-        try { cmdline = File.ReadAllBytes("/proc/self/cmdline"); }
+        // Raw bytes, not strings: an argument or variable that is not valid UTF-8 (a hostile file name) must reach
+        // the restarted process unchanged, not as U+FFFD.
+        byte[] cmdline, environ;
+        try { (cmdline, environ) = (File.ReadAllBytes("/proc/self/cmdline"), File.ReadAllBytes("/proc/self/environ")); }
         catch (IOException) { return; }
         catch (UnauthorizedAccessException) { return; }
-        var argv = ArgumentsOf(cmdline);
+        var argv = Split(cmdline);
         if (argv.Count == 0) return;
-        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Select(e => $"{e.Key}={e.Value}").Append($"{Variable}={Tunables}").ToList();
+        var env = Split(environ);
+        env.Add(Encoding.UTF8.GetBytes($"{Variable}={Tunables}"));
         Exec("/proc/self/exe", argv, env);
     }
 
     /// <summary>The arguments of a /proc/PID/cmdline (each ends with a NUL), as they were given.</summary>
-    public static IReadOnlyList<string> ArgumentsOf(ReadOnlySpan<byte> cmdline)
+    public static IReadOnlyList<string> ArgumentsOf(ReadOnlySpan<byte> cmdline) =>
+        Split(cmdline).Select(a => Encoding.UTF8.GetString(a)).ToList();
+
+    /// <summary>NUL-terminated byte strings (/proc/self/cmdline, /proc/self/environ), each as it is.</summary>
+    private static List<byte[]> Split(ReadOnlySpan<byte> block)
     {
-        var result = new List<string>();
-        while (cmdline.Length > 0)
+        var result = new List<byte[]>();
+        while (block.Length > 0)
         {
-            int end = cmdline.IndexOf((byte)0);
-            if (end < 0) end = cmdline.Length;
-            result.Add(Encoding.UTF8.GetString(cmdline[..end]));
-            cmdline = end < cmdline.Length ? cmdline[(end + 1)..] : [];
+            int end = block.IndexOf((byte)0);
+            if (end < 0) end = block.Length;
+            result.Add(block[..end].ToArray());
+            block = end < block.Length ? block[(end + 1)..] : [];
         }
         return result;
     }
@@ -73,7 +79,7 @@ public static partial class MallocTuning
         catch (DllNotFoundException) { return false; }
     }
 
-    private static void Exec(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env)
+    private static void Exec(string path, IReadOnlyList<byte[]> argv, IReadOnlyList<byte[]> env)
     {
         var strings = new List<nint>();
         nint argvBlock = 0, envBlock = 0;
@@ -87,19 +93,21 @@ public static partial class MallocTuning
         }
         finally
         {
-            foreach (var s in strings) Marshal.FreeCoTaskMem(s);
+            foreach (var s in strings) Marshal.FreeHGlobal(s);
             if (argvBlock != 0) Marshal.FreeHGlobal(argvBlock);
             if (envBlock != 0) Marshal.FreeHGlobal(envBlock);
         }
     }
 
-    /// <summary>A NULL-terminated array of UTF-8 C strings, as execve takes them.</summary>
-    private static nint Block(IReadOnlyList<string> items, List<nint> strings)
+    /// <summary>A NULL-terminated array of C strings (the bytes as given, NUL added), as execve takes them.</summary>
+    private static nint Block(IReadOnlyList<byte[]> items, List<nint> strings)
     {
         nint block = Marshal.AllocHGlobal(nint.Size * (items.Count + 1));
         for (int i = 0; i < items.Count; i++)
         {
-            nint s = Marshal.StringToCoTaskMemUTF8(items[i]);
+            nint s = Marshal.AllocHGlobal(items[i].Length + 1);
+            Marshal.Copy(items[i], 0, s, items[i].Length);
+            Marshal.WriteByte(s, items[i].Length, 0);
             strings.Add(s);
             Marshal.WriteIntPtr(block, i * nint.Size, s);
         }
