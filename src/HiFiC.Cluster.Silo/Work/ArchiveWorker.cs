@@ -177,9 +177,6 @@ public sealed class ArchiveWorker(
             if (counts) Monitoring.HificMetrics.ItemRetried();
             await queue.ReleaseAsync(lease, counts ? workerOptions.Value.RetryDelay * lease.DeliveryCount : poll, countsAsAttempt: counts, ct);
         }
-        // The codec's freed native memory goes back to the OS between images: `hific` runs with glibc's
-        // trimming off (MallocTuning), so without this a silo would keep its largest image's peak for good.
-        finally { HiFiC.Codec.Networks.NativeMemory.Trim(); }
     }
 
     /// <summary>One consumer loop; a retired one ends after the items it holds.</summary>
